@@ -1,0 +1,20 @@
+/*
+ * winhttp.dll for Wine: DLL entry point and small global functions.
+ */
+#include "private.h"
+
+BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
+{
+    if (reason == DLL_PROCESS_ATTACH)
+    {
+        DisableThreadLibraryCalls(instance);
+        TRACE("winhttp.dll (winhttp-wine) loaded\n");
+    }
+    return TRUE;
+}
+
+BOOL WINAPI WinHttpCheckPlatform(void)
+{
+    TRACE("\n");
+    return TRUE;
+}

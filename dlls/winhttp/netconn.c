@@ -1,0 +1,163 @@
+/*
+ * A connection as winhttp sees it: a transport connection plus a read-ahead
+ * buffer (response headers, WebSocket frame headers).  Large payload reads
+ * go straight into the caller's buffer.
+ */
+#include "private.h"
+
+#define RBUF_SIZE 16384
+
+DWORD timeout_to_ms(int t)
+{
+    return t <= 0 ? WHNET_INFINITE : (DWORD)t;
+}
+
+DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
+                   const struct timeouts *to, struct netconn **out, DWORD *cert_errors)
+{
+    const struct whnet_ops *t = transport_get();
+    struct netconn *c;
+    char *hostA;
+    DWORD ret;
+    size_t len;
+
+    *out = NULL;
+    if (cert_errors) *cert_errors = 0;
+    if (!t) return ERROR_WINHTTP_INTERNAL_ERROR;
+    if (!(hostA = strdupWA(host))) return ERROR_NOT_ENOUGH_MEMORY;
+    /* IPv6 literal: strip brackets for the transport */
+    len = strlen(hostA);
+    if (len >= 2 && hostA[0] == '[' && hostA[len - 1] == ']')
+    {
+        memmove(hostA, hostA + 1, len - 2);
+        hostA[len - 2] = 0;
+    }
+    if (!(c = heap_alloc_zero(sizeof(*c))) || !(c->rbuf = heap_alloc(RBUF_SIZE)))
+    {
+        if (c) heap_free(c);
+        heap_free(hostA);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    c->rbuf_size = RBUF_SIZE;
+    c->secure = secure;
+    TRACE("connecting to %s port %u%s\n", hostA, port, secure ? " (TLS)" : "");
+    ret = t->connect(hostA, port, timeout_to_ms(to->connect), &c->id);
+    if (!ret && secure)
+    {
+        uint32_t errs = 0;
+        ret = t->tls_handshake(c->id, hostA, security_flags & (WHNET_IGNORE_UNKNOWN_CA | WHNET_IGNORE_WRONG_USAGE |
+                               WHNET_IGNORE_CN_INVALID | WHNET_IGNORE_DATE_INVALID),
+                               timeout_to_ms(to->connect), &errs);
+        if (cert_errors) *cert_errors = errs;
+        TRACE("TLS handshake: error %lu, certificate problems 0x%08lx\n", ret, errs);
+    }
+    heap_free(hostA);
+    if (ret)
+    {
+        TRACE("connect failed: %lu\n", ret);
+        if (c->id) t->close(c->id);
+        heap_free(c->rbuf);
+        heap_free(c);
+        return ret;
+    }
+    *out = c;
+    return ERROR_SUCCESS;
+}
+
+DWORD netconn_send(struct netconn *c, const struct whnet_buf *bufs, DWORD count, int timeout)
+{
+    return transport_get()->send(c->id, bufs, count, timeout_to_ms(timeout));
+}
+
+DWORD netconn_fill(struct netconn *c, int timeout)
+{
+    uint32_t got = 0;
+    DWORD ret;
+
+    if (c->rpos && c->rpos == c->rlen) c->rpos = c->rlen = 0;
+    if (c->rlen == c->rbuf_size)
+    {
+        if (!c->rpos)
+        {
+            /* a long header block: grow up to 64 KiB, as Windows' default limit */
+            BYTE *p;
+            if (c->rbuf_size >= 65536) return ERROR_WINHTTP_HEADER_SIZE_OVERFLOW;
+            if (!(p = heap_realloc(c->rbuf, c->rbuf_size * 2))) return ERROR_NOT_ENOUGH_MEMORY;
+            c->rbuf = p;
+            c->rbuf_size *= 2;
+        }
+        else
+        {
+            memmove(c->rbuf, c->rbuf + c->rpos, c->rlen - c->rpos);
+            c->rlen -= c->rpos;
+            c->rpos = 0;
+        }
+    }
+    if (c->eof) return ERROR_WINHTTP_CONNECTION_ERROR;
+    ret = transport_get()->recv(c->id, c->rbuf + c->rlen, c->rbuf_size - c->rlen, timeout_to_ms(timeout), &got);
+    if (ret) return ret;
+    if (!got) { c->eof = TRUE; return ERROR_HANDLE_EOF; }
+    c->rlen += got;
+    return ERROR_SUCCESS;
+}
+
+/* Up to len bytes: buffered bytes first; otherwise one transport read
+ * straight into buf.  *read == 0 with success means end of stream. */
+DWORD netconn_read(struct netconn *c, void *buf, DWORD len, int timeout, DWORD *read)
+{
+    DWORD avail = c->rlen - c->rpos;
+    uint32_t got = 0;
+    DWORD ret;
+
+    *read = 0;
+    if (!len) return ERROR_SUCCESS;
+    if (avail)
+    {
+        DWORD n = min(avail, len);
+        memcpy(buf, c->rbuf + c->rpos, n);
+        c->rpos += n;
+        *read = n;
+        return ERROR_SUCCESS;
+    }
+    if (c->eof) return ERROR_SUCCESS;
+    if (len < 4096)
+    {
+        /* small reads: refill the buffer to save transport calls */
+        ret = netconn_fill(c, timeout);
+        if (ret == ERROR_HANDLE_EOF) return ERROR_SUCCESS;
+        if (ret) return ret;
+        return netconn_read(c, buf, len, timeout, read);
+    }
+    ret = transport_get()->recv(c->id, buf, len, timeout_to_ms(timeout), &got);
+    if (ret) return ret;
+    if (!got) c->eof = TRUE;
+    *read = got;
+    return ERROR_SUCCESS;
+}
+
+DWORD netconn_read_exact(struct netconn *c, void *buf, DWORD len, int timeout)
+{
+    BYTE *p = buf;
+    while (len)
+    {
+        DWORD got, ret = netconn_read(c, p, len, timeout, &got);
+        if (ret) return ret;
+        if (!got) return ERROR_WINHTTP_CONNECTION_ERROR;
+        p += got;
+        len -= got;
+    }
+    return ERROR_SUCCESS;
+}
+
+void netconn_cancel(struct netconn *c)
+{
+    if (c) transport_get()->cancel(c->id);
+}
+
+void netconn_close(struct netconn *c)
+{
+    if (!c) return;
+    transport_get()->close(c->id);
+    heap_free(c->rbuf);
+    heap_free(c);
+}

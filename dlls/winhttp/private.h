@@ -1,0 +1,235 @@
+/*
+ * winhttp.dll for Wine: internal declarations shared by the DLL's files.
+ */
+#ifndef WINHTTP_PRIVATE_H
+#define WINHTTP_PRIVATE_H
+
+#include <stdarg.h>
+#include <windows.h>
+#include <winhttp.h>
+
+#include "whnet.h"
+
+#ifndef WINHTTP_HANDLE_TYPE_WEBSOCKET
+#define WINHTTP_HANDLE_TYPE_WEBSOCKET 4
+#endif
+
+/* ---- tracing (debug.c): WINEDEBUG=+winhttp ---- */
+enum dbg_class { DBG_FIXME = 0, DBG_ERR = 1, DBG_WARN = 2, DBG_TRACE = 3 };
+int dbg_on(enum dbg_class cls);
+void dbg_printf(enum dbg_class cls, const char *func, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+const char *dbg_w(const WCHAR *s);   /* short-lived printable copy of a wide string */
+#define TRACE(...) do { if (dbg_on(DBG_TRACE)) dbg_printf(DBG_TRACE, __func__, __VA_ARGS__); } while (0)
+#define WARN(...)  do { if (dbg_on(DBG_WARN))  dbg_printf(DBG_WARN, __func__, __VA_ARGS__); } while (0)
+#define ERR(...)   do { if (dbg_on(DBG_ERR))   dbg_printf(DBG_ERR, __func__, __VA_ARGS__); } while (0)
+#define FIXME(...) do { if (dbg_on(DBG_FIXME)) dbg_printf(DBG_FIXME, __func__, __VA_ARGS__); } while (0)
+
+/* ---- memory / strings (util.c) ---- */
+void *heap_alloc(SIZE_T size);
+void *heap_alloc_zero(SIZE_T size);
+void *heap_realloc(void *p, SIZE_T size);
+void heap_free(void *p);
+WCHAR *strdupW(const WCHAR *s);
+WCHAR *strndupW(const WCHAR *s, size_t len);
+char *strdupWA(const WCHAR *s);                 /* UTF-16 -> UTF-8, NULL on failure */
+WCHAR *strdupAW_latin1(const char *s, size_t len); /* bytes -> WCHAR 1:1 */
+int strcmpiW_ascii(const WCHAR *a, const WCHAR *b);
+int strncmpiW_ascii(const WCHAR *a, const WCHAR *b, size_t n);
+
+/* ---- transport (transport.c) ---- */
+const struct whnet_ops *transport_get(void);   /* NULL if unavailable */
+DWORD transport_random(void *buf, DWORD len);  /* CSPRNG, batched */
+
+/* ---- handles (handle.c) ---- */
+struct object;
+struct object_vtbl
+{
+    void (*close)(struct object *obj);      /* WinHttpCloseHandle: cancel pending work */
+    void (*destroy)(struct object *obj);    /* last reference gone: free */
+};
+
+struct object
+{
+    DWORD type;                      /* WINHTTP_HANDLE_TYPE_* */
+    HINTERNET handle;
+    LONG refs;
+    const struct object_vtbl *vtbl;
+    struct object *parent;           /* holds a reference */
+    CRITICAL_SECTION cs;
+    DWORD_PTR context;
+    WINHTTP_STATUS_CALLBACK callback;
+    DWORD notify_mask;
+    DWORD flags;                     /* WINHTTP_FLAG_ASYNC inherited from the session */
+    BOOL closed;                     /* WinHttpCloseHandle was called */
+};
+
+HINTERNET alloc_handle(struct object *obj);
+struct object *grab_object(HINTERNET h);        /* +1 ref, NULL if invalid */
+struct object *addref_object(struct object *obj);
+void release_object(struct object *obj);
+BOOL free_handle(HINTERNET h);                  /* removes from table; FALSE if invalid */
+void init_object(struct object *obj, DWORD type, const struct object_vtbl *vtbl, struct object *parent);
+void send_callback(struct object *obj, DWORD status, void *info, DWORD len);
+
+/* ---- objects ---- */
+struct timeouts
+{
+    int resolve, connect, send, receive, receive_response;  /* ms, -1 = infinite */
+};
+
+struct session
+{
+    struct object hdr;
+    WCHAR *agent;
+    DWORD access_type;
+    WCHAR *proxy, *proxy_bypass;
+    struct timeouts timeouts;
+    DWORD secure_protocols;
+    DWORD ws_close_timeout, ws_keepalive;
+    DWORD ws_recv_buffer, ws_send_buffer;
+};
+
+struct connect
+{
+    struct object hdr;
+    struct session *session;
+    WCHAR *server;
+    INTERNET_PORT port;
+};
+
+struct header
+{
+    WCHAR *name;
+    WCHAR *value;
+};
+
+struct header_list
+{
+    struct header *items;
+    DWORD count, capacity;
+};
+
+/* A connection: transport id + read-ahead buffer. Owned by one object. */
+struct netconn
+{
+    whnet_conn id;
+    BOOL secure;
+    BYTE *rbuf;
+    DWORD rbuf_size, rpos, rlen;
+    BOOL eof;
+};
+
+enum request_state
+{
+    REQ_OPEN,           /* created, not sent */
+    REQ_SENT,           /* request line + headers (+ optional data) sent */
+    REQ_RESPONSE,       /* response headers received */
+    REQ_UPGRADED,       /* connection handed to a websocket */
+    REQ_FAILED,
+};
+
+enum body_mode { BODY_NONE, BODY_LENGTH, BODY_CHUNKED, BODY_UNTIL_CLOSE };
+
+struct request
+{
+    struct object hdr;
+    struct connect *connect;
+    WCHAR *verb, *path, *version;
+    DWORD open_flags;                 /* WINHTTP_FLAG_SECURE, ... */
+    struct header_list req_headers;
+    struct timeouts timeouts;
+    DWORD security_flags;
+    DWORD cert_errors;                /* from the last TLS handshake */
+    BOOL websocket_upgrade;           /* WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET set */
+    char ws_key[32];
+    DWORD ws_close_timeout, ws_keepalive, ws_recv_buffer, ws_send_buffer;
+
+    enum request_state state;
+    struct netconn *conn;
+    DWORD optional_total;             /* dwTotalLength of SendRequest */
+    DWORD optional_sent;
+
+    /* response */
+    DWORD status_code;
+    WCHAR *status_text;
+    WCHAR *resp_version;
+    struct header_list resp_headers;
+    WCHAR *raw_headers;               /* status line + headers, CRLF separated, ends CRLF CRLF */
+    enum body_mode body_mode;
+    ULONGLONG body_remaining;         /* BODY_LENGTH */
+    void *chunked;                    /* struct http_chunked * when BODY_CHUNKED */
+    BYTE *body_buf;                   /* decoded but not yet returned chunked payload */
+    DWORD body_buf_len, body_buf_pos;
+    BOOL body_done;
+};
+
+enum ws_state
+{
+    WS_OPEN,
+    WS_CLOSED,          /* close frames exchanged or connection failed */
+};
+
+struct websocket
+{
+    struct object hdr;
+    struct netconn *conn;
+    DWORD send_timeout;
+    DWORD close_timeout;
+    DWORD keepalive;
+    DWORD recv_buffer_size, send_buffer_size;
+
+    CRITICAL_SECTION send_cs;         /* serialises frame writes */
+    CRITICAL_SECTION recv_cs;         /* serialises frame reads */
+    volatile LONG send_busy, recv_busy;
+
+    /* sending side */
+    BOOL close_sent;
+    BOOL send_in_message;             /* a fragmented message is open */
+    int send_msg_binary;
+    BYTE *mask_buf;
+    DWORD mask_buf_size;
+
+    /* receiving side */
+    BOOL close_received;
+    BOOL failed;                      /* protocol error or connection lost */
+    DWORD fail_error;
+    USHORT close_status;
+    BYTE close_reason[WINHTTP_WEB_SOCKET_MAX_CLOSE_REASON_LENGTH];
+    DWORD close_reason_len;
+    BOOL in_frame;                    /* reading a data frame's payload */
+    ULONGLONG frame_remaining;
+    BOOL frame_fin;
+    int frame_msg_opcode;             /* WSF_OP_TEXT / WSF_OP_BINARY */
+    void *msgstate;                   /* struct wsf_msgstate * */
+    void *utf8;                       /* struct utf8_validator * */
+};
+
+/* netconn.c */
+DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
+                   const struct timeouts *to, struct netconn **out, DWORD *cert_errors);
+DWORD netconn_send(struct netconn *c, const struct whnet_buf *bufs, DWORD count, int timeout);
+DWORD netconn_fill(struct netconn *c, int timeout);       /* read more into rbuf */
+DWORD netconn_read(struct netconn *c, void *buf, DWORD len, int timeout, DWORD *read);
+DWORD netconn_read_exact(struct netconn *c, void *buf, DWORD len, int timeout);
+void netconn_cancel(struct netconn *c);
+void netconn_close(struct netconn *c);
+DWORD timeout_to_ms(int t);
+
+/* headers.c */
+void headers_free(struct header_list *l);
+DWORD headers_add(struct header_list *l, const WCHAR *name, size_t nlen, const WCHAR *value, size_t vlen);
+int headers_find(const struct header_list *l, const WCHAR *name, int start);
+void headers_remove(struct header_list *l, int index);
+DWORD add_request_headers(struct request *req, const WCHAR *headers, DWORD len, DWORD flags);
+DWORD query_headers(struct request *req, DWORD level, const WCHAR *name, void *buffer, DWORD *len, DWORD *index);
+
+/* websocket.c */
+HINTERNET websocket_create(struct request *req, DWORD_PTR context);
+
+/* options.c helpers */
+DWORD get_object_option(struct object *obj, DWORD option, void *buffer, DWORD *len);
+DWORD set_object_option(struct object *obj, DWORD option, void *buffer, DWORD len);
+
+static inline void set_error(DWORD err) { SetLastError(err); }
+
+#endif

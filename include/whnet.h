@@ -1,0 +1,99 @@
+/*
+ * whnet: the transport behind our winhttp.dll.
+ *
+ * whnet.dll is a builtin-marked PE module paired with whnet.so (Unix side,
+ * sockets + GnuTLS).  It knows nothing about HTTP or WebSocket.  winhttp.dll
+ * loads it at first use and calls whnet_get_ops() once.
+ *
+ * All functions are thread safe in this sense: one send and one receive may
+ * run at the same time on one connection (full duplex), and cancel/close may
+ * be called from any thread at any time while another thread is blocked in
+ * send or recv on the same connection.  Every blocking wait is cancellable.
+ *
+ * Return values are Win32/WinHTTP error codes (0 == ERROR_SUCCESS):
+ *   ERROR_WINHTTP_NAME_NOT_RESOLVED   12007  host lookup failed
+ *   ERROR_WINHTTP_CANNOT_CONNECT      12029  every address refused/failed
+ *   ERROR_WINHTTP_TIMEOUT             12002  timeout expired
+ *   ERROR_WINHTTP_CONNECTION_ERROR    12030  reset, EOF during send, TLS error
+ *   ERROR_WINHTTP_SECURE_FAILURE      12175  TLS handshake or certificate
+ *   ERROR_WINHTTP_OPERATION_CANCELLED 12017  whnet_ops.cancel was called
+ *   ERROR_NOT_ENOUGH_MEMORY               8
+ *   ERROR_INVALID_PARAMETER              87
+ */
+#ifndef WHNET_H
+#define WHNET_H
+
+#include <stdint.h>
+
+#define WHNET_INTERFACE_VERSION 1
+#define WHNET_INFINITE 0xffffffffu   /* timeout: wait forever */
+
+/* Certificate problems reported by tls_handshake (same values as the
+ * WINHTTP_CALLBACK_STATUS_FLAG_* bits of winhttp.h). */
+#define WHNET_CERT_REV_FAILED        0x00000001u
+#define WHNET_CERT_INVALID           0x00000002u
+#define WHNET_CERT_REVOKED           0x00000004u
+#define WHNET_CERT_INVALID_CA        0x00000008u
+#define WHNET_CERT_CN_INVALID        0x00000010u
+#define WHNET_CERT_DATE_INVALID      0x00000020u
+#define WHNET_CERT_WRONG_USAGE       0x00000040u
+#define WHNET_CERT_CHANNEL_ERROR     0x80000000u
+
+/* Which certificate problems to ignore (values of winhttp.h SECURITY_FLAG_*). */
+#define WHNET_IGNORE_UNKNOWN_CA      0x00000100u
+#define WHNET_IGNORE_WRONG_USAGE     0x00000200u
+#define WHNET_IGNORE_CN_INVALID      0x00001000u
+#define WHNET_IGNORE_DATE_INVALID    0x00002000u
+
+typedef uint64_t whnet_conn;  /* opaque; 0 is never a valid connection */
+
+struct whnet_buf { const void *data; uint32_t len; };
+
+struct whnet_ops
+{
+    uint32_t version;  /* WHNET_INTERFACE_VERSION */
+
+    /* Resolve host (name, IPv4 literal or IPv6 literal without brackets),
+     * connect TCP to the first address that answers within timeout_ms
+     * (per attempt), TCP_NODELAY on.  *conn receives the new connection. */
+    uint32_t (*connect)(const char *host, uint16_t port, uint32_t timeout_ms, whnet_conn *conn);
+
+    /* TLS client handshake over a connected conn.  server_name is used for
+     * SNI (not sent for IP literals) and for host name verification.  The
+     * peer certificate is verified against the system trust store, plus the
+     * PEM file named by the environment variable SSL_CERT_FILE if set.
+     * *cert_errors (may be NULL) receives WHNET_CERT_* bits found.  Fails
+     * with ERROR_WINHTTP_SECURE_FAILURE if the handshake fails or if any
+     * problem found is not covered by ignore_flags (WHNET_IGNORE_*). */
+    uint32_t (*tls_handshake)(whnet_conn conn, const char *server_name, uint32_t ignore_flags,
+                              uint32_t timeout_ms, uint32_t *cert_errors);
+
+    /* Send all bytes of the count buffers, in order, as one write where the
+     * platform allows (writev / one TLS record batch).  Returns only when
+     * everything was handed to the kernel or on error. */
+    uint32_t (*send)(whnet_conn conn, const struct whnet_buf *bufs, uint32_t count, uint32_t timeout_ms);
+
+    /* Receive at least 1 and at most len bytes into buf.  *received == 0
+     * with ERROR_SUCCESS means orderly end of stream (FIN or TLS close_notify). */
+    uint32_t (*recv)(whnet_conn conn, void *buf, uint32_t len, uint32_t timeout_ms, uint32_t *received);
+
+    /* Half close: TLS close_notify (if TLS) then shutdown(SHUT_WR). */
+    uint32_t (*shutdown_send)(whnet_conn conn);
+
+    /* Make every current and future blocking call on conn fail promptly with
+     * ERROR_WINHTTP_OPERATION_CANCELLED.  Safe from any thread. */
+    uint32_t (*cancel)(whnet_conn conn);
+
+    /* Free everything.  The caller guarantees no call on conn is running or
+     * will start (call cancel first and wait for them to return). */
+    void (*close)(whnet_conn conn);
+
+    /* Fill buf with len bytes from a CSPRNG (gnutls_rnd GNUTLS_RND_NONCE). */
+    uint32_t (*random)(void *buf, uint32_t len);
+};
+
+/* Exported by whnet.dll (cdecl on i386). Returns NULL if the Unix side is
+ * unavailable or version is not supported. */
+typedef const struct whnet_ops *(*whnet_get_ops_fn)(uint32_t version);
+
+#endif

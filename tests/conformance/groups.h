@@ -1,0 +1,13 @@
+/* The test groups, one function each (test_NAME in test_NAME.c). */
+#ifndef CONFORMANCE_GROUPS_H
+#define CONFORMANCE_GROUPS_H
+
+#define TEST_GROUPS \
+    GROUP(handles) GROUP(options) GROUP(crackurl) GROUP(http) GROUP(tls) \
+    GROUP(upgrade) GROUP(websocket) GROUP(close) GROUP(protocol) GROUP(stress)
+
+#define GROUP(n) void test_##n(void);
+TEST_GROUPS
+#undef GROUP
+
+#endif

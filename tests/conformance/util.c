@@ -1,0 +1,100 @@
+/* Helpers shared by the conformance groups. */
+#include <stdlib.h>
+#include "test.h"
+
+INTERNET_PORT peer_port(const char *which)
+{
+    char name[64];
+    const char *v;
+    snprintf(name, sizeof(name), "PEER_%s_PORT", which);
+    v = getenv(name);
+    return v ? (INTERNET_PORT)atoi(v) : 0;
+}
+
+HINTERNET open_session(void)
+{
+    return WinHttpOpen(L"winhttp-conformance/1.0", WINHTTP_ACCESS_TYPE_NO_PROXY,
+                       WINHTTP_NO_PROXY_NAME, WINHTTP_NO_PROXY_BYPASS, 0);
+}
+
+void close_handles(struct conn_handles *h)
+{
+    if (h->request) WinHttpCloseHandle(h->request);
+    if (h->connect) WinHttpCloseHandle(h->connect);
+    if (h->session) WinHttpCloseHandle(h->session);
+    h->request = h->connect = h->session = NULL;
+}
+
+BOOL open_request(struct conn_handles *h, const WCHAR *verb, INTERNET_PORT port, const WCHAR *path,
+                  DWORD flags, BOOL upgrade, DWORD security_flags, const WCHAR *headers)
+{
+    DWORD err;
+    memset(h, 0, sizeof(*h));
+    if (!(h->session = open_session())) goto fail;
+    if (!(h->connect = WinHttpConnect(h->session, L"127.0.0.1", port, 0))) goto fail;
+    if (!(h->request = WinHttpOpenRequest(h->connect, verb, path, NULL, WINHTTP_NO_REFERER,
+                                          WINHTTP_DEFAULT_ACCEPT_TYPES, flags))) goto fail;
+    if (upgrade && !WinHttpSetOption(h->request, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0)) goto fail;
+    if (security_flags && !WinHttpSetOption(h->request, WINHTTP_OPTION_SECURITY_FLAGS,
+                                            &security_flags, sizeof(security_flags))) goto fail;
+    if (!WinHttpSendRequest(h->request, headers ? headers : WINHTTP_NO_ADDITIONAL_HEADERS,
+                            headers ? (DWORD)-1 : 0, WINHTTP_NO_REQUEST_DATA, 0, 0, 0)) goto fail;
+    if (!WinHttpReceiveResponse(h->request, NULL)) goto fail;
+    return TRUE;
+fail:
+    err = GetLastError();
+    close_handles(h);
+    SetLastError(err);
+    return FALSE;
+}
+
+HINTERNET ws_connect(struct conn_handles *h, BOOL secure, const WCHAR *path)
+{
+    HINTERNET ws;
+    DWORD err;
+    INTERNET_PORT port = peer_port(secure ? "WSS" : "WS");
+    if (!port) { memset(h, 0, sizeof(*h)); SetLastError(ERROR_INVALID_PARAMETER); return NULL; }
+    if (!open_request(h, L"GET", port, path, secure ? WINHTTP_FLAG_SECURE : 0, TRUE, 0, NULL))
+        return NULL;
+    if (!(ws = WinHttpWebSocketCompleteUpgrade(h->request, 0)))
+    {
+        err = GetLastError();
+        close_handles(h);
+        SetLastError(err);
+    }
+    return ws;
+}
+
+DWORD ws_send_text(HINTERNET ws, const char *text)
+{
+    return WinHttpWebSocketSend(ws, WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE,
+                                (void *)text, (DWORD)strlen(text));
+}
+
+DWORD ws_recv_message(HINTERNET ws, char *buf, DWORD size, DWORD *len,
+                      WINHTTP_WEB_SOCKET_BUFFER_TYPE *type)
+{
+    DWORD total = 0, got, err;
+    for (;;)
+    {
+        got = 0;
+        err = WinHttpWebSocketReceive(ws, buf + total, size - total, &got, type);
+        if (err) { *len = total; return err; }
+        total += got;
+        if (*type != WINHTTP_WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE &&
+            *type != WINHTTP_WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE) break;
+        if (total >= size) break;
+    }
+    if (total < size) buf[total] = 0;
+    *len = total;
+    return 0;
+}
+
+void to_hex(const void *data, size_t len, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    const unsigned char *p = data;
+    size_t i;
+    for (i = 0; i < len; i++) { out[2 * i] = digits[p[i] >> 4]; out[2 * i + 1] = digits[p[i] & 15]; }
+    out[2 * len] = 0;
+}

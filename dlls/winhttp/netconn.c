@@ -49,7 +49,7 @@ DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD sec
                                WHNET_IGNORE_CN_INVALID | WHNET_IGNORE_DATE_INVALID),
                                timeout_to_ms(to->connect), &errs);
         if (cert_errors) *cert_errors = errs;
-        TRACE("TLS handshake: error %lu, certificate problems 0x%08lx\n", ret, errs);
+        TRACE("TLS handshake: error %lu, certificate problems 0x%08lx\n", ret, (unsigned long)errs);
     }
     heap_free(hostA);
     if (ret)

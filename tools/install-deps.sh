@@ -1,0 +1,34 @@
+#!/bin/sh
+# Installs what building and testing need on Debian 12 (run as root), only
+# what is missing, then the test peers' npm packages (tests/package-lock.json).
+set -e
+top="$(cd "$(dirname "$0")/.." && pwd)"
+need=""
+have() { command -v "$1" >/dev/null 2>&1; }
+pkg_ok() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
+
+have gcc || need="$need gcc libc6-dev"
+have make || need="$need make"
+have pkg-config || need="$need pkg-config"
+pkg_ok libgnutls28-dev || need="$need libgnutls28-dev"
+have certtool || need="$need gnutls-bin"
+have x86_64-w64-mingw32-gcc || need="$need mingw-w64"
+have i686-w64-mingw32-gcc || need="$need mingw-w64"
+have wine || need="$need wine"
+[ -x /usr/lib/wine/wine64 ] || need="$need wine64"
+have winebuild || need="$need wine64-tools"
+pkg_ok libwine-dev || need="$need libwine-dev"
+have node || need="$need nodejs"
+have npm || need="$need npm"
+have flock || need="$need util-linux"
+have timeout || need="$need coreutils"
+
+if [ -n "$need" ]; then
+    echo "install-deps: installing$need"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $need
+fi
+echo "install-deps: npm packages for the test peers"
+cd "$top/tests" && npm ci --no-audit --no-fund --loglevel=error

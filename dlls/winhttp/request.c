@@ -427,6 +427,15 @@ static void choose_body_mode(struct request *r)
     }
 }
 
+/* Waiting for response headers: both the receive timeout (WinHttpSetTimeouts)
+ * and WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT apply; the shorter one wins. */
+static int response_timeout(const struct timeouts *t)
+{
+    if (t->receive <= 0) return t->receive_response;
+    if (t->receive_response <= 0) return t->receive;
+    return min(t->receive, t->receive_response);
+}
+
 static DWORD receive_response(struct request *r)
 {
     struct netconn *c = r->conn;
@@ -442,7 +451,7 @@ static DWORD receive_response(struct request *r)
         request_reset_response(r);
         while (!(end = http_header_block_end((const char *)c->rbuf + c->rpos, c->rlen - c->rpos)))
         {
-            err = netconn_fill(c, r->timeouts.receive_response);
+            err = netconn_fill(c, response_timeout(&r->timeouts));
             if (err == ERROR_HANDLE_EOF) err = ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
             if (err == ERROR_WINHTTP_HEADER_SIZE_OVERFLOW) err = ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
             if (err) { r->state = REQ_FAILED; return err; }

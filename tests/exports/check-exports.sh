@@ -33,11 +33,12 @@ for arch in x86_64 i386; do
 done
 
 # i686 decorations: what we built vs what MinGW's import library expects
-dec="$build/i386-windows/winhttp-decorated.def"
+dll32="$build/i386-windows/winhttp.dll"
 implib=$(i686-w64-mingw32-gcc -print-file-name=libwinhttp.a)
-if [ -f "$dec" ] && [ -f "$implib" ]; then
+if [ -f "$dll32" ] && [ -f "$implib" ]; then
+    syms=$(i686-w64-mingw32-nm "$dll32" | sed -n 's/.* T _\(WinHttp[A-Za-z]*@[0-9]*\)$/\1/p')
     for name in $want; do
-        ours=$(sed -n "s/^[[:space:]]*\($name@[0-9]*\).*/\1/p" "$dec" | head -n 1)
+        ours=$(echo "$syms" | grep "^$name@" | head -n 1)
         theirs=$(i686-w64-mingw32-nm "$implib" 2>/dev/null | sed -n "s/.* __imp__\($name@[0-9]*\)$/\1/p" | head -n 1)
         if [ -z "$theirs" ]; then
             # MinGW's import library does not know it (e.g. a newer API): ours must still be stdcall
@@ -47,7 +48,7 @@ if [ -f "$dec" ] && [ -f "$implib" ]; then
         fi
     done
 else
-    check 1 "missing $dec or MinGW's i686 libwinhttp.a"
+    check 1 "missing $dll32 or MinGW's i686 libwinhttp.a"
 fi
 echo "exports: $pass passed, $fail failed"
 [ "$fail" = 0 ]

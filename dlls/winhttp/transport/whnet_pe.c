@@ -1,0 +1,126 @@
+/*
+ * whnet.dll, the PE half of the transport: marshals struct whnet_ops calls
+ * to whnet.so through Wine's unix call interface.  Wine attaches whnet.so
+ * only when this DLL is loaded as a builtin (winebuild --builtin).
+ */
+#include <windows.h>
+#include "whnet.h"
+#include "whnet_unixcall.h"
+
+typedef LONG (WINAPI *query_vm_fn)(HANDLE, const void *, int, void *, SIZE_T, SIZE_T *);
+typedef LONG (WINAPI *unix_call_fn)(UINT64, unsigned int, void *);
+
+static HMODULE self;
+static UINT64 unix_handle;
+static unix_call_fn unix_call;
+
+static uint32_t call(enum whnet_call code, void *args)
+{
+    return unix_call(unix_handle, code, args) ? ERROR_INTERNAL_ERROR : 0;
+}
+
+static uint32_t w_connect(const char *host, uint16_t port, uint32_t timeout_ms, whnet_conn *conn)
+{
+    struct whnet_connect_args a = { (UINT_PTR)host, port, timeout_ms, 0, 0, 0 };
+    uint32_t st = call(WHNET_CALL_CONNECT, &a);
+    *conn = a.conn;
+    return st ? st : a.ret;
+}
+
+static uint32_t w_tls_handshake(whnet_conn conn, const char *server_name, uint32_t ignore_flags,
+                                uint32_t timeout_ms, uint32_t *cert_errors)
+{
+    struct whnet_tls_args a = { conn, (UINT_PTR)server_name, ignore_flags, timeout_ms, 0, 0 };
+    uint32_t st = call(WHNET_CALL_TLS_HANDSHAKE, &a);
+    if (cert_errors) *cert_errors = a.cert_errors;
+    return st ? st : a.ret;
+}
+
+static uint32_t w_send(whnet_conn conn, const struct whnet_buf *bufs, uint32_t count, uint32_t timeout_ms)
+{
+    struct whnet_buf64 b64[8];
+    struct whnet_send_args a;
+    uint32_t i, st;
+
+    if (count > ARRAYSIZE(b64)) return ERROR_INVALID_PARAMETER;
+    for (i = 0; i < count; i++)
+    {
+        b64[i].data = (UINT_PTR)bufs[i].data;
+        b64[i].len = bufs[i].len;
+        b64[i].pad = 0;
+    }
+    a.conn = conn;
+    a.bufs = (UINT_PTR)b64;
+    a.count = count;
+    a.timeout_ms = timeout_ms;
+    a.ret = 0;
+    a.pad = 0;
+    st = call(WHNET_CALL_SEND, &a);
+    return st ? st : a.ret;
+}
+
+static uint32_t w_recv(whnet_conn conn, void *buf, uint32_t len, uint32_t timeout_ms, uint32_t *received)
+{
+    struct whnet_recv_args a = { conn, (UINT_PTR)buf, len, timeout_ms, 0, 0 };
+    uint32_t st = call(WHNET_CALL_RECV, &a);
+    *received = a.received;
+    return st ? st : a.ret;
+}
+
+static uint32_t conn_call(enum whnet_call code, whnet_conn conn)
+{
+    struct whnet_conn_args a = { conn, 0, 0 };
+    uint32_t st = call(code, &a);
+    return st ? st : a.ret;
+}
+
+static uint32_t w_shutdown_send(whnet_conn conn) { return conn_call(WHNET_CALL_SHUTDOWN_SEND, conn); }
+static uint32_t w_cancel(whnet_conn conn) { return conn_call(WHNET_CALL_CANCEL, conn); }
+static void w_close(whnet_conn conn) { conn_call(WHNET_CALL_CLOSE, conn); }
+
+static uint32_t w_random(void *buf, uint32_t len)
+{
+    struct whnet_random_args a = { (UINT_PTR)buf, len, 0 };
+    uint32_t st = call(WHNET_CALL_RANDOM, &a);
+    return st ? st : a.ret;
+}
+
+static const struct whnet_ops ops =
+{
+    WHNET_INTERFACE_VERSION,
+    w_connect, w_tls_handshake, w_send, w_recv, w_shutdown_send, w_cancel, w_close, w_random,
+};
+
+static BOOL CALLBACK init_unix(INIT_ONCE *once, void *param, void **ctx)
+{
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    query_vm_fn query = (query_vm_fn)(void *)GetProcAddress(ntdll, "NtQueryVirtualMemory");
+    unix_call_fn uc = (unix_call_fn)(void *)GetProcAddress(ntdll, "__wine_unix_call");
+    UINT64 h = 0;
+
+    /* 1000 = MemoryWineUnixFuncs: the __wine_unix_call_funcs of whnet.so */
+    if (query && uc && !query(GetCurrentProcess(), self, 1000, &h, sizeof(h), NULL) && h)
+    {
+        unix_handle = h;
+        unix_call = uc;
+    }
+    return TRUE;
+}
+
+const struct whnet_ops * __cdecl whnet_get_ops(uint32_t version)
+{
+    static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
+    if (version != WHNET_INTERFACE_VERSION) return NULL;
+    InitOnceExecuteOnce(&once, init_unix, NULL, NULL);
+    return unix_call ? &ops : NULL;
+}
+
+BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, void *reserved)
+{
+    if (reason == DLL_PROCESS_ATTACH)
+    {
+        self = inst;
+        DisableThreadLibraryCalls(inst);
+    }
+    return TRUE;
+}

@@ -1,0 +1,486 @@
+/*
+ * whnet.so, the Unix half of the transport: TCP sockets and GnuTLS.
+ *
+ * Each connection has a nonblocking socket and an eventfd.  Every wait is a
+ * poll() on both, so cancel (a write to the eventfd, never read back) ends
+ * current and future waits at once, from any thread.  One sending and one
+ * receiving thread may use a connection at the same time.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <arpa/inet.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <gnutls/crypto.h>
+
+#include "whnet.h"
+#include "whnet_unixcall.h"
+
+#define ERROR_SUCCESS                      0
+#define ERROR_NOT_ENOUGH_MEMORY            8
+#define ERROR_INVALID_PARAMETER            87
+#define ERROR_WINHTTP_TIMEOUT              12002
+#define ERROR_WINHTTP_NAME_NOT_RESOLVED    12007
+#define ERROR_WINHTTP_OPERATION_CANCELLED  12017
+#define ERROR_WINHTTP_CANNOT_CONNECT       12029
+#define ERROR_WINHTTP_CONNECTION_ERROR     12030
+#define ERROR_WINHTTP_SECURE_FAILURE       12175
+
+struct conn
+{
+    int fd;
+    int evfd;                 /* readable once cancelled */
+    volatile int cancelled;
+    gnutls_session_t tls;     /* NULL for plain TCP */
+};
+
+static struct conn *to_conn(uint64_t id) { return (struct conn *)(uintptr_t)id; }
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t deadline_for(uint32_t timeout_ms)
+{
+    return timeout_ms == WHNET_INFINITE ? -1 : now_ms() + timeout_ms;
+}
+
+/* Wait until fd is ready for events, the deadline passes or the
+ * connection is cancelled. */
+static uint32_t wait_fd(struct conn *c, short events, int64_t deadline)
+{
+    struct pollfd p[2];
+    for (;;)
+    {
+        int t = -1, n;
+        if (c->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
+        if (deadline >= 0)
+        {
+            int64_t left = deadline - now_ms();
+            if (left <= 0) return ERROR_WINHTTP_TIMEOUT;
+            t = left > 0x7fffffff ? 0x7fffffff : (int)left;
+        }
+        p[0].fd = c->fd; p[0].events = events; p[0].revents = 0;
+        p[1].fd = c->evfd; p[1].events = POLLIN; p[1].revents = 0;
+        n = poll(p, 2, t);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return ERROR_WINHTTP_CONNECTION_ERROR;
+        if (p[1].revents) return ERROR_WINHTTP_OPERATION_CANCELLED;
+        if (n && p[0].revents) return ERROR_SUCCESS;  /* ready, or error/hangup the next call reports */
+    }
+}
+
+static uint32_t errno_to_error(int e)
+{
+    switch (e)
+    {
+    case ECONNREFUSED: return ERROR_WINHTTP_CANNOT_CONNECT;
+    case ETIMEDOUT: return ERROR_WINHTTP_TIMEOUT;
+    case ENOMEM: case ENOBUFS: return ERROR_NOT_ENOUGH_MEMORY;
+    default: return ERROR_WINHTTP_CONNECTION_ERROR;
+    }
+}
+
+/* ---- connect ---- */
+
+static uint32_t connect_one(const struct addrinfo *ai, uint32_t timeout_ms, struct conn *c)
+{
+    int fd, one = 1, err = 0;
+    socklen_t len = sizeof(err);
+    uint32_t ret;
+
+    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0) return errno_to_error(errno);
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    c->fd = fd;
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) && errno != EINPROGRESS)
+    {
+        ret = errno == ECONNREFUSED ? ERROR_WINHTTP_CANNOT_CONNECT : errno_to_error(errno);
+        goto fail;
+    }
+    if ((ret = wait_fd(c, POLLOUT, deadline_for(timeout_ms)))) goto fail;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) || err)
+    {
+        ret = err == ETIMEDOUT ? ERROR_WINHTTP_TIMEOUT : ERROR_WINHTTP_CANNOT_CONNECT;
+        goto fail;
+    }
+    return ERROR_SUCCESS;
+fail:
+    close(fd);
+    c->fd = -1;
+    return ret;
+}
+
+static unsigned int w_connect(void *args)
+{
+    struct whnet_connect_args *a = args;
+    const char *host = (const char *)(uintptr_t)a->host;
+    struct addrinfo hints, *res = NULL, *ai;
+    struct conn *c;
+    char port[16];
+    uint32_t ret = ERROR_WINHTTP_CANNOT_CONNECT;
+
+    a->conn = 0;
+    if (!host || !a->port) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
+    snprintf(port, sizeof(port), "%u", a->port);
+    if (getaddrinfo(host, port, &hints, &res))
+    {
+        /* AI_ADDRCONFIG hides loopback-only setups' IPv6; retry without it */
+        hints.ai_flags = AI_NUMERICSERV;
+        if (getaddrinfo(host, port, &hints, &res)) { a->ret = ERROR_WINHTTP_NAME_NOT_RESOLVED; return 0; }
+    }
+    if (!(c = calloc(1, sizeof(*c)))) { freeaddrinfo(res); a->ret = ERROR_NOT_ENOUGH_MEMORY; return 0; }
+    c->fd = -1;
+    if ((c->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
+    {
+        free(c);
+        freeaddrinfo(res);
+        a->ret = ERROR_NOT_ENOUGH_MEMORY;
+        return 0;
+    }
+    for (ai = res; ai; ai = ai->ai_next)
+    {
+        if (!(ret = connect_one(ai, a->timeout_ms, c))) break;
+        if (ret == ERROR_WINHTTP_OPERATION_CANCELLED) break;
+    }
+    freeaddrinfo(res);
+    if (ret)
+    {
+        close(c->evfd);
+        free(c);
+        a->ret = ret;
+        return 0;
+    }
+    a->conn = (uintptr_t)c;
+    a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
+/* ---- TLS ---- */
+
+static gnutls_certificate_credentials_t creds;
+static int creds_error;
+static pthread_once_t creds_once = PTHREAD_ONCE_INIT;
+
+static void init_creds(void)
+{
+    const char *extra = getenv("SSL_CERT_FILE");
+    if (gnutls_global_init() < 0 || gnutls_certificate_allocate_credentials(&creds) < 0)
+    {
+        creds_error = 1;
+        return;
+    }
+    gnutls_certificate_set_x509_system_trust(creds);
+    if (extra && *extra) gnutls_certificate_set_x509_trust_file(creds, extra, GNUTLS_X509_FMT_PEM);
+}
+
+static int is_ip_literal(const char *name)
+{
+    unsigned char buf[16];
+    return inet_pton(AF_INET, name, buf) == 1 || inet_pton(AF_INET6, name, buf) == 1;
+}
+
+/* Problems with the peer's certificate, as WHNET_CERT_* bits. */
+static uint32_t check_certificate(gnutls_session_t s, const char *server_name)
+{
+    const gnutls_datum_t *list;
+    unsigned int count = 0, status = 0;
+    gnutls_x509_crt_t leaf;
+    uint32_t errs = 0;
+    time_t now = time(NULL);
+
+    list = gnutls_certificate_get_peers(s, &count);
+    if (!list || !count) return WHNET_CERT_INVALID;
+    if (gnutls_certificate_verify_peers2(s, &status) < 0) return WHNET_CERT_INVALID;
+    if (status & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA | GNUTLS_CERT_INSECURE_ALGORITHM))
+        errs |= WHNET_CERT_INVALID_CA;
+    if (status & (GNUTLS_CERT_EXPIRED | GNUTLS_CERT_NOT_ACTIVATED)) errs |= WHNET_CERT_DATE_INVALID;
+    if (status & GNUTLS_CERT_REVOKED) errs |= WHNET_CERT_REVOKED;
+    if (status & (GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_UNEXPECTED_OWNER)) errs |= WHNET_CERT_INVALID;
+    if (status & GNUTLS_CERT_PURPOSE_MISMATCH) errs |= WHNET_CERT_WRONG_USAGE;
+
+    /* the leaf's own name and dates, independent of what verification
+     * reported first */
+    if (gnutls_x509_crt_init(&leaf) < 0) return errs | WHNET_CERT_INVALID;
+    if (gnutls_x509_crt_import(leaf, &list[0], GNUTLS_X509_FMT_DER) < 0)
+        errs |= WHNET_CERT_INVALID;
+    else
+    {
+        if (!gnutls_x509_crt_check_hostname(leaf, server_name)) errs |= WHNET_CERT_CN_INVALID;
+        if (gnutls_x509_crt_get_expiration_time(leaf) < now || gnutls_x509_crt_get_activation_time(leaf) > now)
+            errs |= WHNET_CERT_DATE_INVALID;
+    }
+    gnutls_x509_crt_deinit(leaf);
+    if ((status & GNUTLS_CERT_INVALID) && !errs) errs |= WHNET_CERT_INVALID;
+    return errs;
+}
+
+static uint32_t ignorable(uint32_t errs, uint32_t ignore)
+{
+    uint32_t left = errs;
+    if (ignore & WHNET_IGNORE_UNKNOWN_CA) left &= ~WHNET_CERT_INVALID_CA;
+    if (ignore & WHNET_IGNORE_CN_INVALID) left &= ~WHNET_CERT_CN_INVALID;
+    if (ignore & WHNET_IGNORE_DATE_INVALID) left &= ~WHNET_CERT_DATE_INVALID;
+    if (ignore & WHNET_IGNORE_WRONG_USAGE) left &= ~WHNET_CERT_WRONG_USAGE;
+    return left == 0;
+}
+
+static unsigned int w_tls_handshake(void *args)
+{
+    struct whnet_tls_args *a = args;
+    struct conn *c = to_conn(a->conn);
+    const char *name = (const char *)(uintptr_t)a->server_name;
+    int64_t deadline = deadline_for(a->timeout_ms);
+    gnutls_session_t s;
+    uint32_t ret;
+    int rc;
+
+    a->cert_errors = 0;
+    pthread_once(&creds_once, init_creds);
+    if (creds_error || !c || !name) { a->ret = ERROR_WINHTTP_SECURE_FAILURE; return 0; }
+    if (gnutls_init(&s, GNUTLS_CLIENT | GNUTLS_NONBLOCK) < 0) { a->ret = ERROR_NOT_ENOUGH_MEMORY; return 0; }
+    gnutls_set_default_priority(s);
+    gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, creds);
+    if (!is_ip_literal(name)) gnutls_server_name_set(s, GNUTLS_NAME_DNS, name, strlen(name));
+    gnutls_transport_set_int(s, c->fd);
+    gnutls_handshake_set_timeout(s, 0);
+    for (;;)
+    {
+        rc = gnutls_handshake(s);
+        if (rc == GNUTLS_E_SUCCESS) break;
+        if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+        {
+            if ((ret = wait_fd(c, gnutls_record_get_direction(s) ? POLLOUT : POLLIN, deadline))) goto fail;
+            continue;
+        }
+        if (!gnutls_error_is_fatal(rc)) continue;
+        ret = ERROR_WINHTTP_SECURE_FAILURE;
+        goto fail;
+    }
+    a->cert_errors = check_certificate(s, name);
+    if (!ignorable(a->cert_errors, a->ignore_flags))
+    {
+        ret = ERROR_WINHTTP_SECURE_FAILURE;
+        goto fail;
+    }
+    c->tls = s;
+    a->ret = ERROR_SUCCESS;
+    return 0;
+fail:
+    gnutls_deinit(s);
+    a->ret = ret;
+    return 0;
+}
+
+/* ---- send / receive ---- */
+
+static uint32_t send_plain(struct conn *c, struct iovec *iov, int count, int64_t deadline)
+{
+    while (count)
+    {
+        struct msghdr msg;
+        ssize_t n;
+        uint32_t ret;
+
+        if (c->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
+        memset(&msg, 0, sizeof(msg));
+        msg.msg_iov = iov;
+        msg.msg_iovlen = count;
+        n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
+        if (n < 0)
+        {
+            if (errno == EINTR) continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK) return errno_to_error(errno);
+            if ((ret = wait_fd(c, POLLOUT, deadline))) return ret;
+            continue;
+        }
+        while (count && (size_t)n >= iov->iov_len)
+        {
+            n -= iov->iov_len;
+            iov++;
+            count--;
+        }
+        if (count)
+        {
+            iov->iov_base = (char *)iov->iov_base + n;
+            iov->iov_len -= n;
+        }
+    }
+    return ERROR_SUCCESS;
+}
+
+static uint32_t tls_error(int rc)
+{
+    return rc == GNUTLS_E_MEMORY_ERROR ? ERROR_NOT_ENOUGH_MEMORY : ERROR_WINHTTP_CONNECTION_ERROR;
+}
+
+static uint32_t send_tls(struct conn *c, const struct whnet_buf64 *bufs, uint32_t count, int64_t deadline)
+{
+    uint32_t i, ret;
+    int rc;
+
+    /* corked: all buffers go out as few records as possible, in one flush */
+    gnutls_record_cork(c->tls);
+    for (i = 0; i < count; i++)
+    {
+        if (!bufs[i].len) continue;
+        rc = gnutls_record_send(c->tls, (const void *)(uintptr_t)bufs[i].data, bufs[i].len);
+        if (rc < 0)
+        {
+            gnutls_record_uncork(c->tls, 0);
+            return tls_error(rc);
+        }
+    }
+    for (;;)
+    {
+        if (c->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
+        rc = gnutls_record_uncork(c->tls, 0);
+        if (rc >= 0) return ERROR_SUCCESS;
+        if (rc != GNUTLS_E_AGAIN && rc != GNUTLS_E_INTERRUPTED) return tls_error(rc);
+        if ((ret = wait_fd(c, POLLOUT, deadline))) return ret;
+    }
+}
+
+static unsigned int w_send(void *args)
+{
+    struct whnet_send_args *a = args;
+    struct conn *c = to_conn(a->conn);
+    const struct whnet_buf64 *bufs = (const struct whnet_buf64 *)(uintptr_t)a->bufs;
+    int64_t deadline = deadline_for(a->timeout_ms);
+    struct iovec iov[8];
+    uint32_t i;
+
+    if (!c || a->count > 8) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    if (c->cancelled) { a->ret = ERROR_WINHTTP_OPERATION_CANCELLED; return 0; }
+    if (c->tls) { a->ret = send_tls(c, bufs, a->count, deadline); return 0; }
+    for (i = 0; i < a->count; i++)
+    {
+        iov[i].iov_base = (void *)(uintptr_t)bufs[i].data;
+        iov[i].iov_len = bufs[i].len;
+    }
+    a->ret = send_plain(c, iov, (int)a->count, deadline);
+    return 0;
+}
+
+static unsigned int w_recv(void *args)
+{
+    struct whnet_recv_args *a = args;
+    struct conn *c = to_conn(a->conn);
+    void *buf = (void *)(uintptr_t)a->buf;
+    int64_t deadline = deadline_for(a->timeout_ms);
+    uint32_t ret;
+
+    a->received = 0;
+    if (!c || !buf || !a->len) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    for (;;)
+    {
+        if (c->cancelled) { a->ret = ERROR_WINHTTP_OPERATION_CANCELLED; return 0; }
+        if (c->tls)
+        {
+            ssize_t rc = gnutls_record_recv(c->tls, buf, a->len);
+            if (rc >= 0) { a->received = (uint32_t)rc; a->ret = ERROR_SUCCESS; return 0; }
+            if (rc == GNUTLS_E_PREMATURE_TERMINATION) { a->ret = ERROR_SUCCESS; return 0; }  /* EOF without close_notify */
+            if (rc != GNUTLS_E_AGAIN && rc != GNUTLS_E_INTERRUPTED && rc != GNUTLS_E_REHANDSHAKE)
+            {
+                a->ret = tls_error((int)rc);
+                return 0;
+            }
+        }
+        else
+        {
+            ssize_t n = recv(c->fd, buf, a->len, 0);
+            if (n >= 0) { a->received = (uint32_t)n; a->ret = ERROR_SUCCESS; return 0; }
+            if (errno == EINTR) continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK) { a->ret = errno_to_error(errno); return 0; }
+        }
+        if ((ret = wait_fd(c, POLLIN, deadline))) { a->ret = ret; return 0; }
+    }
+}
+
+static unsigned int w_shutdown_send(void *args)
+{
+    struct whnet_conn_args *a = args;
+    struct conn *c = to_conn(a->conn);
+
+    if (!c) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    if (c->tls)
+    {
+        int64_t deadline = now_ms() + 1000;
+        int rc;
+        while ((rc = gnutls_bye(c->tls, GNUTLS_SHUT_WR)) == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+            if (wait_fd(c, POLLOUT, deadline)) break;
+    }
+    shutdown(c->fd, SHUT_WR);
+    a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
+static unsigned int w_cancel(void *args)
+{
+    struct whnet_conn_args *a = args;
+    struct conn *c = to_conn(a->conn);
+    uint64_t one = 1;
+
+    if (!c) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    c->cancelled = 1;
+    if (write(c->evfd, &one, sizeof(one)) < 0) { /* already signalled: fine */ }
+    a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
+static unsigned int w_close(void *args)
+{
+    struct whnet_conn_args *a = args;
+    struct conn *c = to_conn(a->conn);
+
+    if (!c) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    if (c->tls) gnutls_deinit(c->tls);
+    if (c->fd >= 0) close(c->fd);
+    close(c->evfd);
+    free(c);
+    a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
+static unsigned int w_random(void *args)
+{
+    struct whnet_random_args *a = args;
+    a->ret = gnutls_rnd(GNUTLS_RND_NONCE, (void *)(uintptr_t)a->buf, a->len) < 0 ? ERROR_NOT_ENOUGH_MEMORY : 0;
+    return 0;
+}
+
+typedef unsigned int (*whnet_unix_fn)(void *args);
+
+const whnet_unix_fn __wine_unix_call_funcs[WHNET_CALL_COUNT] =
+{
+    w_connect,
+    w_tls_handshake,
+    w_send,
+    w_recv,
+    w_shutdown_send,
+    w_cancel,
+    w_close,
+    w_random,
+};

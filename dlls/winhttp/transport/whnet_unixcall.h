@@ -1,0 +1,33 @@
+/* Calls from whnet.dll (PE) to whnet.so (Unix): function codes and argument
+ * blocks.  Fixed-size types only, pointers carried as uint64_t, so the
+ * layout is the same on both sides. */
+#ifndef WHNET_UNIXCALL_H
+#define WHNET_UNIXCALL_H
+
+#include <stdint.h>
+
+enum whnet_call
+{
+    WHNET_CALL_CONNECT,
+    WHNET_CALL_TLS_HANDSHAKE,
+    WHNET_CALL_SEND,
+    WHNET_CALL_RECV,
+    WHNET_CALL_SHUTDOWN_SEND,
+    WHNET_CALL_CANCEL,
+    WHNET_CALL_CLOSE,
+    WHNET_CALL_RANDOM,
+    WHNET_CALL_COUNT
+};
+
+/* Every call returns STATUS_SUCCESS (0); the Win32 result is in .ret. */
+struct whnet_connect_args { uint64_t host; uint32_t port; uint32_t timeout_ms; uint64_t conn; uint32_t ret; uint32_t pad; };
+struct whnet_tls_args { uint64_t conn; uint64_t server_name; uint32_t ignore_flags; uint32_t timeout_ms;
+                        uint32_t cert_errors; uint32_t ret; };
+struct whnet_send_args { uint64_t conn; uint64_t bufs; /* struct whnet_buf64[count] */ uint32_t count;
+                         uint32_t timeout_ms; uint32_t ret; uint32_t pad; };
+struct whnet_buf64 { uint64_t data; uint32_t len; uint32_t pad; };
+struct whnet_recv_args { uint64_t conn; uint64_t buf; uint32_t len; uint32_t timeout_ms; uint32_t received; uint32_t ret; };
+struct whnet_conn_args { uint64_t conn; uint32_t ret; uint32_t pad; };
+struct whnet_random_args { uint64_t buf; uint32_t len; uint32_t ret; };
+
+#endif

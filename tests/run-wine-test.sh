@@ -106,10 +106,10 @@ for g in $groups; do
         if [ $rc = 124 ] || [ $rc = 137 ]; then status="TIMEOUT(${tmo}s)"; else status="CRASH(rc=$rc)"; fi
     elif [ "$f" != 0 ]; then status=FAILED
     fi
-    if [ "$mode" = ours ] && [ "$status" != ok ]; then
+    if [ "$status" != ok ] && { [ "$mode" = ours ] || [ -n "$VERBOSE" ]; }; then
         echo "---- $g: $status; failures:"
         grep -E "Test failed|Tests skipped" "$log.txt" | head -n 40
-        [ -z "$line" ] && tail -n 30 "$log.txt"
+        [ -z "$line" ] && grep -v "^	|^0000" "$log.txt" | head -n 30
     fi
     total_p=$((total_p + p)); total_f=$((total_f + f)); total_s=$((total_s + s))
     table="$table

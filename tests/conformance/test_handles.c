@@ -1,0 +1,155 @@
+/* Handles: creation, types, parents, invalid and wrong-type handles,
+ * closing in any order. */
+#include "test.h"
+
+static DWORD handle_type(HINTERNET h)
+{
+    DWORD type = 0xdead, size = sizeof(type);
+    if (!WinHttpQueryOption(h, WINHTTP_OPTION_HANDLE_TYPE, &type, &size)) return 0xdead;
+    return type;
+}
+
+static void test_types_and_parents(void)
+{
+    HINTERNET session, connect, request, parent = NULL;
+    DWORD size = sizeof(parent);
+
+    session = open_session();
+    ok(session != NULL, "WinHttpOpen failed: %lu\n", GetLastError());
+    connect = WinHttpConnect(session, L"127.0.0.1", 80, 0);
+    ok(connect != NULL, "WinHttpConnect failed: %lu\n", GetLastError());
+    request = WinHttpOpenRequest(connect, NULL, NULL, NULL, NULL, NULL, 0);
+    ok(request != NULL, "WinHttpOpenRequest failed: %lu\n", GetLastError());
+    ok(handle_type(session) == WINHTTP_HANDLE_TYPE_SESSION, "session type %lu\n", handle_type(session));
+    ok(handle_type(connect) == WINHTTP_HANDLE_TYPE_CONNECT, "connect type %lu\n", handle_type(connect));
+    ok(handle_type(request) == WINHTTP_HANDLE_TYPE_REQUEST, "request type %lu\n", handle_type(request));
+    ok(session != connect && connect != request && session != request, "handles not distinct\n");
+    ok(WinHttpQueryOption(request, WINHTTP_OPTION_PARENT_HANDLE, &parent, &size) && parent == connect,
+       "request parent %p, expected %p\n", parent, connect);
+    parent = NULL;
+    size = sizeof(parent);
+    ok(WinHttpQueryOption(connect, WINHTTP_OPTION_PARENT_HANDLE, &parent, &size) && parent == session,
+       "connect parent %p, expected %p\n", parent, session);
+    ok(WinHttpCloseHandle(request), "close request: %lu\n", GetLastError());
+    ok(WinHttpCloseHandle(connect), "close connect: %lu\n", GetLastError());
+    ok(WinHttpCloseHandle(session), "close session: %lu\n", GetLastError());
+}
+
+static void test_invalid(void)
+{
+    HINTERNET session, connect, request;
+
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpCloseHandle(NULL) && GetLastError() == ERROR_INVALID_HANDLE, "CloseHandle(NULL): %lu\n", GetLastError());
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpConnect(NULL, L"127.0.0.1", 80, 0) && GetLastError() == ERROR_INVALID_HANDLE, "Connect(NULL): %lu\n", GetLastError());
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpOpenRequest(NULL, L"GET", L"/", NULL, NULL, NULL, 0) && GetLastError() == ERROR_INVALID_HANDLE,
+       "OpenRequest(NULL): %lu\n", GetLastError());
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpSendRequest(NULL, NULL, 0, NULL, 0, 0, 0) && GetLastError() == ERROR_INVALID_HANDLE,
+       "SendRequest(NULL): %lu\n", GetLastError());
+
+    session = open_session();
+    connect = WinHttpConnect(session, L"127.0.0.1", 80, 0);
+    request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
+
+    /* the wrong kind of handle */
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpConnect(connect, L"127.0.0.1", 80, 0) && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
+       "Connect(connect handle): %lu\n", GetLastError());
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpConnect(request, L"127.0.0.1", 80, 0) && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
+       "Connect(request handle): %lu\n", GetLastError());
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpOpenRequest(session, L"GET", L"/", NULL, NULL, NULL, 0) && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
+       "OpenRequest(session handle): %lu\n", GetLastError());
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpSendRequest(connect, NULL, 0, NULL, 0, 0, 0) && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
+       "SendRequest(connect handle): %lu\n", GetLastError());
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpReceiveResponse(session, NULL) && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
+       "ReceiveResponse(session handle): %lu\n", GetLastError());
+    ok(WinHttpWebSocketSend(session, WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE, (void *)"x", 1)
+       == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, "WebSocketSend(session handle)\n");
+    ok(WinHttpWebSocketShutdown(connect, 1000, NULL, 0) == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
+       "WebSocketShutdown(connect handle)\n");
+
+    /* parameters */
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpConnect(session, NULL, 80, 0) && GetLastError() == ERROR_INVALID_PARAMETER,
+       "Connect(NULL server): %lu\n", GetLastError());
+
+    /* a closed handle is no longer valid */
+    ok(WinHttpCloseHandle(request), "close request: %lu\n", GetLastError());
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0) && GetLastError() == ERROR_INVALID_HANDLE,
+       "SendRequest on a closed handle: %lu\n", GetLastError());
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpCloseHandle(request) && GetLastError() == ERROR_INVALID_HANDLE, "second CloseHandle: %lu\n", GetLastError());
+    WinHttpCloseHandle(connect);
+    WinHttpCloseHandle(session);
+}
+
+/* Children outlive their parents' handles. */
+static void test_close_order(void)
+{
+    HINTERNET session, connect, request;
+    char buf[64];
+    DWORD read = 0;
+    INTERNET_PORT port = peer_port("WS");
+
+    session = open_session();
+    connect = WinHttpConnect(session, L"127.0.0.1", port, 0);
+    request = WinHttpOpenRequest(connect, L"GET", L"/status/200", NULL, NULL, NULL, 0);
+    ok(request != NULL, "OpenRequest failed: %lu\n", GetLastError());
+    ok(WinHttpCloseHandle(session), "close session first: %lu\n", GetLastError());
+    ok(WinHttpCloseHandle(connect), "close connect next: %lu\n", GetLastError());
+    /* the request still works */
+    ok(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0), "SendRequest after the parents closed: %lu\n", GetLastError());
+    ok(WinHttpReceiveResponse(request, NULL), "ReceiveResponse: %lu\n", GetLastError());
+    memset(buf, 0, sizeof(buf));
+    ok(WinHttpReadData(request, buf, sizeof(buf) - 1, &read) && !strcmp(buf, "status 200"), "body '%s'\n", buf);
+    ok(WinHttpCloseHandle(request), "close request: %lu\n", GetLastError());
+}
+
+static int created, closing;
+
+static void CALLBACK callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *info, DWORD len)
+{
+    (void)h; (void)ctx; (void)info; (void)len;
+    if (status == WINHTTP_CALLBACK_STATUS_HANDLE_CREATED) created++;
+    if (status == WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) closing++;
+}
+
+static void test_callbacks(void)
+{
+    HINTERNET session = open_session(), connect, request;
+    WINHTTP_STATUS_CALLBACK prev;
+
+    prev = WinHttpSetStatusCallback(session, callback, WINHTTP_CALLBACK_FLAG_HANDLES, 0);
+    ok(prev == NULL, "previous callback %p\n", prev);
+    prev = WinHttpSetStatusCallback(session, callback, WINHTTP_CALLBACK_FLAG_HANDLES, 0);
+    ok(prev == callback, "previous callback %p, expected %p\n", prev, callback);
+    created = closing = 0;
+    connect = WinHttpConnect(session, L"127.0.0.1", 80, 0);
+    request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
+    ok(created == 2, "%d HANDLE_CREATED notifications for connect + request\n", created);
+    WinHttpCloseHandle(request);
+    WinHttpCloseHandle(connect);
+    ok(closing == 2, "%d HANDLE_CLOSING notifications\n", closing);
+    WinHttpCloseHandle(session);
+    SetLastError(0xdeadbeef);
+    prev = WinHttpSetStatusCallback(NULL, callback, WINHTTP_CALLBACK_FLAG_HANDLES, 0);
+    ok(prev == WINHTTP_INVALID_STATUS_CALLBACK && GetLastError() == ERROR_INVALID_HANDLE,
+       "SetStatusCallback(NULL): %p %lu\n", prev, GetLastError());
+}
+
+void test_handles(void)
+{
+    ok(WinHttpCheckPlatform(), "WinHttpCheckPlatform failed\n");
+    test_types_and_parents();
+    test_invalid();
+    test_close_order();
+    test_callbacks();
+}

@@ -38,7 +38,7 @@ run_suite peer node tests/peer/selftest.js
 run_suite transport sh tests/transport/run.sh "$build"
 
 echo "==== reference: the conformance tests against Wine's builtin winhttp (informative, not a gate)"
-GROUP_TIMEOUT="${REFERENCE_GROUP_TIMEOUT:-60}" sh tests/run-wine-test.sh --mode builtin --build "$build" "$build/tests/conformance.exe" \
+GROUP_TIMEOUT="${REFERENCE_GROUP_TIMEOUT:-30}" sh tests/run-wine-test.sh --mode builtin --build "$build" "$build/tests/conformance.exe" \
     >"$logdir/reference.log" 2>&1
 grep -v 'Test failed\|Tests skipped' "$logdir/reference.log" | tail -n 25
 

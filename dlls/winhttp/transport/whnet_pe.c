@@ -22,7 +22,10 @@ static uint32_t call(enum whnet_call code, void *args)
 static uint32_t w_connect(const char *host, uint16_t port, uint32_t timeout_ms, whnet_conn *conn)
 {
     struct whnet_connect_args a = { (UINT_PTR)host, port, timeout_ms, 0, 0, 0 };
-    uint32_t st = call(WHNET_CALL_CONNECT, &a);
+    uint32_t st;
+
+    if (!conn) return ERROR_INVALID_PARAMETER;
+    st = call(WHNET_CALL_CONNECT, &a);
     *conn = a.conn;
     return st ? st : a.ret;
 }
@@ -38,31 +41,52 @@ static uint32_t w_tls_handshake(whnet_conn conn, const char *server_name, uint32
 
 static uint32_t w_send(whnet_conn conn, const struct whnet_buf *bufs, uint32_t count, uint32_t timeout_ms)
 {
-    struct whnet_buf64 b64[8];
     struct whnet_send_args a;
-    uint32_t i, st;
+    uint32_t st;
 
-    if (count > ARRAYSIZE(b64)) return ERROR_INVALID_PARAMETER;
-    for (i = 0; i < count; i++)
-    {
-        b64[i].data = (UINT_PTR)bufs[i].data;
-        b64[i].len = bufs[i].len;
-        b64[i].pad = 0;
-    }
+    if (count && !bufs) return ERROR_INVALID_PARAMETER;
     a.conn = conn;
-    a.bufs = (UINT_PTR)b64;
-    a.count = count;
     a.timeout_ms = timeout_ms;
     a.ret = 0;
     a.pad = 0;
+#ifdef _WIN64
+    /* struct whnet_buf already has the layout of struct whnet_buf64 */
+    C_ASSERT(sizeof(struct whnet_buf) == sizeof(struct whnet_buf64));
+    C_ASSERT(FIELD_OFFSET(struct whnet_buf, len) == FIELD_OFFSET(struct whnet_buf64, len));
+    a.bufs = (UINT_PTR)bufs;
+    a.count = count;
     st = call(WHNET_CALL_SEND, &a);
     return st ? st : a.ret;
+#else
+    {
+        struct whnet_buf64 b64[16];
+        uint32_t i, done = 0;
+        do
+        {
+            uint32_t n = min(count - done, ARRAYSIZE(b64));
+            for (i = 0; i < n; i++)
+            {
+                b64[i].data = (UINT_PTR)bufs[done + i].data;
+                b64[i].len = bufs[done + i].len;
+                b64[i].pad = 0;
+            }
+            a.bufs = (UINT_PTR)b64;
+            a.count = n;
+            if ((st = call(WHNET_CALL_SEND, &a)) || a.ret) return st ? st : a.ret;
+            done += n;
+        } while (done < count);
+        return 0;
+    }
+#endif
 }
 
 static uint32_t w_recv(whnet_conn conn, void *buf, uint32_t len, uint32_t timeout_ms, uint32_t *received)
 {
     struct whnet_recv_args a = { conn, (UINT_PTR)buf, len, timeout_ms, 0, 0 };
-    uint32_t st = call(WHNET_CALL_RECV, &a);
+    uint32_t st;
+
+    if (!received) return ERROR_INVALID_PARAMETER;
+    st = call(WHNET_CALL_RECV, &a);
     *received = a.received;
     return st ? st : a.ret;
 }

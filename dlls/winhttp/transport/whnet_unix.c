@@ -4,7 +4,8 @@
  * Each connection has a nonblocking socket and an eventfd.  Every wait is a
  * poll() on both, so cancel (a write to the eventfd, never read back) ends
  * current and future waits at once, from any thread.  One sending and one
- * receiving thread may use a connection at the same time.
+ * receiving thread may use a connection at the same time (GnuTLS allows one
+ * reader and one writer per session).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -40,6 +41,11 @@
 #define ERROR_WINHTTP_CANNOT_CONNECT       12029
 #define ERROR_WINHTTP_CONNECTION_ERROR     12030
 #define ERROR_WINHTTP_SECURE_FAILURE       12175
+
+/* Plaintext bytes that fit one TLS record: what we cork together. */
+#define TLS_RECORD_MAX 16384
+/* iovecs handed to one sendmsg() */
+#define IOV_BATCH 64
 
 struct conn
 {
@@ -95,7 +101,7 @@ static uint32_t errno_to_error(int e)
     case ECONNREFUSED: return ERROR_WINHTTP_CANNOT_CONNECT;
     case ETIMEDOUT: return ERROR_WINHTTP_TIMEOUT;
     case ENOMEM: case ENOBUFS: return ERROR_NOT_ENOUGH_MEMORY;
-    default: return ERROR_WINHTTP_CONNECTION_ERROR;
+    default: return ERROR_WINHTTP_CONNECTION_ERROR;  /* ECONNRESET, EPIPE, ... */
     }
 }
 
@@ -108,12 +114,12 @@ static uint32_t connect_one(const struct addrinfo *ai, uint32_t timeout_ms, stru
     uint32_t ret;
 
     fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0) return errno_to_error(errno);
+    if (fd < 0) return errno == EAFNOSUPPORT ? ERROR_WINHTTP_CANNOT_CONNECT : errno_to_error(errno);
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     c->fd = fd;
     if (connect(fd, ai->ai_addr, ai->ai_addrlen) && errno != EINPROGRESS)
     {
-        ret = errno == ECONNREFUSED ? ERROR_WINHTTP_CANNOT_CONNECT : errno_to_error(errno);
+        ret = errno == ETIMEDOUT ? ERROR_WINHTTP_TIMEOUT : ERROR_WINHTTP_CANNOT_CONNECT;
         goto fail;
     }
     if ((ret = wait_fd(c, POLLOUT, deadline_for(timeout_ms)))) goto fail;
@@ -135,21 +141,23 @@ static unsigned int w_connect(void *args)
     const char *host = (const char *)(uintptr_t)a->host;
     struct addrinfo hints, *res = NULL, *ai;
     struct conn *c;
-    char port[16];
+    char port[8];
     uint32_t ret = ERROR_WINHTTP_CANNOT_CONNECT;
 
     a->conn = 0;
-    if (!host || !a->port) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    if (!host || !*host || !a->port || a->port > 65535) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
+    hints.ai_protocol = IPPROTO_TCP;
     hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
     snprintf(port, sizeof(port), "%u", a->port);
     if (getaddrinfo(host, port, &hints, &res))
     {
-        /* AI_ADDRCONFIG hides loopback-only setups' IPv6; retry without it */
+        /* AI_ADDRCONFIG hides everything on loopback-only hosts; retry without it */
         hints.ai_flags = AI_NUMERICSERV;
-        if (getaddrinfo(host, port, &hints, &res)) { a->ret = ERROR_WINHTTP_NAME_NOT_RESOLVED; return 0; }
+        res = NULL;
+        if (getaddrinfo(host, port, &hints, &res) || !res) { a->ret = ERROR_WINHTTP_NAME_NOT_RESOLVED; return 0; }
     }
     if (!(c = calloc(1, sizeof(*c)))) { freeaddrinfo(res); a->ret = ERROR_NOT_ENOUGH_MEMORY; return 0; }
     c->fd = -1;
@@ -161,10 +169,7 @@ static unsigned int w_connect(void *args)
         return 0;
     }
     for (ai = res; ai; ai = ai->ai_next)
-    {
         if (!(ret = connect_one(ai, a->timeout_ms, c))) break;
-        if (ret == ERROR_WINHTTP_OPERATION_CANCELLED) break;
-    }
     freeaddrinfo(res);
     if (ret)
     {
@@ -181,19 +186,31 @@ static unsigned int w_connect(void *args)
 /* ---- TLS ---- */
 
 static gnutls_certificate_credentials_t creds;
+static gnutls_priority_t priority;
 static int creds_error;
 static pthread_once_t creds_once = PTHREAD_ONCE_INIT;
 
 static void init_creds(void)
 {
     const char *extra = getenv("SSL_CERT_FILE");
-    if (gnutls_global_init() < 0 || gnutls_certificate_allocate_credentials(&creds) < 0)
+    if (gnutls_global_init() < 0 || gnutls_certificate_allocate_credentials(&creds) < 0
+        || gnutls_priority_init(&priority, "NORMAL", NULL) < 0)
     {
         creds_error = 1;
         return;
     }
     gnutls_certificate_set_x509_system_trust(creds);
     if (extra && *extra) gnutls_certificate_set_x509_trust_file(creds, extra, GNUTLS_X509_FMT_PEM);
+}
+
+/* GnuTLS writes through this so that a closed peer never raises SIGPIPE. */
+static ssize_t tls_push(gnutls_transport_ptr_t ptr, const giovec_t *iov, int iovcnt)
+{
+    struct msghdr msg;
+    memset(&msg, 0, sizeof(msg));
+    msg.msg_iov = (struct iovec *)iov;
+    msg.msg_iovlen = iovcnt;
+    return sendmsg((int)(intptr_t)ptr, &msg, MSG_NOSIGNAL);
 }
 
 static int is_ip_literal(const char *name)
@@ -209,42 +226,48 @@ static uint32_t check_certificate(gnutls_session_t s, const char *server_name)
     unsigned int count = 0, status = 0;
     gnutls_x509_crt_t leaf;
     uint32_t errs = 0;
-    time_t now = time(NULL);
+    time_t now = time(NULL), t;
 
     list = gnutls_certificate_get_peers(s, &count);
     if (!list || !count) return WHNET_CERT_INVALID;
+    /* chain and trust; the host name is checked on the leaf below */
     if (gnutls_certificate_verify_peers2(s, &status) < 0) return WHNET_CERT_INVALID;
     if (status & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA | GNUTLS_CERT_INSECURE_ALGORITHM))
         errs |= WHNET_CERT_INVALID_CA;
     if (status & (GNUTLS_CERT_EXPIRED | GNUTLS_CERT_NOT_ACTIVATED)) errs |= WHNET_CERT_DATE_INVALID;
     if (status & GNUTLS_CERT_REVOKED) errs |= WHNET_CERT_REVOKED;
-    if (status & (GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_UNEXPECTED_OWNER)) errs |= WHNET_CERT_INVALID;
+    if (status & GNUTLS_CERT_UNEXPECTED_OWNER) errs |= WHNET_CERT_CN_INVALID;
     if (status & GNUTLS_CERT_PURPOSE_MISMATCH) errs |= WHNET_CERT_WRONG_USAGE;
+    if (status & (GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED
+                  | GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE | GNUTLS_CERT_UNKNOWN_CRIT_EXTENSIONS
+                  | GNUTLS_CERT_MISMATCH | GNUTLS_CERT_INVALID_OCSP_STATUS))
+        errs |= WHNET_CERT_INVALID;
 
-    /* the leaf's own name and dates, independent of what verification
-     * reported first */
+    /* The leaf's own name and dates, whatever verification reported first,
+     * so that each problem needs its own ignore flag. */
     if (gnutls_x509_crt_init(&leaf) < 0) return errs | WHNET_CERT_INVALID;
     if (gnutls_x509_crt_import(leaf, &list[0], GNUTLS_X509_FMT_DER) < 0)
         errs |= WHNET_CERT_INVALID;
     else
     {
         if (!gnutls_x509_crt_check_hostname(leaf, server_name)) errs |= WHNET_CERT_CN_INVALID;
-        if (gnutls_x509_crt_get_expiration_time(leaf) < now || gnutls_x509_crt_get_activation_time(leaf) > now)
-            errs |= WHNET_CERT_DATE_INVALID;
+        t = gnutls_x509_crt_get_expiration_time(leaf);
+        if (t != (time_t)-1 && t < now) errs |= WHNET_CERT_DATE_INVALID;
+        t = gnutls_x509_crt_get_activation_time(leaf);
+        if (t != (time_t)-1 && t > now) errs |= WHNET_CERT_DATE_INVALID;
     }
     gnutls_x509_crt_deinit(leaf);
     if ((status & GNUTLS_CERT_INVALID) && !errs) errs |= WHNET_CERT_INVALID;
     return errs;
 }
 
-static uint32_t ignorable(uint32_t errs, uint32_t ignore)
+static int ignorable(uint32_t errs, uint32_t ignore)
 {
-    uint32_t left = errs;
-    if (ignore & WHNET_IGNORE_UNKNOWN_CA) left &= ~WHNET_CERT_INVALID_CA;
-    if (ignore & WHNET_IGNORE_CN_INVALID) left &= ~WHNET_CERT_CN_INVALID;
-    if (ignore & WHNET_IGNORE_DATE_INVALID) left &= ~WHNET_CERT_DATE_INVALID;
-    if (ignore & WHNET_IGNORE_WRONG_USAGE) left &= ~WHNET_CERT_WRONG_USAGE;
-    return left == 0;
+    if (ignore & WHNET_IGNORE_UNKNOWN_CA) errs &= ~WHNET_CERT_INVALID_CA;
+    if (ignore & WHNET_IGNORE_CN_INVALID) errs &= ~WHNET_CERT_CN_INVALID;
+    if (ignore & WHNET_IGNORE_DATE_INVALID) errs &= ~WHNET_CERT_DATE_INVALID;
+    if (ignore & WHNET_IGNORE_WRONG_USAGE) errs &= ~WHNET_CERT_WRONG_USAGE;
+    return errs == 0;
 }
 
 static unsigned int w_tls_handshake(void *args)
@@ -258,24 +281,35 @@ static unsigned int w_tls_handshake(void *args)
     int rc;
 
     a->cert_errors = 0;
+    if (!c || !name || c->tls) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    if (c->cancelled) { a->ret = ERROR_WINHTTP_OPERATION_CANCELLED; return 0; }
     pthread_once(&creds_once, init_creds);
-    if (creds_error || !c || !name) { a->ret = ERROR_WINHTTP_SECURE_FAILURE; return 0; }
+    if (creds_error) { a->ret = ERROR_WINHTTP_SECURE_FAILURE; return 0; }
     if (gnutls_init(&s, GNUTLS_CLIENT | GNUTLS_NONBLOCK) < 0) { a->ret = ERROR_NOT_ENOUGH_MEMORY; return 0; }
-    gnutls_set_default_priority(s);
-    gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, creds);
-    if (!is_ip_literal(name)) gnutls_server_name_set(s, GNUTLS_NAME_DNS, name, strlen(name));
+    if (gnutls_priority_set(s, priority) < 0 || gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, creds) < 0)
+    {
+        ret = ERROR_WINHTTP_SECURE_FAILURE;
+        goto fail;
+    }
+    if (*name && !is_ip_literal(name)) gnutls_server_name_set(s, GNUTLS_NAME_DNS, name, strlen(name));
     gnutls_transport_set_int(s, c->fd);
-    gnutls_handshake_set_timeout(s, 0);
+    gnutls_transport_set_vec_push_function(s, tls_push);
+    gnutls_handshake_set_timeout(s, 0);  /* we time it ourselves */
     for (;;)
     {
         rc = gnutls_handshake(s);
         if (rc == GNUTLS_E_SUCCESS) break;
-        if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+        if (rc == GNUTLS_E_AGAIN)
         {
             if ((ret = wait_fd(c, gnutls_record_get_direction(s) ? POLLOUT : POLLIN, deadline))) goto fail;
             continue;
         }
-        if (!gnutls_error_is_fatal(rc)) continue;
+        if (!gnutls_error_is_fatal(rc))
+        {
+            if (c->cancelled) { ret = ERROR_WINHTTP_OPERATION_CANCELLED; goto fail; }
+            continue;
+        }
+        a->cert_errors = WHNET_CERT_CHANNEL_ERROR;
         ret = ERROR_WINHTTP_SECURE_FAILURE;
         goto fail;
     }
@@ -296,18 +330,37 @@ fail:
 
 /* ---- send / receive ---- */
 
-static uint32_t send_plain(struct conn *c, struct iovec *iov, int count, int64_t deadline)
+static uint32_t send_plain(struct conn *c, const struct whnet_buf64 *bufs, uint32_t count, int64_t deadline)
 {
-    while (count)
+    struct iovec iov[IOV_BATCH];
+    uint32_t next = 0, ret;
+    int n_iov = 0, first = 0;
+
+    for (;;)
     {
         struct msghdr msg;
         ssize_t n;
-        uint32_t ret;
 
+        /* refill the batch once it is used up */
+        if (first == n_iov)
+        {
+            first = n_iov = 0;
+            while (next < count && n_iov < IOV_BATCH)
+            {
+                if (bufs[next].len)
+                {
+                    iov[n_iov].iov_base = (void *)(uintptr_t)bufs[next].data;
+                    iov[n_iov].iov_len = bufs[next].len;
+                    n_iov++;
+                }
+                next++;
+            }
+            if (!n_iov) return ERROR_SUCCESS;
+        }
         if (c->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
         memset(&msg, 0, sizeof(msg));
-        msg.msg_iov = iov;
-        msg.msg_iovlen = count;
+        msg.msg_iov = iov + first;
+        msg.msg_iovlen = n_iov - first;
         n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
         if (n < 0)
         {
@@ -316,19 +369,17 @@ static uint32_t send_plain(struct conn *c, struct iovec *iov, int count, int64_t
             if ((ret = wait_fd(c, POLLOUT, deadline))) return ret;
             continue;
         }
-        while (count && (size_t)n >= iov->iov_len)
+        while (first < n_iov && (size_t)n >= iov[first].iov_len)
         {
-            n -= iov->iov_len;
-            iov++;
-            count--;
+            n -= iov[first].iov_len;
+            first++;
         }
-        if (count)
+        if (first < n_iov)
         {
-            iov->iov_base = (char *)iov->iov_base + n;
-            iov->iov_len -= n;
+            iov[first].iov_base = (char *)iov[first].iov_base + n;
+            iov[first].iov_len -= n;
         }
     }
-    return ERROR_SUCCESS;
 }
 
 static uint32_t tls_error(int rc)
@@ -336,31 +387,84 @@ static uint32_t tls_error(int rc)
     return rc == GNUTLS_E_MEMORY_ERROR ? ERROR_NOT_ENOUGH_MEMORY : ERROR_WINHTTP_CONNECTION_ERROR;
 }
 
-static uint32_t send_tls(struct conn *c, const struct whnet_buf64 *bufs, uint32_t count, int64_t deadline)
+/* Flush corked records. */
+static uint32_t tls_uncork(struct conn *c, int64_t deadline)
 {
-    uint32_t i, ret;
+    uint32_t ret;
     int rc;
 
-    /* corked: all buffers go out as few records as possible, in one flush */
-    gnutls_record_cork(c->tls);
-    for (i = 0; i < count; i++)
-    {
-        if (!bufs[i].len) continue;
-        rc = gnutls_record_send(c->tls, (const void *)(uintptr_t)bufs[i].data, bufs[i].len);
-        if (rc < 0)
-        {
-            gnutls_record_uncork(c->tls, 0);
-            return tls_error(rc);
-        }
-    }
     for (;;)
     {
-        if (c->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
         rc = gnutls_record_uncork(c->tls, 0);
         if (rc >= 0) return ERROR_SUCCESS;
         if (rc != GNUTLS_E_AGAIN && rc != GNUTLS_E_INTERRUPTED) return tls_error(rc);
         if ((ret = wait_fd(c, POLLOUT, deadline))) return ret;
     }
+}
+
+/* Send len bytes as records straight from the caller's memory. */
+static uint32_t tls_send_direct(struct conn *c, const char *data, size_t len, int64_t deadline)
+{
+    uint32_t ret;
+
+    while (len)
+    {
+        ssize_t rc;
+        if (c->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
+        rc = gnutls_record_send(c->tls, data, len);
+        if (rc > 0)
+        {
+            data += rc;
+            len -= rc;
+            continue;
+        }
+        if (rc == GNUTLS_E_AGAIN)
+        {
+            /* retry with the same arguments once writable */
+            if ((ret = wait_fd(c, POLLOUT, deadline))) return ret;
+            continue;
+        }
+        if (rc == GNUTLS_E_INTERRUPTED) continue;
+        return tls_error((int)rc);
+    }
+    return ERROR_SUCCESS;
+}
+
+/* Small leading buffers (a frame header, say) are corked together with the
+ * start of the next one so that they leave in one record; anything past one
+ * record's worth is sent straight from the caller's buffer, uncopied. */
+static uint32_t send_tls(struct conn *c, const struct whnet_buf64 *bufs, uint32_t count, int64_t deadline)
+{
+    uint32_t i = 0, ret, corked = 0;
+    size_t off = 0;
+    ssize_t rc;
+
+    if (count > 1)
+    {
+        gnutls_record_cork(c->tls);
+        for (; i < count && corked < TLS_RECORD_MAX; i++)
+        {
+            uint32_t take = bufs[i].len;
+            if (take > TLS_RECORD_MAX - corked) take = TLS_RECORD_MAX - corked;
+            if (!take) continue;
+            rc = gnutls_record_send(c->tls, (const void *)(uintptr_t)bufs[i].data, take);
+            if (rc < 0)
+            {
+                gnutls_record_uncork(c->tls, 0);  /* leave corked mode; the connection is broken anyway */
+                return tls_error((int)rc);
+            }
+            corked += take;
+            if (take < bufs[i].len) { off = take; break; }
+        }
+        if ((ret = tls_uncork(c, deadline))) return ret;
+    }
+    for (; i < count; i++, off = 0)
+    {
+        if (bufs[i].len <= off) continue;
+        if ((ret = tls_send_direct(c, (const char *)(uintptr_t)bufs[i].data + off, bufs[i].len - off, deadline)))
+            return ret;
+    }
+    return ERROR_SUCCESS;
 }
 
 static unsigned int w_send(void *args)
@@ -369,18 +473,10 @@ static unsigned int w_send(void *args)
     struct conn *c = to_conn(a->conn);
     const struct whnet_buf64 *bufs = (const struct whnet_buf64 *)(uintptr_t)a->bufs;
     int64_t deadline = deadline_for(a->timeout_ms);
-    struct iovec iov[8];
-    uint32_t i;
 
-    if (!c || a->count > 8) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    if (!c || (a->count && !bufs)) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
     if (c->cancelled) { a->ret = ERROR_WINHTTP_OPERATION_CANCELLED; return 0; }
-    if (c->tls) { a->ret = send_tls(c, bufs, a->count, deadline); return 0; }
-    for (i = 0; i < a->count; i++)
-    {
-        iov[i].iov_base = (void *)(uintptr_t)bufs[i].data;
-        iov[i].iov_len = bufs[i].len;
-    }
-    a->ret = send_plain(c, iov, (int)a->count, deadline);
+    a->ret = c->tls ? send_tls(c, bufs, a->count, deadline) : send_plain(c, bufs, a->count, deadline);
     return 0;
 }
 
@@ -399,13 +495,15 @@ static unsigned int w_recv(void *args)
         if (c->cancelled) { a->ret = ERROR_WINHTTP_OPERATION_CANCELLED; return 0; }
         if (c->tls)
         {
+            /* gnutls_record_recv returns buffered data before touching the socket */
             ssize_t rc = gnutls_record_recv(c->tls, buf, a->len);
             if (rc >= 0) { a->received = (uint32_t)rc; a->ret = ERROR_SUCCESS; return 0; }
-            if (rc == GNUTLS_E_PREMATURE_TERMINATION) { a->ret = ERROR_SUCCESS; return 0; }  /* EOF without close_notify */
-            if (rc != GNUTLS_E_AGAIN && rc != GNUTLS_E_INTERRUPTED && rc != GNUTLS_E_REHANDSHAKE)
+            /* peer closed TCP without close_notify: end of stream all the same */
+            if (rc == GNUTLS_E_PREMATURE_TERMINATION) { a->ret = ERROR_SUCCESS; return 0; }
+            if (rc != GNUTLS_E_AGAIN)
             {
-                a->ret = tls_error((int)rc);
-                return 0;
+                if (gnutls_error_is_fatal((int)rc)) { a->ret = tls_error((int)rc); return 0; }
+                continue;  /* interrupted, warning alert, rehandshake request, ... */
             }
         }
         else
@@ -423,17 +521,21 @@ static unsigned int w_shutdown_send(void *args)
 {
     struct whnet_conn_args *a = args;
     struct conn *c = to_conn(a->conn);
+    uint32_t ret = ERROR_SUCCESS;
 
     if (!c) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    if (c->cancelled) { a->ret = ERROR_WINHTTP_OPERATION_CANCELLED; return 0; }
     if (c->tls)
     {
-        int64_t deadline = now_ms() + 1000;
+        int64_t deadline = now_ms() + 5000;  /* bounded: close_notify is best effort */
         int rc;
         while ((rc = gnutls_bye(c->tls, GNUTLS_SHUT_WR)) == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
-            if (wait_fd(c, POLLOUT, deadline)) break;
+            if ((ret = wait_fd(c, POLLOUT, deadline))) break;
+        if (ret == ERROR_WINHTTP_TIMEOUT) ret = ERROR_SUCCESS;
+        else if (!ret && rc < 0) ret = tls_error(rc);
     }
-    shutdown(c->fd, SHUT_WR);
-    a->ret = ERROR_SUCCESS;
+    if (shutdown(c->fd, SHUT_WR) && !ret && errno != ENOTCONN) ret = errno_to_error(errno);
+    a->ret = ret;
     return 0;
 }
 
@@ -445,7 +547,8 @@ static unsigned int w_cancel(void *args)
 
     if (!c) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
     c->cancelled = 1;
-    if (write(c->evfd, &one, sizeof(one)) < 0) { /* already signalled: fine */ }
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (write(c->evfd, &one, sizeof(one)) < 0) { /* counter full: still readable, fine */ }
     a->ret = ERROR_SUCCESS;
     return 0;
 }
@@ -467,7 +570,10 @@ static unsigned int w_close(void *args)
 static unsigned int w_random(void *args)
 {
     struct whnet_random_args *a = args;
-    a->ret = gnutls_rnd(GNUTLS_RND_NONCE, (void *)(uintptr_t)a->buf, a->len) < 0 ? ERROR_NOT_ENOUGH_MEMORY : 0;
+    void *buf = (void *)(uintptr_t)a->buf;
+
+    if (!buf && a->len) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    a->ret = a->len && gnutls_rnd(GNUTLS_RND_NONCE, buf, a->len) < 0 ? ERROR_NOT_ENOUGH_MEMORY : ERROR_SUCCESS;
     return 0;
 }
 

@@ -113,8 +113,9 @@ DWORD set_object_option(struct object *obj, DWORD option, void *buffer, DWORD le
         WCHAR *agent;
         if (obj->type != WINHTTP_HANDLE_TYPE_SESSION) return ERROR_WINHTTP_INCORRECT_HANDLE_TYPE;
         if (!buffer && len) return ERROR_INVALID_PARAMETER;
-        if (!(agent = strndupW(buffer ? buffer : L"", buffer ? len / sizeof(WCHAR) : 0))) return ERROR_NOT_ENOUGH_MEMORY;
-        /* the length may or may not include the terminating NUL */
+        /* string options: dwBufferLength counts characters (WinHttpSetOption);
+         * it may or may not include the terminating NUL */
+        if (!(agent = strndupW(buffer ? buffer : L"", buffer ? wcsnlen(buffer, len) : 0))) return ERROR_NOT_ENOUGH_MEMORY;
         heap_free(s->agent);
         s->agent = agent;
         return ERROR_SUCCESS;

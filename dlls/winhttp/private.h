@@ -145,7 +145,8 @@ struct request
     DWORD ws_close_timeout, ws_keepalive, ws_recv_buffer, ws_send_buffer;
 
     enum request_state state;
-    struct netconn *conn;
+    struct netconn *conn;             /* changed only under conn_lock (see request_swap_conn) */
+    SRWLOCK conn_lock;                /* lets WinHttpCloseHandle cancel a blocked call safely */
     DWORD optional_total;             /* dwTotalLength of SendRequest */
     DWORD optional_sent;
 
@@ -222,6 +223,9 @@ int headers_find(const struct header_list *l, const WCHAR *name, int start);
 void headers_remove(struct header_list *l, int index);
 DWORD add_request_headers(struct request *req, const WCHAR *headers, DWORD len, DWORD flags);
 DWORD query_headers(struct request *req, DWORD level, const WCHAR *name, void *buffer, DWORD *len, DWORD *index);
+
+/* request.c */
+struct netconn *request_swap_conn(struct request *r, struct netconn *conn);
 
 /* websocket.c */
 HINTERNET websocket_create(struct request *req, DWORD_PTR context);

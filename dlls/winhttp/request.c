@@ -12,7 +12,21 @@ static void request_close(struct object *obj)
 {
     struct request *r = (struct request *)obj;
     /* wake a blocked call on another thread; it releases its reference after */
+    AcquireSRWLockShared(&r->conn_lock);
     if (r->conn) netconn_cancel(r->conn);
+    ReleaseSRWLockShared(&r->conn_lock);
+}
+
+/* Install a new connection (or NULL), returning the old one for the caller
+ * to close or hand on. */
+struct netconn *request_swap_conn(struct request *r, struct netconn *conn)
+{
+    struct netconn *old;
+    AcquireSRWLockExclusive(&r->conn_lock);
+    old = r->conn;
+    r->conn = conn;
+    ReleaseSRWLockExclusive(&r->conn_lock);
+    return old;
 }
 
 static void request_reset_response(struct request *r)
@@ -77,6 +91,7 @@ HINTERNET WINAPI WinHttpOpenRequest(HINTERNET hconnect, LPCWSTR verb, LPCWSTR ob
     c = (struct connect *)obj;
     if (!(r = heap_alloc_zero(sizeof(*r)))) { set_error(ERROR_NOT_ENOUGH_MEMORY); goto done; }
     init_object(&r->hdr, WINHTTP_HANDLE_TYPE_REQUEST, &request_vtbl, obj);
+    InitializeSRWLock(&r->conn_lock);
     r->connect = c;
     r->verb = strdupW(verb && verb[0] ? verb : L"GET");
     if (object && object[0])
@@ -251,7 +266,7 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
     if (port == INTERNET_DEFAULT_PORT) port = secure ? INTERNET_DEFAULT_HTTPS_PORT : INTERNET_DEFAULT_HTTP_PORT;
 
     /* a resend starts from scratch */
-    if (r->conn) { netconn_close(r->conn); r->conn = NULL; }
+    netconn_close(request_swap_conn(r, NULL));
     request_reset_response(r);
     r->state = REQ_FAILED;
 
@@ -265,7 +280,7 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
             send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &r->cert_errors, sizeof(r->cert_errors));
         goto done;
     }
-    r->conn = conn;
+    request_swap_conn(r, conn);
     if (r->hdr.closed) { err = ERROR_WINHTTP_OPERATION_CANCELLED; goto done; }
     send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER, r->connect->server,
                   (wcslen(r->connect->server) + 1) * sizeof(WCHAR));

@@ -73,6 +73,17 @@ BOOL WINAPI WinHttpCrackUrl(LPCWSTR url, DWORD url_len, DWORD flags, LPURL_COMPO
 
     TRACE("%s, %lu, 0x%08lx, %p\n", dbg_w(url), url_len, flags, uc);
     if (!url || !uc || uc->dwStructSize != sizeof(*uc)) { set_error(ERROR_INVALID_PARAMETER); return FALSE; }
+    if (flags & ICU_DECODE)
+    {
+        /* "ICU_DECODE ... can be used only if the user provides buffers" */
+        if ((!uc->lpszScheme && uc->dwSchemeLength) || (!uc->lpszHostName && uc->dwHostNameLength) ||
+            (!uc->lpszUserName && uc->dwUserNameLength) || (!uc->lpszPassword && uc->dwPasswordLength) ||
+            (!uc->lpszUrlPath && uc->dwUrlPathLength) || (!uc->lpszExtraInfo && uc->dwExtraInfoLength))
+        {
+            set_error(ERROR_INVALID_PARAMETER);
+            return FALSE;
+        }
+    }
     len = url_len ? url_len : wcslen(url);
     colon = NULL;
     for (i = 0; i < len; i++) if (url[i] == ':') { colon = url + i; break; }

@@ -123,8 +123,7 @@ HINTERNET WINAPI WinHttpWebSocketCompleteUpgrade(HINTERNET hrequest, DWORD_PTR c
     ws->recv_buffer_size = r->ws_recv_buffer;
     ws->send_buffer_size = r->ws_send_buffer;
     /* the connection (and any frame bytes that came with the 101) move over */
-    ws->conn = r->conn;
-    r->conn = NULL;
+    ws->conn = request_swap_conn(r, NULL);
     r->state = REQ_UPGRADED;
     if (!(h = alloc_handle(&ws->hdr))) err = ERROR_OUTOFMEMORY;
     else send_callback(&ws->hdr, WINHTTP_CALLBACK_STATUS_HANDLE_CREATED, &h, sizeof(h));

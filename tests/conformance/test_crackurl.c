@@ -43,6 +43,38 @@ static void test_pointer_mode(void)
     init_uc(&uc);
     ok(WinHttpCrackUrl(L"https://example.com", 0, 0, &uc), "CrackUrl failed: %lu\n", GetLastError());
     ok(uc.nPort == 443 && uc.dwUrlPathLength == 0, "port %u path length %lu\n", uc.nPort, uc.dwUrlPathLength);
+    /* a length of 0 asks for nothing: that component stays NULL/0, while a
+     * NULL pointer with a nonzero length points into the URL */
+    memset(&uc, 0, sizeof(uc));
+    uc.dwStructSize = sizeof(uc);
+    uc.dwHostNameLength = 1;
+    uc.dwUrlPathLength = 1;
+    ok(WinHttpCrackUrl(url, 0, 0, &uc), "CrackUrl failed: %lu\n", GetLastError());
+    ok(!uc.lpszScheme && !uc.dwSchemeLength, "scheme not asked for: %p %lu\n", uc.lpszScheme, uc.dwSchemeLength);
+    ok(!uc.lpszUserName && !uc.dwUserNameLength, "user not asked for: %p %lu\n", uc.lpszUserName, uc.dwUserNameLength);
+    ok(!uc.lpszExtraInfo && !uc.dwExtraInfoLength, "extra not asked for: %p %lu\n", uc.lpszExtraInfo, uc.dwExtraInfoLength);
+    ok(uc.lpszHostName == url + 16 && uc.dwHostNameLength == 11, "host %p %lu\n", uc.lpszHostName, uc.dwHostNameLength);
+    /* whether the path then runs on over the extra info the caller did not ask
+     * for is not documented (WinINet does that): accept both */
+    ok(uc.lpszUrlPath == url + 32 && (uc.dwUrlPathLength == 8 || uc.dwUrlPathLength == 17),
+       "path %p %lu\n", uc.lpszUrlPath, uc.dwUrlPathLength);
+    ok(uc.nScheme == INTERNET_SCHEME_HTTPS && uc.nPort == 8443, "scheme %d port %u\n", uc.nScheme, uc.nPort);
+
+    /* default ports, and an explicit default port */
+    init_uc(&uc);
+    ok(WinHttpCrackUrl(L"http://example.com:80/x", 0, 0, &uc) && uc.nPort == 80, "http :80 -> %u\n", uc.nPort);
+    init_uc(&uc);
+    ok(WinHttpCrackUrl(L"https://example.com:80/x", 0, 0, &uc) && uc.nPort == 80, "https :80 -> %u\n", uc.nPort);
+    init_uc(&uc);
+    ok(WinHttpCrackUrl(L"HTTPS://EXAMPLE.COM/x", 0, 0, &uc) && uc.nScheme == INTERNET_SCHEME_HTTPS && uc.nPort == 443,
+       "upper-case scheme: %d %u\n", uc.nScheme, uc.nPort);
+    /* a user name with an empty password */
+    init_uc(&uc);
+    ok(WinHttpCrackUrl(L"http://alice@example.com/", 0, 0, &uc), "CrackUrl failed: %lu\n", GetLastError());
+    ok(part_is(uc.lpszUserName, uc.dwUserNameLength, L"alice") && uc.dwPasswordLength == 0,
+       "user %.*ls password length %lu\n", (int)uc.dwUserNameLength, uc.lpszUserName, uc.dwPasswordLength);
+    ok(part_is(uc.lpszHostName, uc.dwHostNameLength, L"example.com"), "host %.*ls\n", (int)uc.dwHostNameLength, uc.lpszHostName);
+
     /* explicit length: the rest is ignored */
     init_uc(&uc);
     ok(WinHttpCrackUrl(L"http://host.example/pathGARBAGE", 24, 0, &uc), "CrackUrl with a length failed: %lu\n", GetLastError());
@@ -72,6 +104,51 @@ static void test_copy_mode(void)
     SetLastError(0xdeadbeef);
     ok(!WinHttpCrackUrl(L"http://example.com/", 0, 0, &uc) && GetLastError() == ERROR_INSUFFICIENT_BUFFER,
        "small host buffer: %lu\n", GetLastError());
+    /* the length needed comes back, counting the terminating NUL (as Windows
+     * does; Wine's tests check this on Windows) */
+    ok(uc.dwHostNameLength == 12, "needed host length %lu\n", uc.dwHostNameLength);
+
+    /* every part copied */
+    {
+        WCHAR scheme[16], user[16], pass[16], extra[32];
+        memset(&uc, 0, sizeof(uc));
+        uc.dwStructSize = sizeof(uc);
+        uc.lpszScheme = scheme;     uc.dwSchemeLength = ARRAYSIZE(scheme);
+        uc.lpszUserName = user;     uc.dwUserNameLength = ARRAYSIZE(user);
+        uc.lpszPassword = pass;     uc.dwPasswordLength = ARRAYSIZE(pass);
+        uc.lpszHostName = host;     uc.dwHostNameLength = ARRAYSIZE(host);
+        uc.lpszUrlPath = path;      uc.dwUrlPathLength = ARRAYSIZE(path);
+        uc.lpszExtraInfo = extra;   uc.dwExtraInfoLength = ARRAYSIZE(extra);
+        ok(WinHttpCrackUrl(L"https://bob:secret@host.example:444/p/q?x=y", 0, 0, &uc), "copy all: %lu\n", GetLastError());
+        ok(!wcscmp(scheme, L"https") && uc.dwSchemeLength == 5, "scheme %ls %lu\n", scheme, uc.dwSchemeLength);
+        ok(!wcscmp(user, L"bob") && uc.dwUserNameLength == 3, "user %ls %lu\n", user, uc.dwUserNameLength);
+        ok(!wcscmp(pass, L"secret") && uc.dwPasswordLength == 6, "password %ls %lu\n", pass, uc.dwPasswordLength);
+        ok(!wcscmp(host, L"host.example") && uc.dwHostNameLength == 12, "host %ls %lu\n", host, uc.dwHostNameLength);
+        ok(!wcscmp(path, L"/p/q") && uc.dwUrlPathLength == 4, "path %ls %lu\n", path, uc.dwUrlPathLength);
+        ok(!wcscmp(extra, L"?x=y") && uc.dwExtraInfoLength == 4, "extra %ls %lu\n", extra, uc.dwExtraInfoLength);
+        ok(uc.nScheme == INTERNET_SCHEME_HTTPS && uc.nPort == 444, "scheme %d port %u\n", uc.nScheme, uc.nPort);
+    }
+
+    /* ICU_DECODE "can be used only if the user provides buffers" */
+    {
+        URL_COMPONENTS pc;
+        memset(&pc, 0, sizeof(pc));
+        pc.dwStructSize = sizeof(pc);
+        pc.dwHostNameLength = pc.dwUrlPathLength = (DWORD)-1;
+        SetLastError(0xdeadbeef);
+        ok(!WinHttpCrackUrl(L"http://example.com/a%20b", 0, ICU_DECODE, &pc) && GetLastError() == ERROR_INVALID_PARAMETER,
+           "ICU_DECODE without buffers: %lu\n", GetLastError());
+    }
+
+    /* ICU_ESCAPE: unsafe characters in the path come back %xx-escaped */
+    memset(&uc, 0, sizeof(uc));
+    uc.dwStructSize = sizeof(uc);
+    uc.lpszHostName = host;
+    uc.dwHostNameLength = ARRAYSIZE(host);
+    uc.lpszUrlPath = path;
+    uc.dwUrlPathLength = ARRAYSIZE(path);
+    ok(WinHttpCrackUrl(L"http://example.com/a b", 0, ICU_ESCAPE | ICU_DECODE, &uc), "ICU_ESCAPE failed: %lu\n", GetLastError());
+    ok(!wcscmp(path, L"/a%20b") && uc.dwUrlPathLength == 6, "escaped path %ls %lu\n", path, uc.dwUrlPathLength);
 }
 
 static void test_errors(void)
@@ -88,8 +165,32 @@ static void test_errors(void)
        "garbage: %lu\n", GetLastError());
     init_uc(&uc);
     SetLastError(0xdeadbeef);
+    ok(!WinHttpCrackUrl(L"www.example.com", 0, 0, &uc) && GetLastError() == ERROR_WINHTTP_UNRECOGNIZED_SCHEME,
+       "no scheme: %lu\n", GetLastError());
+    init_uc(&uc);
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpCrackUrl(L"", 0, 0, &uc) && GetLastError() == ERROR_WINHTTP_UNRECOGNIZED_SCHEME,
+       "empty URL: %lu\n", GetLastError());
+    init_uc(&uc);
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpCrackUrl(L"ws://example.com/", 0, 0, &uc) && GetLastError() == ERROR_WINHTTP_UNRECOGNIZED_SCHEME,
+       "ws: %lu\n", GetLastError());
+    init_uc(&uc);
+    SetLastError(0xdeadbeef);
     ok(!WinHttpCrackUrl(L"http://example.com:99999/", 0, 0, &uc) && GetLastError() == ERROR_WINHTTP_INVALID_URL,
        "port 99999: %lu\n", GetLastError());
+    init_uc(&uc);
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpCrackUrl(L"http://example.com:65536/", 0, 0, &uc) && GetLastError() == ERROR_WINHTTP_INVALID_URL,
+       "port 65536: %lu\n", GetLastError());
+    init_uc(&uc);
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpCrackUrl(L"http://", 0, 0, &uc) && GetLastError() == ERROR_WINHTTP_INVALID_URL,
+       "no host: %lu\n", GetLastError());
+    init_uc(&uc);
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpCrackUrl(L"http:/example.com", 0, 0, &uc) && GetLastError() == ERROR_WINHTTP_INVALID_URL,
+       "one slash: %lu\n", GetLastError());
     SetLastError(0xdeadbeef);
     ok(!WinHttpCrackUrl(NULL, 0, 0, &uc) && GetLastError() == ERROR_INVALID_PARAMETER, "NULL url: %lu\n", GetLastError());
     SetLastError(0xdeadbeef);

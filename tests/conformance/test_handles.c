@@ -74,6 +74,46 @@ static void test_invalid(void)
        == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, "WebSocketSend(session handle)\n");
     ok(WinHttpWebSocketShutdown(connect, 1000, NULL, 0) == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
        "WebSocketShutdown(connect handle)\n");
+    {
+        /* WebSocket calls on a request handle (not a WebSocket handle) */
+        char buf[16];
+        DWORD got = 0, err;
+        USHORT status = 0;
+        WINHTTP_WEB_SOCKET_BUFFER_TYPE bt;
+
+        err = WinHttpWebSocketSend(request, WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE, (void *)"x", 1);
+        ok(err == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, "WebSocketSend(request handle): %lu\n", err);
+        err = WinHttpWebSocketReceive(request, buf, sizeof(buf), &got, &bt);
+        ok(err == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, "WebSocketReceive(request handle): %lu\n", err);
+        err = WinHttpWebSocketClose(request, 1000, NULL, 0);
+        ok(err == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, "WebSocketClose(request handle): %lu\n", err);
+        err = WinHttpWebSocketQueryCloseStatus(request, &status, buf, sizeof(buf), &got);
+        ok(err == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, "WebSocketQueryCloseStatus(request handle): %lu\n", err);
+        err = WinHttpWebSocketSend(NULL, WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE, (void *)"x", 1);
+        ok(err == ERROR_INVALID_HANDLE, "WebSocketSend(NULL): %lu\n", err);
+    }
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpWebSocketCompleteUpgrade(session, 0) && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
+       "WebSocketCompleteUpgrade(session handle): %lu\n", GetLastError());
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpWebSocketCompleteUpgrade(connect, 0) && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
+       "WebSocketCompleteUpgrade(connect handle): %lu\n", GetLastError());
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpWebSocketCompleteUpgrade(NULL, 0) && GetLastError() == ERROR_INVALID_HANDLE,
+       "WebSocketCompleteUpgrade(NULL): %lu\n", GetLastError());
+    {
+        DWORD avail, read;
+        char buf[4];
+        SetLastError(0xdeadbeef);
+        ok(!WinHttpQueryDataAvailable(session, &avail) && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
+           "QueryDataAvailable(session handle): %lu\n", GetLastError());
+        SetLastError(0xdeadbeef);
+        ok(!WinHttpReadData(connect, buf, sizeof(buf), &read) && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
+           "ReadData(connect handle): %lu\n", GetLastError());
+        SetLastError(0xdeadbeef);
+        ok(!WinHttpAddRequestHeaders(session, L"X-A: b", (DWORD)-1, WINHTTP_ADDREQ_FLAG_ADD) &&
+           GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, "AddRequestHeaders(session handle): %lu\n", GetLastError());
+    }
 
     /* parameters */
     SetLastError(0xdeadbeef);
@@ -113,6 +153,28 @@ static void test_close_order(void)
     ok(WinHttpCloseHandle(request), "close request: %lu\n", GetLastError());
 }
 
+/* WinHttpOpenRequest: "If this parameter is NULL, the function uses GET as the HTTP verb." */
+static void test_null_verb(void)
+{
+    HINTERNET session, connect, request;
+    char body[2048];
+    DWORD read, total = 0;
+
+    session = open_session();
+    connect = WinHttpConnect(session, L"127.0.0.1", peer_port("WS"), 0);
+    request = WinHttpOpenRequest(connect, NULL, L"/echo-request", NULL, NULL, NULL, 0);
+    ok(request != NULL, "OpenRequest(NULL verb) failed: %lu\n", GetLastError());
+    ok(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0), "SendRequest: %lu\n", GetLastError());
+    ok(WinHttpReceiveResponse(request, NULL), "ReceiveResponse: %lu\n", GetLastError());
+    while (total < sizeof(body) - 1 && WinHttpReadData(request, body + total, sizeof(body) - 1 - total, &read) && read)
+        total += read;
+    body[total] = 0;
+    ok(strstr(body, "\"method\":\"GET\"") != NULL, "NULL verb sent as: %s\n", body);
+    WinHttpCloseHandle(request);
+    WinHttpCloseHandle(connect);
+    WinHttpCloseHandle(session);
+}
+
 static int created, closing;
 
 static void CALLBACK callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *info, DWORD len)
@@ -126,15 +188,21 @@ static void test_callbacks(void)
 {
     HINTERNET session = open_session(), connect, request;
     WINHTTP_STATUS_CALLBACK prev;
+    DWORD_PTR ctx = 0x55;
 
     prev = WinHttpSetStatusCallback(session, callback, WINHTTP_CALLBACK_FLAG_HANDLES, 0);
     ok(prev == NULL, "previous callback %p\n", prev);
     prev = WinHttpSetStatusCallback(session, callback, WINHTTP_CALLBACK_FLAG_HANDLES, 0);
     ok(prev == callback, "previous callback %p, expected %p\n", prev, callback);
     created = closing = 0;
+    /* HANDLE_CLOSING is documented to come for handles with a non-NULL
+     * context value: give every handle one */
+    ok(WinHttpSetOption(session, WINHTTP_OPTION_CONTEXT_VALUE, &ctx, sizeof(ctx)), "context: %lu\n", GetLastError());
     connect = WinHttpConnect(session, L"127.0.0.1", 80, 0);
     request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
     ok(created == 2, "%d HANDLE_CREATED notifications for connect + request\n", created);
+    WinHttpSetOption(connect, WINHTTP_OPTION_CONTEXT_VALUE, &ctx, sizeof(ctx));
+    WinHttpSetOption(request, WINHTTP_OPTION_CONTEXT_VALUE, &ctx, sizeof(ctx));
     WinHttpCloseHandle(request);
     WinHttpCloseHandle(connect);
     ok(closing == 2, "%d HANDLE_CLOSING notifications\n", closing);
@@ -151,5 +219,6 @@ void test_handles(void)
     test_types_and_parents();
     test_invalid();
     test_close_order();
+    test_null_verb();
     test_callbacks();
 }

@@ -76,16 +76,34 @@ static void test_generic(void)
     size = sizeof(got);
     ok(WinHttpQueryOption(request, WINHTTP_OPTION_CONTEXT_VALUE, &got, &size) && got == 0x1234, "context %Ix\n", got);
 
-    /* too small a buffer: the needed size comes back */
+    /* too small a buffer: ERROR_INSUFFICIENT_BUFFER and the needed size in bytes */
     size = 1;
     SetLastError(0xdeadbeef);
     ok(!WinHttpQueryOption(request, WINHTTP_OPTION_HANDLE_TYPE, &small, &size) && GetLastError() == ERROR_INSUFFICIENT_BUFFER,
        "small buffer: %lu\n", GetLastError());
     ok(size == sizeof(DWORD), "needed size %lu\n", size);
+    size = 2;
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpQueryOption(session, WINHTTP_OPTION_CONNECT_TIMEOUT, &small, &size) && GetLastError() == ERROR_INSUFFICIENT_BUFFER,
+       "small buffer for CONNECT_TIMEOUT: %lu\n", GetLastError());
+    ok(size == sizeof(DWORD), "needed size %lu\n", size);
+    /* documented: a NULL buffer fails with ERROR_INSUFFICIENT_BUFFER and gives the size */
+    size = 0;
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpQueryOption(session, WINHTTP_OPTION_RECEIVE_TIMEOUT, NULL, &size) && GetLastError() == ERROR_INSUFFICIENT_BUFFER,
+       "NULL buffer: %lu\n", GetLastError());
+    ok(size == sizeof(DWORD), "needed size for a NULL buffer %lu\n", size);
 
+    /* the agent given to WinHttpOpen; the needed size of a string includes the NUL */
+    memset(agent, 0, sizeof(agent));
     size = sizeof(agent);
     ok(WinHttpQueryOption(session, WINHTTP_OPTION_USER_AGENT, agent, &size) && !wcscmp(agent, L"winhttp-conformance/1.0"),
-       "user agent %ls\n", agent);
+       "user agent '%ls': %lu\n", agent, GetLastError());
+    ok(WinHttpSetOption(session, WINHTTP_OPTION_USER_AGENT, (void *)L"other-agent/2", 14), "set user agent: %lu\n", GetLastError());
+    memset(agent, 0, sizeof(agent));
+    size = sizeof(agent);
+    ok(WinHttpQueryOption(session, WINHTTP_OPTION_USER_AGENT, agent, &size) && !wcscmp(agent, L"other-agent/2"),
+       "user agent after SetOption '%ls': %lu\n", agent, GetLastError());
 
     /* unknown option */
     v = 1;
@@ -106,37 +124,77 @@ static void test_generic(void)
 
 static void test_websocket_options(void)
 {
-    HINTERNET session = open_session(), connect, request;
-    DWORD v;
+    HINTERNET session = open_session(), connect, request, ws;
+    struct conn_handles h;
+    DWORD v, err;
     BOOL good;
 
     connect = WinHttpConnect(session, L"127.0.0.1", 80, 0);
     request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
+    /* the upgrade option belongs to a request; whatever the error, one must be set */
     SetLastError(0xdeadbeef);
-    ok(!WinHttpSetOption(session, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0), "upgrade option on a session succeeded\n");
+    ok(!WinHttpSetOption(session, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0) && GetLastError() != 0xdeadbeef &&
+       GetLastError() != ERROR_SUCCESS, "upgrade option on a session: %lu\n", GetLastError());
     ok(WinHttpSetOption(request, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0), "upgrade option on a request: %lu\n", GetLastError());
 
+    /* "Sets the time, in milliseconds, that WinHttpWebSocketClose should wait"
+     * (set-only in the docs, so it is not queried here) */
     v = 2000;
     ok(WinHttpSetOption(request, WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT, &v, sizeof(v)), "CLOSE_TIMEOUT: %lu\n", GetLastError());
-    v = query_dword(request, WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT, &good);
-    ok(good && v == 2000, "close timeout %lu\n", v);
-    v = 30000;
-    ok(WinHttpSetOption(session, WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL, &v, sizeof(v)), "KEEPALIVE: %lu\n", GetLastError());
-    v = 1;
-    SetLastError(0xdeadbeef);
-    ok(!WinHttpSetOption(session, WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL, &v, sizeof(v)) &&
-       GetLastError() == ERROR_INVALID_PARAMETER, "keepalive of 1 ms: %lu\n", GetLastError());
+
+    /* "Sets or retrieves a DWORD which specifies the receive buffer size" */
     v = 16384;
     ok(WinHttpSetOption(request, WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE, &v, sizeof(v)), "RECEIVE_BUFFER_SIZE: %lu\n", GetLastError());
     v = query_dword(request, WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE, &good);
     ok(good && v == 16384, "receive buffer size %lu\n", v);
-    v = 0;
+    v = 8192;
+    ok(WinHttpSetOption(request, WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE, &v, sizeof(v)), "SEND_BUFFER_SIZE: %lu\n", GetLastError());
+    v = query_dword(request, WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE, &good);
+    ok(good && v == 8192, "send buffer size %lu\n", v);
+    /* a DWORD option with a 2-byte buffer cannot be taken; the exact error is
+     * not documented (ERROR_INVALID_PARAMETER or ERROR_INSUFFICIENT_BUFFER) */
+    v = 4096;
     SetLastError(0xdeadbeef);
-    ok(!WinHttpSetOption(request, WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE, &v, sizeof(v)),
-       "send buffer size 0 accepted\n");
+    ok(!WinHttpSetOption(request, WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE, &v, 2) &&
+       (GetLastError() == ERROR_INVALID_PARAMETER || GetLastError() == ERROR_INSUFFICIENT_BUFFER),
+       "2-byte buffer for RECEIVE_BUFFER_SIZE: %lu\n", GetLastError());
+    v = query_dword(request, WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE, &good);
+    ok(good && v == 16384, "receive buffer size after the rejected set %lu\n", v);
     WinHttpCloseHandle(request);
     WinHttpCloseHandle(connect);
     WinHttpCloseHandle(session);
+
+    /* KEEPALIVE_INTERVAL, documented: "Using WinHttpSetOption to set a value lower
+     * than 15000 will return with ERROR_INVALID_PARAMETER".  The docs do not say
+     * which handle takes it; the WebSocket handle does (it is the connection's). */
+    ws = ws_connect(&h, FALSE, L"/echo");
+    ok(ws != NULL, "upgrade failed: %lu\n", GetLastError());
+    if (!ws) return;
+    v = 30000;
+    ok(WinHttpSetOption(ws, WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL, &v, sizeof(v)), "KEEPALIVE 30000: %lu\n", GetLastError());
+    v = 15000;
+    ok(WinHttpSetOption(ws, WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL, &v, sizeof(v)), "KEEPALIVE 15000: %lu\n", GetLastError());
+    v = 14999;
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpSetOption(ws, WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL, &v, sizeof(v)) &&
+       GetLastError() == ERROR_INVALID_PARAMETER, "keepalive of 14999 ms: %lu\n", GetLastError());
+    v = 1;
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpSetOption(ws, WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL, &v, sizeof(v)) &&
+       GetLastError() == ERROR_INVALID_PARAMETER, "keepalive of 1 ms: %lu\n", GetLastError());
+    /* the socket still works */
+    err = ws_send_text(ws, "still here");
+    ok(!err, "Send after the options: %lu\n", err);
+    {
+        char buf[64];
+        DWORD len = 0;
+        WINHTTP_WEB_SOCKET_BUFFER_TYPE bt;
+        err = ws_recv_message(ws, buf, sizeof(buf), &len, &bt);
+        ok(!err && len == 10 && !memcmp(buf, "still here", 10), "echo: %lu %lu\n", err, len);
+    }
+    WinHttpWebSocketClose(ws, 1000, NULL, 0);
+    WinHttpCloseHandle(ws);
+    close_handles(&h);
 }
 
 static void test_security_flags(void)
@@ -150,8 +208,10 @@ static void test_security_flags(void)
     ok(WinHttpSetOption(request, WINHTTP_OPTION_SECURITY_FLAGS, &flags, sizeof(flags)), "SECURITY_FLAGS: %lu\n", GetLastError());
     v = query_dword(request, WINHTTP_OPTION_SECURITY_FLAGS, &good);
     ok(good && (v & flags) == flags, "security flags 0x%lx\n", v);
-    SetLastError(0xdeadbeef);
-    ok(!WinHttpSetOption(session, WINHTTP_OPTION_SECURITY_FLAGS, &flags, sizeof(flags)), "SECURITY_FLAGS on a session succeeded\n");
+    flags |= SECURITY_FLAG_IGNORE_CERT_DATE_INVALID;
+    ok(WinHttpSetOption(request, WINHTTP_OPTION_SECURITY_FLAGS, &flags, sizeof(flags)), "SECURITY_FLAGS: %lu\n", GetLastError());
+    v = query_dword(request, WINHTTP_OPTION_SECURITY_FLAGS, &good);
+    ok(good && (v & flags) == flags, "security flags 0x%lx\n", v);
     WinHttpCloseHandle(request);
     WinHttpCloseHandle(connect);
     WinHttpCloseHandle(session);

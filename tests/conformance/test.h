@@ -63,6 +63,10 @@ DWORD ws_send_text(HINTERNET ws, const char *text);
 DWORD ws_recv_message(HINTERNET ws, char *buf, DWORD size, DWORD *len,
                       WINHTTP_WEB_SOCKET_BUFFER_TYPE *type);
 
+/* A new /echo WebSocket round trip works (the process is still healthy
+ * after `after`, e.g. "after the protocol errors"). */
+void check_fresh_echo(const char *after);
+
 /* Hex helper for /raw paths: out must hold 2*len+1 chars. */
 void to_hex(const void *data, size_t len, char *out);
 

@@ -146,23 +146,6 @@ static void test_eof(void)
     close_handles(&h);
 }
 
-static void test_still_working(void)
-{
-    struct conn_handles h;
-    HINTERNET ws = ws_connect(&h, FALSE, L"/echo");
-    char buf[64];
-    DWORD len, err;
-    WINHTTP_WEB_SOCKET_BUFFER_TYPE bt;
-
-    ok(ws != NULL, "a good connection after the bad ones failed: %lu\n", GetLastError());
-    if (!ws) return;
-    err = ws_send_text(ws, "alive");
-    ok(!err, "Send: %lu\n", err);
-    err = ws_recv_message(ws, buf, sizeof(buf), &len, &bt);
-    ok(!err && len == 5 && !memcmp(buf, "alive", 5), "echo: %lu %lu\n", err, len);
-    WinHttpCloseHandle(ws);
-    close_handles(&h);
-}
 
 void test_protocol(void)
 {
@@ -170,5 +153,5 @@ void test_protocol(void)
     test_ping_from_raw();
     test_unsolicited_pong();
     test_eof();
-    test_still_working();
+    check_fresh_echo("after the protocol errors");
 }

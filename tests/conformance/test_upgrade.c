@@ -167,23 +167,6 @@ static void test_bad_101(const WCHAR *path)
     close_handles(&h);
 }
 
-static void test_still_working(void)
-{
-    struct conn_handles h;
-    HINTERNET ws = ws_connect(&h, FALSE, L"/echo");
-    char buf[64];
-    DWORD len, err;
-    WINHTTP_WEB_SOCKET_BUFFER_TYPE bt;
-
-    ok(ws != NULL, "a good upgrade after bad ones failed: %lu\n", GetLastError());
-    if (!ws) return;
-    err = ws_send_text(ws, "still here");
-    ok(!err, "Send: %lu\n", err);
-    err = ws_recv_message(ws, buf, sizeof(buf), &len, &bt);
-    ok(!err && len == 10 && !memcmp(buf, "still here", 10), "echo: %lu %lu\n", err, len);
-    WinHttpCloseHandle(ws);
-    close_handles(&h);
-}
 
 void test_upgrade(void)
 {
@@ -194,5 +177,5 @@ void test_upgrade(void)
     test_bad_101(L"/bad-accept");
     test_bad_101(L"/no-accept");
     test_bad_101(L"/no-upgrade");
-    test_still_working();
+    check_fresh_echo("after the bad upgrades");
 }

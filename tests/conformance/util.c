@@ -98,3 +98,21 @@ void to_hex(const void *data, size_t len, char *out)
     for (i = 0; i < len; i++) { out[2 * i] = digits[p[i] >> 4]; out[2 * i + 1] = digits[p[i] & 15]; }
     out[2 * len] = 0;
 }
+
+void check_fresh_echo(const char *after)
+{
+    struct conn_handles h;
+    HINTERNET ws = ws_connect(&h, FALSE, L"/echo");
+    char buf[64];
+    DWORD len, err;
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE bt;
+
+    ok(ws != NULL, "a new connection %s failed: %lu\n", after, GetLastError());
+    if (!ws) return;
+    err = ws_send_text(ws, "alive");
+    ok(!err, "Send %s: %lu\n", after, err);
+    err = ws_recv_message(ws, buf, sizeof(buf), &len, &bt);
+    ok(!err && len == 5 && !memcmp(buf, "alive", 5), "echo %s: %lu %lu\n", after, err, len);
+    WinHttpCloseHandle(ws);
+    close_handles(&h);
+}

@@ -155,42 +155,27 @@ static void test_errors(void)
 {
     URL_COMPONENTS uc;
 
-    init_uc(&uc);
-    SetLastError(0xdeadbeef);
-    ok(!WinHttpCrackUrl(L"ftp://example.com/", 0, 0, &uc) && GetLastError() == ERROR_WINHTTP_UNRECOGNIZED_SCHEME,
-       "ftp: %lu\n", GetLastError());
-    init_uc(&uc);
-    SetLastError(0xdeadbeef);
-    ok(!WinHttpCrackUrl(L"not a url", 0, 0, &uc) && GetLastError() == ERROR_WINHTTP_UNRECOGNIZED_SCHEME,
-       "garbage: %lu\n", GetLastError());
-    init_uc(&uc);
-    SetLastError(0xdeadbeef);
-    ok(!WinHttpCrackUrl(L"www.example.com", 0, 0, &uc) && GetLastError() == ERROR_WINHTTP_UNRECOGNIZED_SCHEME,
-       "no scheme: %lu\n", GetLastError());
-    init_uc(&uc);
-    SetLastError(0xdeadbeef);
-    ok(!WinHttpCrackUrl(L"", 0, 0, &uc) && GetLastError() == ERROR_WINHTTP_UNRECOGNIZED_SCHEME,
-       "empty URL: %lu\n", GetLastError());
-    init_uc(&uc);
-    SetLastError(0xdeadbeef);
-    ok(!WinHttpCrackUrl(L"ws://example.com/", 0, 0, &uc) && GetLastError() == ERROR_WINHTTP_UNRECOGNIZED_SCHEME,
-       "ws: %lu\n", GetLastError());
-    init_uc(&uc);
-    SetLastError(0xdeadbeef);
-    ok(!WinHttpCrackUrl(L"http://example.com:99999/", 0, 0, &uc) && GetLastError() == ERROR_WINHTTP_INVALID_URL,
-       "port 99999: %lu\n", GetLastError());
-    init_uc(&uc);
-    SetLastError(0xdeadbeef);
-    ok(!WinHttpCrackUrl(L"http://example.com:65536/", 0, 0, &uc) && GetLastError() == ERROR_WINHTTP_INVALID_URL,
-       "port 65536: %lu\n", GetLastError());
-    init_uc(&uc);
-    SetLastError(0xdeadbeef);
-    ok(!WinHttpCrackUrl(L"http://", 0, 0, &uc) && GetLastError() == ERROR_WINHTTP_INVALID_URL,
-       "no host: %lu\n", GetLastError());
-    init_uc(&uc);
-    SetLastError(0xdeadbeef);
-    ok(!WinHttpCrackUrl(L"http:/example.com", 0, 0, &uc) && GetLastError() == ERROR_WINHTTP_INVALID_URL,
-       "one slash: %lu\n", GetLastError());
+    {
+        static const struct { const WCHAR *url; DWORD err; const char *what; } bad[] =
+        {
+            { L"ftp://example.com/", ERROR_WINHTTP_UNRECOGNIZED_SCHEME, "ftp" },
+            { L"not a url", ERROR_WINHTTP_UNRECOGNIZED_SCHEME, "garbage" },
+            { L"www.example.com", ERROR_WINHTTP_UNRECOGNIZED_SCHEME, "no scheme" },
+            { L"", ERROR_WINHTTP_UNRECOGNIZED_SCHEME, "empty URL" },
+            { L"ws://example.com/", ERROR_WINHTTP_UNRECOGNIZED_SCHEME, "ws" },
+            { L"http://example.com:99999/", ERROR_WINHTTP_INVALID_URL, "port 99999" },
+            { L"http://example.com:65536/", ERROR_WINHTTP_INVALID_URL, "port 65536" },
+            { L"http://", ERROR_WINHTTP_INVALID_URL, "no host" },
+            { L"http:/example.com", ERROR_WINHTTP_INVALID_URL, "one slash" },
+        };
+        unsigned int i;
+        for (i = 0; i < ARRAYSIZE(bad); i++)
+        {
+            init_uc(&uc);
+            SetLastError(0xdeadbeef);
+            ok(!WinHttpCrackUrl(bad[i].url, 0, 0, &uc) && GetLastError() == bad[i].err, "%s: %lu\n", bad[i].what, GetLastError());
+        }
+    }
     SetLastError(0xdeadbeef);
     ok(!WinHttpCrackUrl(NULL, 0, 0, &uc) && GetLastError() == ERROR_INVALID_PARAMETER, "NULL url: %lu\n", GetLastError());
     SetLastError(0xdeadbeef);

@@ -1,131 +1,194 @@
 #!/bin/sh
 # run-wine-test.sh --mode ours|builtin --build BUILD_DIR EXE [GROUP...]
-# Starts the test peer (tests/peer/server.js, certificates made now), then
+#
+# Makes test certificates, starts the test peer (tests/peer/server.js), then
 # runs each test group of EXE as its own process under Wine, with a
-# per-group time limit (GROUP_TIMEOUT, default 120 s):
-#   ours:    ./wine-winhttp EXE GROUP  (our winhttp.dll + transport)
-#   builtin: wine EXE GROUP with Wine's own winhttp, in a separate prefix;
-#            a reference, printed as a table, never a failure.
+# per-group time limit (GROUP_TIMEOUT, default 120 s), so a crash or a hang
+# in one group cannot hide the others.  Groups come from `EXE --list` unless
+# given on the command line.
+#   ours:    ./wine-winhttp EXE GROUP  (our winhttp.dll + transport); the
+#            last line is "conformance: N passed, N failed" and the exit
+#            status is non-zero when anything failed.
+#   builtin: wine EXE GROUP with Wine's own winhttp (WINEDLLOVERRIDES=winhttp=b)
+#            in a separate prefix (BUILD_DIR/wineprefix-builtin by default);
+#            a reference only: always exits 0.
+# Environment: WINE, WINESERVER, NODE, WINEPREFIX, GROUP_TIMEOUT, VERBOSE
+# (also show failures in builtin mode).
 mode=ours
 build=build
 while [ $# -gt 0 ]; do
     case "$1" in
     --mode) mode="$2"; shift 2 ;;
+    --mode=*) mode="${1#--mode=}"; shift ;;
     --build) build="$2"; shift 2 ;;
+    --build=*) build="${1#--build=}"; shift ;;
+    --) shift; break ;;
+    -*) echo "run-wine-test: unknown option $1" >&2; exit 2 ;;
     *) break ;;
     esac
 done
+usage() { echo "usage: run-wine-test.sh --mode ours|builtin --build BUILD_DIR EXE [GROUP...]" >&2; exit 2; }
+case "$mode" in ours|builtin) ;; *) usage ;; esac
 exe="$1"
-[ -n "$exe" ] || { echo "usage: run-wine-test.sh --mode ours|builtin --build DIR EXE [GROUP...]" >&2; exit 2; }
+[ -n "$exe" ] || usage
 shift
+
 top="$(cd "$(dirname "$0")/.." && pwd)"
+mkdir -p "$build" || exit 2
 build="$(cd "$build" && pwd)"
+[ -f "$exe" ] || { echo "run-wine-test: $exe not found" >&2; [ "$mode" = builtin ] && exit 0; exit 1; }
 exe="$(cd "$(dirname "$exe")" && pwd)/$(basename "$exe")"
 wine="${WINE:-wine}"
-wineserver="${WINESERVER:-$(command -v wineserver || echo /usr/lib/wine/wineserver)}"
-tmo="${GROUP_TIMEOUT:-120}"
-tmp="$(mktemp -d)"
-pid=
-
-if [ "$mode" = builtin ]; then
-    : "${WINEPREFIX:=$build/wineprefix-builtin}"
-    run() { WINEDLLOVERRIDES="winhttp=b" "$wine" "$@"; }
-    run_limited() { WINEDLLOVERRIDES="winhttp=b" timeout -k 5 "$tmo" "$wine" "$@"; }
-else
-    : "${WINEPREFIX:=$build/wineprefix}"
-    run() { "$top/wine-winhttp" "$@"; }
-    run_limited() { timeout -k 5 "$tmo" "$top/wine-winhttp" "$@"; }
+if [ -n "$WINESERVER" ]; then wineserver="$WINESERVER"
+elif command -v wineserver >/dev/null 2>&1; then wineserver=wineserver
+elif [ -x /usr/lib/wine/wineserver ]; then wineserver=/usr/lib/wine/wineserver
+elif [ -x /usr/lib/wine/wineserver64 ]; then wineserver=/usr/lib/wine/wineserver64
+else wineserver=wineserver
 fi
-export WINEPREFIX
-: "${WINEDEBUG:=-all}"
-export WINEDEBUG
+node="${NODE:-node}"
+tmo="${GROUP_TIMEOUT:-120}"
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/run-wine-test.XXXXXX")" || exit 2
+pid=
+wine_used=
 
+# at exit: stop the peer (close its stdin, then kill), stop this prefix's wineserver
 cleanup() {
-    exec 3>&- 2>/dev/null || true
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null
-    "$wineserver" -k 2>/dev/null
+    exec 3>&- 2>/dev/null
+    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
+    [ -n "$wine_used" ] && "$wineserver" -k >/dev/null 2>&1
     rm -rf "$tmp"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP
 
-# the prefix (once)
+# fatal MESSAGE: gives up (in builtin mode still exit 0: a reference never fails the build)
+fatal() {
+    echo "run-wine-test: $*" >&2
+    if [ "$mode" = builtin ]; then
+        echo "reference (Wine builtin winhttp): not run ($*)"
+        exit 0
+    fi
+    echo "conformance: 0 passed, 1 failed"
+    exit 1
+}
+
+if [ "$mode" = builtin ]; then
+    : "${WINEPREFIX:=$build/wineprefix-builtin}"
+    WINEDLLOVERRIDES="winhttp=b"
+    WINEDEBUG=-all
+    export WINEDLLOVERRIDES
+else
+    : "${WINEPREFIX:=$build/wineprefix}"
+    : "${WINEDEBUG:=-all}"
+    [ -x "$top/wine-winhttp" ] || [ -f "$top/wine-winhttp" ] || fatal "$top/wine-winhttp not found (run configure)"
+fi
+export WINEPREFIX WINEDEBUG
+wine_used=1
+
+# the prefix, once, before any group runs (so its creation does not eat a
+# group's time); same lock file as ./wine-winhttp
 mkdir -p "$(dirname "$WINEPREFIX")"
 (
     flock 9
     if [ ! -f "$WINEPREFIX/system.reg" ]; then
+        echo "run-wine-test: creating $WINEPREFIX" >&2
         WINEDLLOVERRIDES="mscoree,mshtml=" "$wine" wineboot -i >/dev/null 2>&1
         "$wineserver" -w
     fi
 ) 9>"$WINEPREFIX.lock"
+[ -f "$WINEPREFIX/system.reg" ] || fatal "could not create the prefix $WINEPREFIX"
 
-# the peer
-sh "$top/tests/peer/make-certs.sh" "$tmp/certs" || { echo "run-wine-test: certtool failed" >&2; exit 1; }
-mkfifo "$tmp/in"
-node "$top/tests/peer/server.js" --certs "$tmp/certs" <"$tmp/in" >"$tmp/ports" 2>"$tmp/peer.log" &
+# the peer: certificates, then server.js; its stdin is a fifo we hold open,
+# so it ends when this script does
+sh "$top/tests/peer/make-certs.sh" "$tmp/certs" || fatal "make-certs.sh failed"
+mkfifo "$tmp/in" || fatal "mkfifo failed"
+"$node" "$top/tests/peer/server.js" --certs "$tmp/certs" <"$tmp/in" >"$tmp/ports" 2>"$tmp/peer.log" &
 pid=$!
 exec 3>"$tmp/in"
 i=0
 while ! grep -q '"ws"' "$tmp/ports" 2>/dev/null; do
     i=$((i + 1))
     if [ $i -gt 200 ] || ! kill -0 "$pid" 2>/dev/null; then
-        echo "run-wine-test: the test peer did not start" >&2; cat "$tmp/peer.log" >&2; exit 1
+        cat "$tmp/peer.log" >&2
+        fatal "the test peer did not start within 20 s"
     fi
     sleep 0.1
 done
-port() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" "$tmp/ports"; }
-PEER_WS_PORT=$(port ws); PEER_WSS_PORT=$(port wss); PEER_WSS_EXPIRED_PORT=$(port wss_expired)
-PEER_WSS_WRONGHOST_PORT=$(port wss_wronghost); PEER_WSS_SELFSIGNED_PORT=$(port wss_selfsigned)
+port() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" "$tmp/ports" | head -n 1; }
+PEER_WS_PORT=$(port ws)
+PEER_WSS_PORT=$(port wss)
+PEER_WSS_EXPIRED_PORT=$(port wss_expired)
+PEER_WSS_WRONGHOST_PORT=$(port wss_wronghost)
+PEER_WSS_SELFSIGNED_PORT=$(port wss_selfsigned)
 export PEER_WS_PORT PEER_WSS_PORT PEER_WSS_EXPIRED_PORT PEER_WSS_WRONGHOST_PORT PEER_WSS_SELFSIGNED_PORT
 SSL_CERT_FILE="$tmp/certs/ca.pem"
 export SSL_CERT_FILE
+[ -n "$PEER_WSS_SELFSIGNED_PORT" ] || fatal "bad ports line from the peer: $(cat "$tmp/ports")"
 
-groups="$*"
-if [ -z "$groups" ]; then
-    groups=$(run "$exe" --list 2>/dev/null | tr -d '\r')
-    [ -n "$groups" ] || { echo "run-wine-test: $exe --list printed nothing" >&2; exit 1; }
+if [ $# -gt 0 ]; then
+    groups="$*"
+else
+    if [ "$mode" = builtin ]; then
+        groups=$(timeout -k 5 "$tmo" "$wine" "$exe" --list </dev/null 2>"$tmp/list.err" | tr -d '\r')
+    else
+        groups=$(timeout -k 5 "$tmo" sh "$top/wine-winhttp" "$exe" --list </dev/null 2>"$tmp/list.err" | tr -d '\r')
+    fi
+    [ -n "$groups" ] || { tail -n 30 "$tmp/list.err" >&2; fatal "'$exe --list' printed no groups"; }
 fi
 
-total_p=0; total_f=0; total_s=0
+total_p=0; total_f=0; total_s=0; ngroups=0
 table=""
 for g in $groups; do
     log="$tmp/$g.log"
     start=$(date +%s)
-    run_limited "$exe" "$g" >"$log" 2>&1
+    if [ "$mode" = builtin ]; then
+        timeout -k 5 "$tmo" "$wine" "$exe" "$g" >"$log" 2>&1 </dev/null
+    else
+        timeout -k 5 "$tmo" sh "$top/wine-winhttp" "$exe" "$g" >"$log" 2>&1 </dev/null
+    fi
     rc=$?
     secs=$(( $(date +%s) - start ))
     tr -d '\r' <"$log" >"$log.txt"
     line=$(grep -E "^$g: [0-9]+ passed, [0-9]+ failed" "$log.txt" | tail -n 1)
-    p=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
-    f=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+    p=$(echo "$line" | sed -n 's/^[^:]*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
+    f=$(echo "$line" | sed -n 's/^[^:]*: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
     s=$(echo "$line" | sed -n 's/.*, \([0-9]*\) skipped.*/\1/p')
     [ -n "$s" ] || s=0
     status=ok
     if [ -z "$line" ]; then
         p=0; f=1
-        if [ $rc = 124 ] || [ $rc = 137 ]; then status="TIMEOUT(${tmo}s)"; else status="CRASH(rc=$rc)"; fi
-    elif [ "$f" != 0 ]; then status=FAILED
+        if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then status="TIMEOUT(${tmo}s)"; else status="CRASH(rc=$rc)"; fi
+    elif [ "$f" != 0 ]; then
+        status=FAILED
+    elif [ "$rc" != 0 ]; then
+        # summary says all passed but the process failed afterwards (crash at exit)
+        f=1; status="CRASH(rc=$rc)"
     fi
     if [ "$status" != ok ] && { [ "$mode" = ours ] || [ -n "$VERBOSE" ]; }; then
-        echo "---- $g: $status; failures:"
-        grep -E "Test failed|Tests skipped" "$log.txt" | head -n 40
-        [ -z "$line" ] && grep -v "^	|^0000" "$log.txt" | head -n 30
+        echo "---- $g: $status"
+        if [ -z "$line" ] || [ "$status" != FAILED ]; then
+            echo "     last 30 lines of its log:"
+            tail -n 30 "$log.txt"
+        else
+            grep -E "Test failed|Tests skipped" "$log.txt" | head -n 60
+        fi
     fi
-    total_p=$((total_p + p)); total_f=$((total_f + f)); total_s=$((total_s + s))
+    total_p=$((total_p + p)); total_f=$((total_f + f)); total_s=$((total_s + s)); ngroups=$((ngroups + 1))
     table="$table
-$(printf '  %-12s %6s %6s %6s  %4ss  %s' "$g" "$p" "$f" "$s" "$secs" "$status")"
+$(printf '  %-12s %7s %7s %7s %6ss  %s' "$g" "$p" "$f" "$s" "$secs" "$status")"
 done
 
 if [ "$mode" = builtin ]; then
-    echo "Reference run: the conformance groups against Wine's builtin winhttp (informative)"
+    echo "Reference run: the conformance groups against Wine's builtin winhttp (informative, not a gate)"
 else
     echo "Conformance run: our winhttp.dll"
 fi
-printf '  %-12s %6s %6s %6s  %5s  %s' group passed failed skipped time status
+printf '  %-12s %7s %7s %7s %7s  %s' group passed failed skipped time status
 echo "$table"
+printf '  %-12s %7s %7s %7s\n' "total($ngroups)" "$total_p" "$total_f" "$total_s"
 if [ "$mode" = builtin ]; then
     echo "reference (Wine builtin winhttp): $total_p of $((total_p + total_f)) checks pass"
     exit 0
 fi
-echo "conformance: $total_p passed, $total_f failed, $total_s skipped"
+echo "conformance: $total_p passed, $total_f failed"
 [ "$total_f" = 0 ]

@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// Test peer for winhttp.dll for Wine: see SCENARIOS.md in this directory.
+// Test peer for winhttp.dll for Wine: see SCENARIOS.md in this directory
+// (that file is the contract; the conformance tests rely on every detail).
 // Listens on 127.0.0.1 only (ports chosen by the kernel), prints one JSON
-// line with the ports, runs until stdin closes or SIGTERM.
+// line with the ports once every listener is ready, and runs until stdin
+// closes or SIGTERM.
+//
+//   node tests/peer/server.js [--certs DIR]
+//
+// Without --certs only the plain `ws` listener runs.
 'use strict';
 const http = require('http');
 const https = require('https');
@@ -11,17 +17,28 @@ const crypto = require('crypto');
 const { WebSocketServer } = require('ws');
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+const WS_OPEN = 1;
+
+function log(...args) {
+  if (process.env.PEER_VERBOSE) console.error('peer:', ...args);
+}
 
 function argValue(name) {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+// Content rule: text = ASCII 'a'..'z' repeating, binary = bytes i % 251.
+const BINARY_PATTERN = Buffer.from(Array.from({ length: 251 }, (_, i) => i));
+const TEXT_PATTERN = Buffer.from('abcdefghijklmnopqrstuvwxyz');
 function content(size, type) {
-  const b = Buffer.alloc(size);
-  if (type === 'text') for (let i = 0; i < size; i++) b[i] = 97 + (i % 26);
-  else for (let i = 0; i < size; i++) b[i] = i % 251;
-  return b;
+  if (!(size > 0)) return Buffer.alloc(0);
+  return Buffer.alloc(size, type === 'text' ? TEXT_PATTERN : BINARY_PATTERN);
+}
+
+function intParam(v, dflt) {
+  const n = parseInt(v, 10);
+  return Number.isFinite(n) && n >= 0 ? n : dflt;
 }
 
 // ---------- plain HTTP ----------
@@ -30,8 +47,13 @@ function plainResponse(req, body, res) {
   let m;
   if ((m = /^\/status\/(\d{3})$/.exec(url.pathname))) {
     let code = parseInt(m[1], 10);
-    if (code < 200) code = 400;  // 1xx cannot be a final answer without an upgrade
+    if (code < 200) code = 400;  // 1xx (e.g. 101 without an upgrade) cannot be a final answer
     const text = `status ${m[1]}`;
+    if (code === 204 || code === 304) {
+      // no body allowed by HTTP; no Content-Length either
+      res.writeHead(code, { 'X-Peer': 'yes' });
+      return res.end();
+    }
     res.writeHead(code, { 'Content-Length': Buffer.byteLength(text), 'X-Peer': 'yes' });
     return res.end(text);
   }
@@ -41,7 +63,7 @@ function plainResponse(req, body, res) {
       res.write('chunk-1|'); res.write('chunk-22|'); res.write('chunk-333');
       return res.end();
     case '/big': {
-      const n = parseInt(url.searchParams.get('n') || '0', 10);
+      const n = intParam(url.searchParams.get('n'), 0);
       res.writeHead(200, { 'Content-Length': n, 'Content-Type': 'application/octet-stream' });
       return res.end(content(n, 'binary'));
     }
@@ -49,7 +71,8 @@ function plainResponse(req, body, res) {
       const headers = {};
       for (let i = 0; i < req.rawHeaders.length; i += 2) {
         const k = req.rawHeaders[i].toLowerCase();
-        headers[k] = k in headers ? headers[k] + ', ' + req.rawHeaders[i + 1] : req.rawHeaders[i + 1];
+        headers[k] = Object.prototype.hasOwnProperty.call(headers, k)
+          ? headers[k] + ', ' + req.rawHeaders[i + 1] : req.rawHeaders[i + 1];
       }
       const json = JSON.stringify({ method: req.method, url: req.url, headers, body: body.toString('latin1') });
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) });
@@ -59,10 +82,10 @@ function plainResponse(req, body, res) {
       res.socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort');
       return;
     case '/multi-header':
-      res.writeHead(200, [['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2'], ['X-Num', '42'], ['Content-Length', '2']]);
+      res.writeHead(200, ['Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'X-Num', '42', 'Content-Length', '2']);
       return res.end('ok');
     case '/reject':
-      res.writeHead(403, { 'Content-Length': 17 });
+      res.writeHead(403, { 'Content-Length': 17, 'Content-Type': 'text/plain' });
       return res.end('no websocket here');
     case '/slow':
       res.writeHead(200, { 'Content-Length': 4 });
@@ -78,61 +101,111 @@ function onRequest(req, res) {
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     const url = new URL(req.url, 'http://x');
-    const go = () => plainResponse(req, Buffer.concat(chunks), res);
-    if (url.pathname === '/slow') setTimeout(go, parseInt(url.searchParams.get('ms') || '0', 10));
+    const go = () => { if (!res.destroyed) plainResponse(req, Buffer.concat(chunks), res); };
+    if (url.pathname === '/slow') setTimeout(go, intParam(url.searchParams.get('ms'), 0));
     else go();
   });
   req.on('error', () => {});
+  res.on('error', () => {});
 }
 
-// A plain answer written on a raw socket (upgrade request to a non-WebSocket path).
-function rawPlainAnswer(req, socket) {
-  const fake = new http.ServerResponse(req);
-  fake.assignSocket(socket);
-  fake.shouldKeepAlive = false;
-  fake.on('finish', () => socket.end());
-  plainResponse(req, Buffer.alloc(0), fake);
+// A plain answer written on a raw socket (upgrade request to a non-WebSocket
+// path); the connection closes afterwards.
+function rawPlainAnswer(req, socket, head) {
+  const res = new http.ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket);
+  res.on('error', () => {});
+  res.on('finish', () => { res.detachSocket(socket); socket.end(); });
+  // the request body (if any) follows the headers; collect what is there by now
+  const chunks = head && head.length ? [Buffer.from(head)] : [];
+  const len = intParam(req.headers['content-length'], 0);
+  const answer = () => plainResponse(req, Buffer.concat(chunks).subarray(0, len), res);
+  if (len > 0 && Buffer.concat(chunks).length < len) {
+    const onData = (d) => {
+      chunks.push(d);
+      if (Buffer.concat(chunks).length >= len) { socket.removeListener('data', onData); answer(); }
+    };
+    socket.on('data', onData);
+  } else answer();
 }
 
-// ---------- WebSocket: /echo ----------
+// ---------- WebSocket: /echo (a real `ws` server) ----------
+function rawCloseFrame(code, reason) {
+  if (code === undefined) return frame(8, Buffer.alloc(0));
+  const r = Buffer.from(reason || '');
+  const p = Buffer.alloc(2 + r.length);
+  p.writeUInt16BE(code & 0xffff, 0);
+  r.copy(p, 2);
+  return frame(8, p);
+}
+
 function makeEchoServer() {
   const wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
     maxPayload: 256 * 1024 * 1024,
+    clientTracking: false,
     handleProtocols: (protocols) => (protocols.size ? protocols.values().next().value : false),
   });
+  wss.on('error', (e) => log('wss error', e.message));
   wss.on('connection', (ws, req) => {
-    let count = 0;
-    let last = null;
-    ws.on('error', () => {});
-    ws.on('pong', (data) => { if (ws.readyState === 1) ws.send('pong:' + data.toString()); });
+    const state = { count: 0, last: null, pings: 0 };
+    ws.on('error', (e) => log('ws error', e.message));
+    ws.on('pong', (data) => {
+      if (state.pings <= 0) return;  // only answers pongs to our own pings
+      state.pings--;
+      if (ws.readyState === WS_OPEN) ws.send('pong:' + data.toString('latin1'));
+    });
     ws.on('message', (data, isBinary) => {
-      const text = isBinary ? null : data.toString();
-      if (text !== null && text.startsWith('cmd:')) return command(ws, req, text, () => count, () => last);
-      count++;
-      last = { type: isBinary ? 'binary' : 'text', length: data.length,
-               sha1: crypto.createHash('sha1').update(data).digest('hex') };
-      ws.send(data, { binary: isBinary });
+      if (!isBinary) {
+        const text = data.toString();
+        if (text.startsWith('cmd:')) {
+          try { command(ws, req, text, state); } catch (e) { log('command failed', text, e.message); }
+          return;
+        }
+      }
+      state.count++;
+      state.last = { type: isBinary ? 'binary' : 'text', length: data.length,
+                     sha1: crypto.createHash('sha1').update(data).digest('hex') };
+      if (ws.readyState === WS_OPEN) ws.send(data, { binary: isBinary });
     });
   });
   return wss;
 }
 
-function command(ws, req, text, count, last) {
+// Sends a close frame the `ws` library refuses to build (invalid code, long
+// reason) by hand, keeping the library's closing handshake state consistent.
+function closeByHand(ws, buf) {
+  ws._readyState = 2;  // CLOSING
+  ws._socket.write(buf, () => {
+    ws._closeFrameSent = true;
+    if (ws._closeFrameReceived) ws._socket.end();
+  });
+  setTimeout(() => { if (ws._socket) ws._socket.destroy(); }, 30000).unref();
+}
+
+function command(ws, req, text, state) {
+  if (ws.readyState !== WS_OPEN) return;
   const parts = text.split(':');
   switch (parts[1]) {
-    case 'close':
-      if (parts[2] === undefined) return ws.close();
-      return ws.close(parseInt(parts[2], 10), parts.slice(3).join(':'));
+    case 'close': {
+      if (parts[2] === undefined || parts[2] === '') return ws.close();
+      const code = parseInt(parts[2], 10);
+      const reason = parts.slice(3).join(':');
+      try { return ws.close(code, reason); } catch (e) { return closeByHand(ws, rawCloseFrame(code, reason)); }
+    }
     case 'close-empty':
       return ws.close();
-    case 'ping':
-      return ws.ping(Buffer.from(parts.slice(2).join(':')));
+    case 'ping': {
+      const payload = Buffer.from(parts.slice(2).join(':'));
+      state.pings++;
+      try { return ws.ping(payload); } catch (e) { return ws._socket.write(frame(9, payload)); }
+    }
     case 'frag': {
-      const n = parseInt(parts[2], 10), size = parseInt(parts[3], 10), type = parts[4];
+      const n = Math.max(1, intParam(parts[2], 1)), size = intParam(parts[3], 0), type = parts[4];
       const data = content(size, type);
-      const step = Math.ceil(size / n) || 0;
+      const step = Math.ceil(size / n);
       for (let i = 0; i < n; i++) {
         const piece = data.subarray(Math.min(i * step, size), i === n - 1 ? size : Math.min((i + 1) * step, size));
         ws.send(piece, { binary: type === 'binary', fin: i === n - 1 });
@@ -140,15 +213,22 @@ function command(ws, req, text, count, last) {
       return;
     }
     case 'big':
-      return ws.send(content(parseInt(parts[2], 10), parts[3]), { binary: parts[3] === 'binary' });
-    case 'headers':
-      return ws.send(JSON.stringify(req.headers));
+      return ws.send(content(intParam(parts[2], 0), parts[3]), { binary: parts[3] === 'binary' });
+    case 'headers': {
+      const headers = {};
+      for (let i = 0; i < req.rawHeaders.length; i += 2) {
+        const k = req.rawHeaders[i].toLowerCase();
+        headers[k] = Object.prototype.hasOwnProperty.call(headers, k)
+          ? headers[k] + ', ' + req.rawHeaders[i + 1] : req.rawHeaders[i + 1];
+      }
+      return ws.send(JSON.stringify(headers));
+    }
     case 'empty':
       return ws.send(Buffer.alloc(0), { binary: parts[2] === 'binary' });
     case 'count':
-      return ws.send(String(count()));
+      return ws.send(String(state.count));
     case 'lastinfo':
-      return ws.send(JSON.stringify(last() || {}));
+      return ws.send(JSON.stringify(state.last || {}));
     default:
       return ws.send('unknown command');
   }
@@ -157,10 +237,11 @@ function command(ws, req, text, count, last) {
 // ---------- raw WebSocket endpoints ----------
 function frame(opcode, payload, fin = true) {
   const len = payload.length;
+  const b0 = (fin ? 0x80 : 0) | opcode;
   let head;
-  if (len < 126) head = Buffer.from([(fin ? 0x80 : 0) | opcode, len]);
-  else if (len < 65536) { head = Buffer.alloc(4); head[0] = (fin ? 0x80 : 0) | opcode; head[1] = 126; head.writeUInt16BE(len, 2); }
-  else { head = Buffer.alloc(10); head[0] = (fin ? 0x80 : 0) | opcode; head[1] = 127; head.writeBigUInt64BE(BigInt(len), 2); }
+  if (len < 126) head = Buffer.from([b0, len]);
+  else if (len < 65536) { head = Buffer.alloc(4); head[0] = b0; head[1] = 126; head.writeUInt16BE(len, 2); }
+  else { head = Buffer.alloc(10); head[0] = b0; head[1] = 127; head.writeBigUInt64BE(BigInt(len), 2); }
   return Buffer.concat([head, payload]);
 }
 
@@ -176,20 +257,31 @@ function handshake(req, socket, { accept = true, acceptValue, upgradeHeader = tr
   socket.write(lines.join('\r\n') + '\r\n\r\n');
 }
 
-// Parse client frames from a raw socket and report each one.
+// Reads and discards; closes TCP when the client does.
+function discard(socket) {
+  socket.on('data', () => {});
+  socket.on('end', () => socket.end());
+}
+
+// /raw: parses the client's frames and reports each one as a text frame.
 function rawReporter(socket, head) {
   let buf = head && head.length ? Buffer.from(head) : Buffer.alloc(0);
   let closed = false;
-  const process1 = () => {
+  const parse = () => {
     while (!closed) {
       if (buf.length < 2) return;
       const b0 = buf[0], b1 = buf[1];
       let len = b1 & 0x7f, off = 2;
       if (len === 126) { if (buf.length < 4) return; len = buf.readUInt16BE(2); off = 4; }
-      else if (len === 127) { if (buf.length < 10) return; len = Number(buf.readBigUInt64BE(2)); off = 10; }
+      else if (len === 127) {
+        if (buf.length < 10) return;
+        const big = buf.readBigUInt64BE(2);
+        if (big > BigInt(1024 * 1024 * 1024)) { closed = true; socket.destroy(); return; }  // absurd: give up
+        len = Number(big); off = 10;
+      }
       const masked = (b1 & 0x80) !== 0;
       let mask = Buffer.alloc(4);
-      if (masked) { if (buf.length < off + 4) return; mask = buf.subarray(off, off + 4); off += 4; }
+      if (masked) { if (buf.length < off + 4) return; mask = Buffer.from(buf.subarray(off, off + 4)); off += 4; }
       if (buf.length < off + len) return;
       const payload = Buffer.from(buf.subarray(off, off + len));
       if (masked) for (let i = 0; i < payload.length; i++) payload[i] ^= mask[i & 3];
@@ -205,55 +297,67 @@ function rawReporter(socket, head) {
       }
     }
   };
-  process1();
-  socket.on('data', (d) => { buf = Buffer.concat([buf, d]); process1(); });
+  socket.on('data', (d) => { if (!closed) { buf = Buffer.concat([buf, d]); parse(); } });
+  socket.on('end', () => socket.end());
+  parse();
+}
+
+function isWebSocketUpgrade(req) {
+  return (req.headers.upgrade || '').toLowerCase().split(/\s*,\s*/).includes('websocket');
 }
 
 function onUpgrade(wss, req, socket, head) {
-  socket.on('error', () => {});
-  const url = new URL(req.url, 'http://x');
-  const isWs = (req.headers.upgrade || '').toLowerCase() === 'websocket';
-  const upgradeWs = () => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  if (!isWs) return rawPlainAnswer(req, socket);
+  socket.on('error', (e) => log('socket error', e.message));
+  let url;
+  try { url = new URL(req.url, 'http://x'); } catch (e) { return socket.destroy(); }
+  const upgradeWs = () => {
+    if (socket.destroyed) return;
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  if (!isWebSocketUpgrade(req)) return rawPlainAnswer(req, socket, head);
   switch (url.pathname) {
     case '/echo':
       return upgradeWs();
     case '/slow':
-      return setTimeout(upgradeWs, parseInt(url.searchParams.get('ms') || '0', 10));
+      return setTimeout(upgradeWs, intParam(url.searchParams.get('ms'), 0));
     case '/silent':
       handshake(req, socket);
-      socket.on('data', () => {});
-      socket.on('end', () => socket.end());
-      return;
+      return discard(socket);
     case '/raw': {
       handshake(req, socket);
       const hex = url.searchParams.get('send') || '';
       if (hex) socket.write(Buffer.from(hex, 'hex'));
-      if (url.searchParams.get('end') === '1') { socket.end(); socket.on('data', () => {}); return; }
+      if (url.searchParams.get('end') === '1') { socket.end(); return discard(socket); }
       return rawReporter(socket, head);
     }
     case '/bad-accept':
       handshake(req, socket, { acceptValue: acceptFor('not the key') });
-      socket.on('data', () => {});
-      return;
+      return discard(socket);
     case '/no-accept':
       handshake(req, socket, { accept: false });
-      socket.on('data', () => {});
-      return;
+      return discard(socket);
     case '/no-upgrade':
       handshake(req, socket, { upgradeHeader: false });
-      socket.on('data', () => {});
-      return;
+      return discard(socket);
     default:
-      return rawPlainAnswer(req, socket);
+      return rawPlainAnswer(req, socket, head);
   }
 }
 
 function listen(server, wss) {
+  server.keepAliveTimeout = 0;
+  server.requestTimeout = 0;
+  server.headersTimeout = 0;
   server.on('request', onRequest);
-  server.on('upgrade', (req, socket, head) => onUpgrade(wss, req, socket, head));
-  server.on('clientError', (err, socket) => socket.destroy());
-  server.on('tlsClientError', () => {});
+  server.on('upgrade', (req, socket, head) => {
+    try { onUpgrade(wss, req, socket, head); } catch (e) { log('upgrade failed', e.message); socket.destroy(); }
+  });
+  server.on('clientError', (err, socket) => {
+    if (socket.writable && err.code !== 'ECONNRESET') {
+      socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    } else socket.destroy();
+  });
+  server.on('tlsClientError', (e) => log('tls error', e.message));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve(server.address().port));
@@ -275,15 +379,17 @@ async function main() {
     servers.wss_selfsigned = tls('selfsigned');
   }
   const ports = {};
-  for (const [name, srv] of Object.entries(servers)) {
-    srv.keepAliveTimeout = 0;
-    ports[name] = await listen(srv, wss);
-  }
+  for (const [name, srv] of Object.entries(servers)) ports[name] = await listen(srv, wss);
   process.stdout.write(JSON.stringify(ports) + '\n');
   process.stdin.on('end', () => process.exit(0));
+  process.stdin.on('close', () => process.exit(0));
   process.stdin.on('error', () => process.exit(0));
   process.stdin.resume();
   process.on('SIGTERM', () => process.exit(0));
+  process.on('SIGINT', () => process.exit(0));
 }
+
+// A misbehaving client must never take the peer down.
+process.on('uncaughtException', (e) => console.error('peer: uncaught', e && e.stack || e));
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,874 @@
+#!/usr/bin/env node
+// Self-test of the test peer (tests/peer/server.js) against its contract,
+// tests/peer/SCENARIOS.md.  Makes certificates with make-certs.sh in a
+// temporary directory, starts the peer, exercises every path with node
+// clients (ws, http/https, raw TCP/TLS sockets), and prints a closing line
+// "N passed, N failed".  Exit status is non-zero on any failure.
+'use strict';
+const path = require('path');
+const fs = require('fs');
+const os = require('os');
+const net = require('net');
+const tls = require('tls');
+const http = require('http');
+const https = require('https');
+const crypto = require('crypto');
+const { spawn, execFileSync } = require('child_process');
+
+const here = __dirname;
+let WebSocket;
+try {
+  WebSocket = require(path.join(here, '..', 'node_modules', 'ws'));
+} catch (e) {
+  console.error('selftest: the ws package is missing: run `cd tests && npm ci`');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+let passed = 0, failed = 0;
+function check(name, cond, detail) {
+  if (cond) { passed++; if (process.env.SELFTEST_VERBOSE) console.log('ok   ' + name); return true; }
+  failed++;
+  console.log('FAIL ' + name + (detail !== undefined ? ': ' + (typeof detail === 'string' ? detail : JSON.stringify(detail)) : ''));
+  return false;
+}
+function eq(name, got, want) {
+  const g = typeof got === 'string' ? got : JSON.stringify(got);
+  const w = typeof want === 'string' ? want : JSON.stringify(want);
+  return check(name, g === w, `got ${g === undefined ? 'undefined' : g.slice(0, 300)}, want ${w.slice(0, 300)}`);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function withTimeout(p, ms, what) {
+  let t;
+  return Promise.race([p, new Promise((_, rej) => { t = setTimeout(() => rej(new Error('timeout: ' + what)), ms); })])
+    .finally(() => clearTimeout(t));
+}
+
+// ---------- content rules ----------
+function content(size, type) {
+  const b = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) b[i] = type === 'text' ? 97 + (i % 26) : i % 251;
+  return b;
+}
+const sha1 = (b) => crypto.createHash('sha1').update(b).digest('hex');
+
+// ---------- peer process ----------
+let certs, ca, ports, peer, peerExited = null;
+
+function startPeer(args) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [path.join(here, 'server.js'), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    const t = setTimeout(() => reject(new Error('peer did not print its ports in 20 s: ' + err)), 20000);
+    p.stderr.on('data', (d) => { err += d; if (process.env.SELFTEST_VERBOSE) process.stderr.write(d); });
+    p.stdout.on('data', (d) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl >= 0 && !p.portsLine) {
+        p.portsLine = out.slice(0, nl);
+        clearTimeout(t);
+        resolve(p);
+      }
+    });
+    p.on('exit', (code, sig) => { p.exitInfo = { code, sig }; clearTimeout(t); reject(new Error('peer exited early: ' + err)); });
+    p.stderrText = () => err;
+    p.stdoutText = () => out;
+  });
+}
+function waitExit(p, ms) {
+  if (p.exitInfo) return Promise.resolve(p.exitInfo);
+  return withTimeout(new Promise((r) => p.on('exit', (code, sig) => r({ code, sig }))), ms, 'peer exit');
+}
+
+// ---------- HTTP clients ----------
+function request(port, reqPath, { method = 'GET', headers = {}, body, secure = false, servername, agentOpts = {} } = {}) {
+  return withTimeout(new Promise((resolve, reject) => {
+    const mod = secure ? https : http;
+    const req = mod.request({ host: '127.0.0.1', port, path: reqPath, method, headers, agent: false,
+                              servername, ...(secure ? { ca } : {}), ...agentOpts }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, raw: res.rawHeaders,
+                                    body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  }), 10000, 'request ' + reqPath);
+}
+
+// ---------- raw socket client ----------
+class Raw {
+  constructor(sock) {
+    this.sock = sock;
+    this.buf = Buffer.alloc(0);
+    this.ended = false;
+    this.closed = false;
+    this.error = null;
+    this.waiters = [];
+    sock.on('data', (d) => { this.buf = Buffer.concat([this.buf, d]); this.wake(); });
+    sock.on('end', () => { this.ended = true; this.wake(); });
+    sock.on('close', () => { this.closed = true; this.ended = true; this.wake(); });
+    sock.on('error', (e) => { this.error = e; this.wake(); });
+  }
+  static connect(port, secure = false) {
+    return withTimeout(new Promise((resolve, reject) => {
+      const s = secure
+        ? tls.connect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => resolve(new Raw(s)))
+        : net.connect({ host: '127.0.0.1', port }, () => resolve(new Raw(s)));
+      s.once('error', reject);
+    }), 5000, 'connect');
+  }
+  wake() { const w = this.waiters; this.waiters = []; w.forEach((f) => f()); }
+  // waits until fn() returns non-undefined (checked on every event)
+  wait(fn, ms = 5000, what = 'data') {
+    return withTimeout(new Promise((resolve, reject) => {
+      const test = () => {
+        let v;
+        try { v = fn(); } catch (e) { return reject(e); }
+        if (v !== undefined) return resolve(v);
+        if (this.ended || this.error) return reject(new Error(`connection ended while waiting for ${what}`));
+        this.waiters.push(test);
+      };
+      test();
+    }), ms, what);
+  }
+  write(b) { this.sock.write(b); }
+  end() { this.sock.end(); }
+  destroy() { this.sock.destroy(); }
+  take(n) { const b = this.buf.subarray(0, n); this.buf = this.buf.subarray(n); return Buffer.from(b); }
+  // HTTP response head (status line + headers); the rest stays in buf
+  async head() {
+    const i = await this.wait(() => { const k = this.buf.indexOf('\r\n\r\n'); return k >= 0 ? k : undefined; }, 5000, 'response head');
+    const text = this.take(i + 4).toString('latin1');
+    const lines = text.split('\r\n').filter(Boolean);
+    const status = parseInt(lines[0].split(' ')[1], 10);
+    const headers = {};
+    for (const l of lines.slice(1)) {
+      const c = l.indexOf(':');
+      const k = l.slice(0, c).trim().toLowerCase();
+      headers[k] = k in headers ? headers[k] + ', ' + l.slice(c + 1).trim() : l.slice(c + 1).trim();
+    }
+    return { statusLine: lines[0], status, headers };
+  }
+  async frame(ms = 5000) {
+    return this.wait(() => {
+      const f = parseFrame(this.buf);
+      if (!f) return undefined;
+      this.buf = this.buf.subarray(f.size);
+      return f;
+    }, ms, 'frame');
+  }
+  async rest(ms = 5000) { await this.wait(() => (this.ended ? true : undefined), ms, 'end'); return this.take(this.buf.length); }
+  waitEnd(ms = 5000) { return withTimeout(new Promise((r) => { const t = () => (this.ended ? r(true) : this.waiters.push(t)); t(); }), ms, 'end'); }
+}
+
+function parseFrame(buf) {
+  if (buf.length < 2) return null;
+  let len = buf[1] & 0x7f, off = 2;
+  if (len === 126) { if (buf.length < 4) return null; len = buf.readUInt16BE(2); off = 4; }
+  else if (len === 127) { if (buf.length < 10) return null; len = Number(buf.readBigUInt64BE(2)); off = 10; }
+  const masked = (buf[1] & 0x80) !== 0;
+  let mask = null;
+  if (masked) { if (buf.length < off + 4) return null; mask = buf.subarray(off, off + 4); off += 4; }
+  if (buf.length < off + len) return null;
+  const payload = Buffer.from(buf.subarray(off, off + len));
+  if (mask) for (let i = 0; i < len; i++) payload[i] ^= mask[i & 3];
+  return { fin: buf[0] >> 7, rsv: (buf[0] >> 4) & 7, opcode: buf[0] & 15, masked, len, payload,
+           size: off + len, bytes: Buffer.from(buf.subarray(0, off + len)) };
+}
+
+// a client frame (masked unless mask === null)
+function cframe(opcode, payload, { fin = 1, rsv = 0, mask = Buffer.from([1, 2, 3, 4]), lenForm } = {}) {
+  payload = Buffer.from(payload);
+  const len = payload.length;
+  const form = lenForm || (len < 126 ? 7 : len < 65536 ? 16 : 64);
+  let head;
+  const b0 = (fin ? 0x80 : 0) | (rsv << 4) | opcode, m = mask ? 0x80 : 0;
+  if (form === 7) head = Buffer.from([b0, m | len]);
+  else if (form === 16) { head = Buffer.alloc(4); head[0] = b0; head[1] = m | 126; head.writeUInt16BE(len, 2); }
+  else { head = Buffer.alloc(10); head[0] = b0; head[1] = m | 127; head.writeBigUInt64BE(BigInt(len), 2); }
+  if (!mask) return Buffer.concat([head, payload]);
+  const p = Buffer.from(payload);
+  for (let i = 0; i < p.length; i++) p[i] ^= mask[i & 3];
+  return Buffer.concat([head, mask, p]);
+}
+
+const KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
+const ACCEPT = crypto.createHash('sha1').update(KEY + GUID).digest('base64');
+function upgradeRequest(p, extra = '') {
+  return `GET ${p} HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+         `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`;
+}
+async function rawUpgrade(port, p, { secure = false, extra = '' } = {}) {
+  const r = await Raw.connect(port, secure);
+  r.write(upgradeRequest(p, extra));
+  const h = await r.head();
+  return { r, h };
+}
+
+// ---------- ws client helpers ----------
+function wsOpen(url, opts = {}, protocols) {
+  return withTimeout(new Promise((resolve, reject) => {
+    const ws = protocols ? new WebSocket(url, protocols, { perMessageDeflate: false, ...opts })
+                         : new WebSocket(url, { perMessageDeflate: false, ...opts });
+    ws.queue = [];
+    ws.waiters = [];
+    ws.on('message', (data, isBinary) => { ws.queue.push({ data, isBinary }); const w = ws.waiters.shift(); if (w) w(); });
+    ws.on('open', () => resolve(ws));
+    ws.on('error', reject);
+    ws.on('unexpected-response', (req, res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => { const e = new Error('unexpected response ' + res.statusCode); e.status = res.statusCode;
+                            e.body = Buffer.concat(chunks).toString(); e.headers = res.headers; reject(e); });
+    });
+  }), 10000, 'ws open ' + url);
+}
+function wsNext(ws, ms = 5000) {
+  return withTimeout(new Promise((resolve) => {
+    const take = () => resolve(ws.queue.shift());
+    if (ws.queue.length) take(); else ws.waiters.push(take);
+  }), ms, 'ws message');
+}
+function wsClosed(ws, ms = 5000) {
+  return withTimeout(new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }))), ms, 'ws close');
+}
+async function wsFails(url, opts = {}) {
+  try {
+    const ws = await wsOpen(url, opts);
+    ws.terminate();
+    return null;
+  } catch (e) { return e; }
+}
+
+// ---------- the tests ----------
+async function testStartup() {
+  const obj = JSON.parse(peer.portsLine);
+  eq('ports line has the five listeners', Object.keys(obj).sort(),
+     ['ws', 'wss', 'wss_expired', 'wss_selfsigned', 'wss_wronghost']);
+  check('ports are distinct numbers', new Set(Object.values(obj)).size === 5 &&
+        Object.values(obj).every((p) => Number.isInteger(p) && p > 0 && p < 65536), obj);
+  check('exactly one line on stdout', peer.stdoutText().split('\n').filter(Boolean).length === 1, peer.stdoutText());
+  ports = obj;
+}
+
+async function testPlainHttp(port, secure, tag) {
+  let r = await request(port, '/status/200', { secure });
+  eq(`${tag} /status/200 status`, r.status, 200);
+  eq(`${tag} /status/200 body`, r.body.toString(), 'status 200');
+  eq(`${tag} /status/200 X-Peer`, r.headers['x-peer'], 'yes');
+  eq(`${tag} /status/200 Content-Length`, r.headers['content-length'], '10');
+
+  if (secure) return;
+  r = await request(port, '/status/404', { method: 'POST', body: 'x' });
+  eq('/status/404 POST', [r.status, r.body.toString(), r.headers['x-peer']], [404, 'status 404', 'yes']);
+  r = await request(port, '/status/503', { method: 'PUT' });
+  eq('/status/503 PUT', [r.status, r.body.toString()], [503, 'status 503']);
+  r = await request(port, '/status/101');
+  eq('/status/101 without upgrade -> 400', r.status, 400);
+  r = await request(port, '/status/204');
+  eq('/status/204 no body', [r.status, r.body.length, r.headers['x-peer']], [204, 0, 'yes']);
+  r = await request(port, '/status/302');
+  eq('/status/302', [r.status, r.body.toString()], [302, 'status 302']);
+
+  // chunked: three chunks plus an empty last chunk, on the wire
+  {
+    const c = await Raw.connect(port);
+    c.write('GET /chunked HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const h = await c.head();
+    eq('/chunked status', h.status, 200);
+    eq('/chunked Transfer-Encoding', h.headers['transfer-encoding'], 'chunked');
+    const body = (await c.rest()).toString('latin1');
+    eq('/chunked wire body (3 chunks + last)', body, '8\r\nchunk-1|\r\n9\r\nchunk-22|\r\n9\r\nchunk-333\r\n0\r\n\r\n');
+  }
+  r = await request(port, '/chunked');
+  eq('/chunked decoded body', r.body.toString(), 'chunk-1|chunk-22|chunk-333');
+
+  for (const n of [0, 1, 251, 100000, 1048576]) {
+    r = await request(port, `/big?n=${n}`);
+    check(`/big?n=${n}`, r.status === 200 && r.headers['content-length'] === String(n) &&
+          r.body.length === n && r.body.equals(content(n, 'binary')), [r.status, r.headers['content-length'], r.body.length]);
+  }
+
+  // echo-request: duplicates joined, lowercased names, latin1 body
+  {
+    const c = await Raw.connect(port);
+    const body = Buffer.from([0x68, 0x69, 0x00, 0xe9, 0xff]);
+    c.write(Buffer.concat([Buffer.from('POST /echo-request?q=1 HTTP/1.1\r\nHost: localhost\r\nX-Dup: a\r\nx-dup: b\r\n' +
+      'X-Mixed-Case: V\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: close\r\n\r\n'), body]));
+    const h = await c.head();
+    const rest = await c.rest();
+    eq('/echo-request status', h.status, 200);
+    eq('/echo-request Content-Type', h.headers['content-type'], 'application/json');
+    eq('/echo-request Content-Length', h.headers['content-length'], String(rest.length));
+    let j = {};
+    try { j = JSON.parse(rest.toString()); } catch (e) { check('/echo-request JSON', false, rest.toString()); }
+    eq('/echo-request method', j.method, 'POST');
+    eq('/echo-request url', j.url, '/echo-request?q=1');
+    eq('/echo-request duplicate headers', j.headers && j.headers['x-dup'], 'a, b');
+    eq('/echo-request lowercased name', j.headers && j.headers['x-mixed-case'], 'V');
+    eq('/echo-request host', j.headers && j.headers.host, 'localhost');
+    eq('/echo-request body latin1', j.body, body.toString('latin1'));
+  }
+  r = await request(port, '/echo-request', { method: 'GET' });
+  eq('/echo-request GET empty body', JSON.parse(r.body.toString()).body, '');
+
+  {
+    const c = await Raw.connect(port);
+    c.write('GET /close-early HTTP/1.1\r\nHost: x\r\n\r\n');
+    const all = (await c.rest()).toString('latin1');
+    eq('/close-early bytes then close', all, 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort');
+  }
+
+  r = await request(port, '/multi-header');
+  eq('/multi-header status+body', [r.status, r.body.toString()], [200, 'ok']);
+  eq('/multi-header Set-Cookie', r.headers['set-cookie'], ['a=1', 'b=2']);
+  eq('/multi-header X-Num', r.headers['x-num'], '42');
+
+  r = await request(port, '/reject');
+  eq('/reject (plain)', [r.status, r.body.toString(), r.headers['content-length']], [403, 'no websocket here', '17']);
+
+  // keep-alive: two requests on one connection
+  {
+    const c = await Raw.connect(port);
+    c.write('GET /status/200 HTTP/1.1\r\nHost: x\r\n\r\nGET /status/201 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const all = (await c.rest()).toString('latin1');
+    check('keep-alive: two answers on one connection', /status 200/.test(all) && /HTTP\/1\.1 201[^]*status 201$/.test(all), all);
+  }
+
+  // upgrade requests to non-WebSocket paths get the plain answer
+  {
+    const { r: c, h } = await rawUpgrade(port, '/status/200');
+    eq('websocket upgrade to /status/200 -> plain 200', [h.status, h.headers['x-peer']], [200, 'yes']);
+    const b = await c.wait(() => (c.buf.length >= 10 ? c.take(10).toString() : undefined));
+    eq('websocket upgrade to /status/200 body', b, 'status 200');
+    c.destroy();
+  }
+  {
+    const { r: c, h } = await rawUpgrade(port, '/status/101');
+    eq('websocket upgrade to /status/101 -> 400', h.status, 400);
+    c.destroy();
+  }
+  {
+    const { r: c, h } = await rawUpgrade(port, '/chunked');
+    eq('websocket upgrade to /chunked -> chunked answer', [h.status, h.headers['transfer-encoding']], [200, 'chunked']);
+    const body = (await c.rest()).toString('latin1');
+    eq('websocket upgrade to /chunked body', body, '8\r\nchunk-1|\r\n9\r\nchunk-22|\r\n9\r\nchunk-333\r\n0\r\n\r\n');
+  }
+  {
+    const { r: c, h } = await rawUpgrade(port, '/multi-header');
+    eq('websocket upgrade to /multi-header', [h.status, h.headers['set-cookie'], h.headers['x-num']], [200, 'a=1, b=2', '42']);
+    c.destroy();
+  }
+  {
+    const c = await Raw.connect(port);
+    c.write('GET /echo HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n');
+    const h = await c.head();
+    check('non-websocket upgrade to /echo: no 101', h.status !== 101 && h.status >= 200, h.statusLine);
+    c.destroy();
+  }
+  {
+    // upgrade + body to /echo-request
+    const c = await Raw.connect(port);
+    c.write('POST /echo-request HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+            `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\nContent-Length: 3\r\n\r\nabc`);
+    const h = await c.head();
+    const rest = await c.rest();
+    let j = {};
+    try { j = JSON.parse(rest.toString()); } catch (e) { /* checked below */ }
+    eq('websocket upgrade to /echo-request -> plain answer with body', [h.status, j.method, j.body], [200, 'POST', 'abc']);
+  }
+  {
+    const { r: c, h } = await rawUpgrade(port, '/reject');
+    const body = await c.wait(() => (c.buf.length >= 17 ? c.take(17).toString() : undefined));
+    eq('/reject upgrade -> 403 + body', [h.status, h.headers['content-length'], body], [403, '17', 'no websocket here']);
+    c.destroy();
+  }
+  {
+    const e = await wsFails(`ws://127.0.0.1:${port}/reject`);
+    eq('/reject via ws client', e && [e.status, e.body], [403, 'no websocket here']);
+  }
+  {
+    const t0 = Date.now();
+    r = await request(port, '/slow?ms=300');
+    check('/slow?ms=300 plain waits', Date.now() - t0 >= 280 && r.status === 200, Date.now() - t0);
+  }
+}
+
+async function testEcho(base, tag, opts = {}) {
+  // protocols
+  {
+    const ws = await wsOpen(`${base}/echo`, opts, ['chat.v2', 'chat.v1']);
+    eq(`${tag} first offered protocol selected`, ws.protocol, 'chat.v2');
+    ws.terminate();
+    const ws2 = await wsOpen(`${base}/echo?anything=1`, opts);
+    eq(`${tag} no protocol offered -> none`, ws2.protocol, '');
+    ws2.send('hello?');
+    const m = await wsNext(ws2);
+    eq(`${tag} /echo?anything echoes`, [m.data.toString(), m.isBinary], ['hello?', false]);
+    ws2.terminate();
+  }
+  const ws = await wsOpen(`${base}/echo`, { ...opts, headers: { 'X-Test': 'yes' } });
+  const roundtrip = async (data, binary) => { ws.send(data, { binary }); return wsNext(ws); };
+
+  let m = await roundtrip('hello', false);
+  eq(`${tag} text echo`, [m.data.toString(), m.isBinary], ['hello', false]);
+  m = await roundtrip(Buffer.from([0, 1, 2, 255]), true);
+  eq(`${tag} binary echo`, [m.data.toString('hex'), m.isBinary], ['000102ff', true]);
+  m = await roundtrip(Buffer.from('cmd:count'), true);
+  eq(`${tag} binary "cmd:" is data, echoed`, [m.data.toString(), m.isBinary], ['cmd:count', true]);
+  m = await roundtrip('', false);
+  eq(`${tag} empty text echo`, [m.data.length, m.isBinary], [0, false]);
+  m = await roundtrip('h\u00e9\u20ac\u{1f600}', false);
+  eq(`${tag} UTF-8 echo`, m.data.toString(), 'h\u00e9\u20ac\u{1f600}');
+  const big = crypto.randomBytes(3 * 1024 * 1024);
+  m = await roundtrip(big, true);
+  check(`${tag} 3 MiB binary echo`, m.isBinary && m.data.equals(big), m.data.length);
+  // fragmented client message is reassembled and echoed as one
+  ws.send('abc', { fin: false }); ws.send('def', { fin: false }); ws.send('ghi', { fin: true });
+  m = await wsNext(ws);
+  eq(`${tag} fragmented client message echoed whole`, [m.data.toString(), m.isBinary], ['abcdefghi', false]);
+
+  ws.send('cmd:count');
+  m = await wsNext(ws);
+  eq(`${tag} cmd:count`, m.data.toString(), '7');
+  ws.send('cmd:count');
+  m = await wsNext(ws);
+  eq(`${tag} cmd:count excludes commands`, m.data.toString(), '7');
+
+  const data = crypto.randomBytes(1000);
+  await roundtrip(data, true);
+  ws.send('cmd:lastinfo');
+  m = await wsNext(ws);
+  eq(`${tag} cmd:lastinfo binary`, JSON.parse(m.data.toString()), { type: 'binary', length: 1000, sha1: sha1(data) });
+  await roundtrip('xyz', false);
+  ws.send('cmd:lastinfo');
+  m = await wsNext(ws);
+  eq(`${tag} cmd:lastinfo text`, JSON.parse(m.data.toString()), { type: 'text', length: 3, sha1: sha1(Buffer.from('xyz')) });
+
+  ws.send('cmd:headers');
+  m = await wsNext(ws);
+  {
+    let j = {};
+    try { j = JSON.parse(m.data.toString()); } catch (e) { /* below */ }
+    check(`${tag} cmd:headers`, !m.isBinary && j['x-test'] === 'yes' && j['sec-websocket-version'] === '13' &&
+          typeof j['sec-websocket-key'] === 'string' && /websocket/i.test(j.upgrade), j);
+  }
+
+  for (const type of ['text', 'binary']) {
+    ws.send(`cmd:empty:${type}`);
+    m = await wsNext(ws);
+    eq(`${tag} cmd:empty:${type}`, [m.data.length, m.isBinary], [0, type === 'binary']);
+    for (const size of [1048576, 70000, 300]) {
+      ws.send(`cmd:big:${size}:${type}`);
+      m = await wsNext(ws);
+      check(`${tag} cmd:big:${size}:${type}`, m.isBinary === (type === 'binary') && m.data.equals(content(size, type)), m.data.length);
+    }
+  }
+  ws.send('cmd:frag:5:1000:binary');
+  m = await wsNext(ws);
+  check(`${tag} cmd:frag:5:1000:binary reassembled`, m.isBinary && m.data.equals(content(1000, 'binary')), m.data.length);
+  ws.send('cmd:frag:3:90:text');
+  m = await wsNext(ws);
+  check(`${tag} cmd:frag:3:90:text reassembled`, !m.isBinary && m.data.equals(content(90, 'text')), m.data.length);
+
+  // ping
+  for (const payload of ['hello', '']) {
+    const gotPing = new Promise((r) => ws.once('ping', (d) => r(d.toString())));
+    ws.send(`cmd:ping:${payload}`);
+    eq(`${tag} cmd:ping:${payload} sends ping`, await withTimeout(gotPing, 5000, 'ping'), payload);
+    m = await wsNext(ws);
+    eq(`${tag} cmd:ping:${payload} -> pong message`, [m.data.toString(), m.isBinary], [`pong:${payload}`, false]);
+  }
+
+  // server-initiated closes
+  ws.send('cmd:close:4001:bye');
+  let c = await wsClosed(ws);
+  eq(`${tag} cmd:close:4001:bye`, c, { code: 4001, reason: 'bye' });
+  for (const [cmd, want] of [['cmd:close:1000:', { code: 1000, reason: '' }],
+                             ['cmd:close:1001:a:b', { code: 1001, reason: 'a:b' }],
+                             ['cmd:close-empty', { code: 1005, reason: '' }]]) {
+    const w = await wsOpen(`${base}/echo`, opts);
+    w.send(cmd);
+    c = await wsClosed(w);
+    eq(`${tag} ${cmd}`, c, want);
+  }
+  // client-initiated closes: the same code and reason come back
+  for (const [code, reason] of [[4000, 'client bye'], [1000, ''], [undefined, '']]) {
+    const w = await wsOpen(`${base}/echo`, opts);
+    w.close(code, reason);
+    c = await wsClosed(w);
+    eq(`${tag} client close ${code} '${reason}' answered`, c, { code: code || 1005, reason });
+  }
+}
+
+// /echo at the frame level (fragmentation layout, close frames, TCP close)
+async function testEchoFrames(port, secure, tag) {
+  const { r, h } = await rawUpgrade(port, '/echo', { secure, extra: 'Sec-WebSocket-Protocol: p1, p2\r\n' });
+  eq(`${tag} raw /echo 101`, [h.status, h.headers['sec-websocket-accept'], h.headers['sec-websocket-protocol']], [101, ACCEPT, 'p1']);
+  r.write(cframe(1, 'cmd:frag:3:90:text'));
+  const fr = [await r.frame(), await r.frame(), await r.frame()];
+  eq(`${tag} cmd:frag:3:90:text frames`, fr.map((f) => [f.fin, f.opcode, f.len, f.masked]),
+     [[0, 1, 30, false], [0, 0, 30, false], [1, 0, 30, false]]);
+  r.write(cframe(1, 'cmd:frag:5:1000:binary'));
+  const fb = [];
+  for (let i = 0; i < 5; i++) fb.push(await r.frame());
+  eq(`${tag} cmd:frag:5:1000:binary frames`, fb.map((f) => [f.fin, f.opcode, f.len]),
+     [[0, 2, 200], [0, 0, 200], [0, 0, 200], [0, 0, 200], [1, 0, 200]]);
+  check(`${tag} frag binary content`, Buffer.concat(fb.map((f) => f.payload)).equals(content(1000, 'binary')));
+  r.write(cframe(1, 'cmd:big:70000:binary'));
+  const bf = await r.frame();
+  eq(`${tag} cmd:big one frame, 64-bit length`, [bf.fin, bf.opcode, bf.len, bf.bytes[1]], [1, 2, 70000, 127]);
+  r.write(cframe(1, 'cmd:empty:text'));
+  const ef = await r.frame();
+  eq(`${tag} cmd:empty:text frame`, [ef.fin, ef.opcode, ef.len], [1, 1, 0]);
+  // a fragmented client message with an interleaved ping
+  r.write(Buffer.concat([cframe(2, 'ab', { fin: 0 }), cframe(9, 'pp'), cframe(0, 'cd')]));
+  const pong = await r.frame();
+  eq(`${tag} client ping answered with pong`, [pong.opcode, pong.payload.toString()], [10, 'pp']);
+  const fe = await r.frame();
+  eq(`${tag} fragmented binary echoed`, [fe.fin, fe.opcode, fe.payload.toString()], [1, 2, 'abcd']);
+  r.write(cframe(1, 'cmd:ping:xyz'));
+  const pf = await r.frame();
+  eq(`${tag} cmd:ping frame`, [pf.opcode, pf.payload.toString()], [9, 'xyz']);
+  r.write(cframe(10, 'xyz'));
+  const pm = await r.frame();
+  eq(`${tag} pong message after pong`, [pm.opcode, pm.payload.toString()], [1, 'pong:xyz']);
+  // close with code and reason: answered with the same payload, then TCP closes
+  r.write(cframe(8, Buffer.concat([Buffer.from([0x0f, 0xa2]), Buffer.from('see ya')])));
+  const cf = await r.frame();
+  eq(`${tag} close echoed`, [cf.opcode, cf.payload.toString('hex')], [8, '0fa2' + Buffer.from('see ya').toString('hex')]);
+  await r.waitEnd().then(() => check(`${tag} server closes TCP after close`, true),
+                         (e) => check(`${tag} server closes TCP after close`, false, e.message));
+  r.destroy();
+
+  // empty close answered with an empty close
+  {
+    const { r: c } = await rawUpgrade(port, '/echo', { secure });
+    c.write(cframe(8, ''));
+    const f = await c.frame();
+    eq(`${tag} empty close answered with empty close`, [f.opcode, f.len], [8, 0]);
+    await c.waitEnd().then(() => check(`${tag} TCP closed after empty close`, true),
+                           (e) => check(`${tag} TCP closed after empty close`, false, e.message));
+    c.destroy();
+  }
+  // server close frames on the wire
+  for (const [cmd, hex] of [['cmd:close:4001:bye', '0fa1' + Buffer.from('bye').toString('hex')],
+                            ['cmd:close:1000:', '03e8'], ['cmd:close-empty', '']]) {
+    const { r: c } = await rawUpgrade(port, '/echo', { secure });
+    c.write(cframe(1, cmd));
+    const f = await c.frame();
+    eq(`${tag} ${cmd} frame`, [f.fin, f.opcode, f.payload.toString('hex')], [1, 8, hex]);
+    c.write(cframe(8, f.payload));
+    await c.waitEnd().then(() => check(`${tag} ${cmd}: TCP closed after the client's answer`, true),
+                           (e) => check(`${tag} ${cmd}: TCP closed after the client's answer`, false, e.message));
+    c.destroy();
+  }
+  if (secure) return;
+  // codes the ws library would refuse still go out as asked
+  {
+    const { r: c } = await rawUpgrade(port, '/echo');
+    c.write(cframe(1, 'cmd:close:1005:x'));
+    const f = await c.frame();
+    eq('cmd:close:1005:x frame (built by hand)', [f.opcode, f.payload.toString('hex')], [8, '03ed78']);
+    c.write(cframe(8, '')); // peer must not crash whatever we answer
+    await c.waitEnd().catch(() => {});
+    c.destroy();
+  }
+  {
+    const { r: c } = await rawUpgrade(port, '/echo');
+    c.write(cframe(1, 'cmd:ping:' + 'p'.repeat(130)));
+    const f = await c.frame();
+    eq('oversized cmd:ping still sent', [f.opcode, f.len], [9, 130]);
+    c.destroy();
+  }
+  // a misbehaving client (unmasked frame) must not crash the peer
+  {
+    const { r: c } = await rawUpgrade(port, '/echo');
+    c.write(cframe(1, 'hi', { mask: null }));
+    await c.waitEnd().catch(() => {});
+    c.destroy();
+    const c2 = await Raw.connect(port);
+    c2.write('GARBAGE\r\n\r\n');
+    await c2.waitEnd().catch(() => {});
+    c2.destroy();
+    const c3 = await Raw.connect(port);
+    c3.write(upgradeRequest('/echo').slice(0, 40));
+    c3.destroy();
+    const r2 = await request(port, '/status/200');
+    eq('peer survives misbehaving clients', r2.status, 200);
+  }
+}
+
+async function testRawPaths(port, secure, tag) {
+  // /raw?send=HEX&end=1
+  {
+    const { r, h } = await rawUpgrade(port, '/raw?send=810268698802' + '03e8&end=1', { secure });
+    eq(`${tag} /raw handshake`, [h.status, h.headers.upgrade, (h.headers.connection || '').toLowerCase(), h.headers['sec-websocket-accept']],
+       [101, 'websocket', 'upgrade', ACCEPT]);
+    const rest = await r.rest();
+    eq(`${tag} /raw send+end bytes then close`, rest.toString('hex'), '8102686988' + '0203e8');
+    r.destroy();
+  }
+  {
+    const { r, h } = await rawUpgrade(port, '/raw?send=&end=1', { secure });
+    const rest = await r.rest();
+    eq(`${tag} /raw empty send + end`, [h.status, rest.length], [101, 0]);
+    r.destroy();
+  }
+  // /raw reporting client frames
+  {
+    const { r, h } = await rawUpgrade(port, '/raw?send=890170', { secure });
+    eq(`${tag} /raw (no end) 101`, h.status, 101);
+    const first = await r.frame();
+    eq(`${tag} /raw sent bytes first`, first.bytes.toString('hex'), '890170');
+    const report = async (bytes, what, splitWrite) => {
+      if (splitWrite) for (const b of bytes) { r.write(Buffer.from([b])); }
+      else r.write(bytes);
+      const f = await r.frame();
+      if (!check(`${tag} /raw report is unmasked text (${what})`, f.opcode === 1 && f.fin === 1 && !f.masked, f)) return {};
+      return JSON.parse(f.payload.toString());
+    };
+    let j = await report(cframe(1, 'hi', { mask: Buffer.from('01020304', 'hex') }), 'masked text');
+    eq(`${tag} /raw report masked text`, j,
+       { fin: 1, rsv: 0, opcode: 1, masked: 1, mask: '01020304', length: 2, payload: '6869' });
+    j = await report(cframe(2, 'xy', { mask: null, fin: 0, rsv: 5 }), 'unmasked rsv');
+    eq(`${tag} /raw report unmasked, rsv, fin 0`, j,
+       { fin: 0, rsv: 5, opcode: 2, masked: 0, mask: '00000000', length: 2, payload: '7879' });
+    const p200 = content(200, 'binary');
+    j = await report(cframe(2, p200, { mask: Buffer.from('a1b2c3d4', 'hex') }), '16-bit length');
+    eq(`${tag} /raw report 16-bit length`, [j.length, j.mask, j.payload], [200, 'a1b2c3d4', p200.toString('hex')]);
+    const p70k = content(70000, 'text');
+    j = await report(cframe(1, p70k), '64-bit length');
+    eq(`${tag} /raw report 64-bit length, payload cut at 256`, [j.length, j.payload], [70000, p70k.subarray(0, 256).toString('hex')]);
+    j = await report(cframe(1, 'x', { lenForm: 64 }), 'non-minimal length');
+    eq(`${tag} /raw report non-minimal 64-bit length`, [j.length, j.payload], [1, '78']);
+    j = await report(cframe(9, 'pq'), 'ping, byte by byte');
+    eq(`${tag} /raw report ping written byte by byte`, [j.opcode, j.payload], [9, '7071']);
+    // two frames in one write
+    r.write(Buffer.concat([cframe(1, 'a'), cframe(1, 'b')]));
+    const f1 = JSON.parse((await r.frame()).payload.toString()), f2 = JSON.parse((await r.frame()).payload.toString());
+    eq(`${tag} /raw two frames in one write`, [f1.payload, f2.payload], ['61', '62']);
+    j = await report(cframe(8, Buffer.from('03e8' + '6f6b', 'hex')), 'close');
+    eq(`${tag} /raw report close`, [j.opcode, j.length, j.payload], [8, 4, '03e86f6b']);
+    const cf = await r.frame();
+    eq(`${tag} /raw close answered with same payload`, cf.bytes.toString('hex'), '880403e86f6b');
+    await r.waitEnd().then(() => check(`${tag} /raw TCP closed after close`, true),
+                           (e) => check(`${tag} /raw TCP closed after close`, false, e.message));
+    r.destroy();
+  }
+  // empty close on /raw
+  {
+    const { r } = await rawUpgrade(port, '/raw?send=', { secure });
+    r.write(cframe(8, ''));
+    const j = JSON.parse((await r.frame()).payload.toString());
+    const cf = await r.frame();
+    eq(`${tag} /raw empty close`, [j.opcode, j.length, cf.bytes.toString('hex')], [8, 0, '8800']);
+    r.destroy();
+  }
+  // /raw frames that arrive with the upgrade request itself
+  {
+    const r = await Raw.connect(port, secure);
+    r.write(Buffer.concat([Buffer.from(upgradeRequest('/raw?send=')), cframe(1, 'early')]));
+    const h = await r.head();
+    const j = JSON.parse((await r.frame()).payload.toString());
+    eq(`${tag} /raw frame sent together with the request`, [h.status, j.payload], [101, Buffer.from('early').toString('hex')]);
+    r.destroy();
+  }
+
+  // /silent
+  {
+    const { r, h } = await rawUpgrade(port, '/silent', { secure });
+    eq(`${tag} /silent handshake`, [h.status, h.headers['sec-websocket-accept'], h.headers.upgrade], [101, ACCEPT, 'websocket']);
+    r.write(cframe(1, 'anyone?'));
+    r.write(cframe(9, 'p'));
+    r.write(cframe(8, Buffer.from('03e8', 'hex')));
+    await sleep(400);
+    eq(`${tag} /silent sends nothing (not even a close)`, [r.buf.length, r.ended], [0, false]);
+    r.end();
+    await r.waitEnd().then(() => check(`${tag} /silent closes when the client does`, true),
+                           (e) => check(`${tag} /silent closes when the client does`, false, e.message));
+    r.destroy();
+  }
+  // bad handshakes
+  {
+    const { r, h } = await rawUpgrade(port, '/bad-accept', { secure });
+    check(`${tag} /bad-accept: 101 with a wrong accept`, h.status === 101 && h.headers.upgrade === 'websocket' &&
+          !!h.headers['sec-websocket-accept'] && h.headers['sec-websocket-accept'] !== ACCEPT, h);
+    await sleep(150);
+    eq(`${tag} /bad-accept then nothing`, r.buf.length, 0);
+    r.destroy();
+  }
+  {
+    const { r, h } = await rawUpgrade(port, '/no-accept', { secure });
+    check(`${tag} /no-accept: 101 without accept`, h.status === 101 && h.headers.upgrade === 'websocket' &&
+          !('sec-websocket-accept' in h.headers), h);
+    r.destroy();
+  }
+  {
+    const { r, h } = await rawUpgrade(port, '/no-upgrade', { secure });
+    check(`${tag} /no-upgrade: 101, right accept, no Upgrade`, h.status === 101 && !('upgrade' in h.headers) &&
+          h.headers['sec-websocket-accept'] === ACCEPT, h);
+    r.destroy();
+  }
+  const base = `${secure ? 'wss' : 'ws'}://localhost:${port}`;
+  const opts = secure ? { ca } : {};
+  for (const p of ['/bad-accept', '/no-accept', '/no-upgrade']) {
+    const e = await wsFails(base + p, opts);
+    check(`${tag} ws client refuses ${p}`, e !== null, 'connected');
+  }
+  // /slow
+  {
+    const t0 = Date.now();
+    const ws = await wsOpen(`${base}/slow?ms=500`, opts);
+    const dt = Date.now() - t0;
+    check(`${tag} /slow?ms=500 waits before answering`, dt >= 450, dt);
+    ws.send('after wait');
+    const m = await wsNext(ws);
+    ws.send('cmd:count');
+    const n = await wsNext(ws);
+    eq(`${tag} /slow then behaves like /echo`, [m.data.toString(), n.data.toString()], ['after wait', '1']);
+    ws.terminate();
+  }
+  {
+    // nothing at all is sent during the wait
+    const { r } = await (async () => {
+      const c = await Raw.connect(port, secure);
+      c.write(upgradeRequest('/slow?ms=400'));
+      return { r: c };
+    })();
+    await sleep(250);
+    eq(`${tag} /slow: no bytes during the wait`, r.buf.length, 0);
+    const h = await r.head();
+    eq(`${tag} /slow: then 101`, [h.status, h.headers['sec-websocket-accept']], [101, ACCEPT]);
+    r.destroy();
+  }
+}
+
+async function testTls() {
+  // the good listener
+  const r = await request(ports.wss, '/status/200', { secure: true, servername: 'localhost' });
+  eq('wss: https with the CA (localhost)', r.status, 200);
+  const r2 = await request(ports.wss, '/status/200', { secure: true, agentOpts: { servername: undefined } });
+  eq('wss: https with the CA (127.0.0.1)', r2.status, 200);
+  {
+    const ws = await wsOpen(`wss://127.0.0.1:${ports.wss}/echo`, { ca });
+    ws.send('over tls');
+    const m = await wsNext(ws);
+    eq('wss: echo via IP name', m.data.toString(), 'over tls');
+    ws.terminate();
+  }
+  const e0 = await wsFails(`wss://localhost:${ports.wss}/echo`);
+  check('wss: refused without the CA', e0 && /self[- ]signed|unable to (get|verify)/i.test(e0.message + e0.code), e0 && e0.message);
+
+  const expect = [
+    ['wss_expired', /CERT_HAS_EXPIRED|expired/i],
+    ['wss_wronghost', /ALTNAME|Hostname\/IP does not match|altnames/i],
+    ['wss_selfsigned', /SELF_SIGNED|self[- ]signed/i],
+  ];
+  for (const [name, re] of expect) {
+    const e = await wsFails(`wss://localhost:${ports[name]}/echo`, { ca });
+    check(`${name}: verification fails (with the CA)`, e && re.test(`${e.code} ${e.message}`), e ? `${e.code} ${e.message}` : 'connected');
+    let err = null;
+    try { await request(ports[name], '/status/200', { secure: true, servername: 'localhost' }); } catch (x) { err = x; }
+    check(`${name}: https verification fails`, err && re.test(`${err.code} ${err.message}`), err ? err.message : 'ok');
+    // same paths when the client does not verify
+    const ok = await request(ports[name], '/status/200', { secure: true, agentOpts: { rejectUnauthorized: false } });
+    eq(`${name}: serves the same paths (unverified)`, [ok.status, ok.body.toString()], [200, 'status 200']);
+    const ws = await wsOpen(`wss://localhost:${ports[name]}/echo`, { rejectUnauthorized: false });
+    ws.send('x');
+    eq(`${name}: /echo works (unverified)`, (await wsNext(ws)).data.toString(), 'x');
+    ws.terminate();
+  }
+  // certificate details
+  const peerCert = (port) => withTimeout(new Promise((resolve, reject) => {
+    const s = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false, servername: 'localhost' }, () => {
+      const c = s.getPeerCertificate(); s.destroy(); resolve(c);
+    });
+    s.on('error', reject);
+  }), 5000, 'peer cert');
+  const cs = await peerCert(ports.wss);
+  check('wss cert: SAN localhost, 127.0.0.1, ::1', /DNS:localhost/.test(cs.subjectaltname) &&
+        /IP Address:127\.0\.0\.1/.test(cs.subjectaltname) && /IP Address:0:0:0:0:0:0:0:1|IP Address:::1/.test(cs.subjectaltname),
+        cs.subjectaltname);
+  check('wss cert: valid now', new Date(cs.valid_from) < new Date() && new Date(cs.valid_to) > new Date(), [cs.valid_from, cs.valid_to]);
+  const ce = await peerCert(ports.wss_expired);
+  check('expired cert: notAfter in the past, names OK', new Date(ce.valid_to) < new Date() && /DNS:localhost/.test(ce.subjectaltname),
+        [ce.valid_to, ce.subjectaltname]);
+  const cw = await peerCert(ports.wss_wronghost);
+  eq('wronghost cert: only wrong.example', cw.subjectaltname, 'DNS:wrong.example');
+  const cx = await peerCert(ports.wss_selfsigned);
+  check('selfsigned cert: self-issued, names OK', cx.issuer.CN === cx.subject.CN && /DNS:localhost/.test(cx.subjectaltname) &&
+        cx.issuer.CN !== cs.issuer.CN && cx.fingerprint256 !== cs.fingerprint256, [cx.issuer, cx.subjectaltname]);
+}
+
+async function testLifecycle() {
+  // without --certs: only the plain listener; SIGTERM ends it
+  const p = await startPeer([]);
+  const obj = JSON.parse(p.portsLine);
+  eq('without --certs: only ws', Object.keys(obj), ['ws']);
+  const r = await request(obj.ws, '/status/200');
+  eq('without --certs: serves', r.status, 200);
+  p.kill('SIGTERM');
+  const st = await waitExit(p, 5000).catch(() => null);
+  check('exits on SIGTERM', st !== null, st);
+  if (!st) p.kill('SIGKILL');
+}
+
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'peer-selftest-'));
+  let exitCode = 1;
+  const guard = setTimeout(() => { console.log('selftest: overall timeout (120 s)'); failed++; finish(); }, 120000);
+  const finish = () => {
+    try { if (peer && !peer.exitInfo) peer.kill('SIGKILL'); } catch (e) { /* gone */ }
+    try { fs.rmSync(tmp, { recursive: true, force: true }); } catch (e) { /* ignore */ }
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exit(failed ? 1 : exitCode);
+  };
+  try {
+    certs = path.join(tmp, 'certs');
+    execFileSync('sh', [path.join(here, 'make-certs.sh'), certs], { stdio: ['ignore', 'inherit', 'inherit'] });
+    ca = fs.readFileSync(path.join(certs, 'ca.pem'));
+    for (const f of ['ca', 'server', 'expired', 'wronghost', 'selfsigned']) {
+      check(`make-certs.sh made ${f}.pem and ${f}-key.pem`, fs.existsSync(path.join(certs, f + '.pem')) &&
+            fs.existsSync(path.join(certs, f + '-key.pem')));
+    }
+    peer = await startPeer(['--certs', certs]);
+    peer.on('exit', (code, sig) => { peer.exitInfo = { code, sig }; });
+    const steps = [
+      ['startup', testStartup],
+      ['plain http', () => testPlainHttp(ports.ws, false, 'http')],
+      ['plain https', () => testPlainHttp(ports.wss, true, 'https')],
+      ['echo ws', () => testEcho(`ws://127.0.0.1:${ports.ws}`, 'ws')],
+      ['echo wss', () => testEcho(`wss://localhost:${ports.wss}`, 'wss', { ca })],
+      ['echo frames ws', () => testEchoFrames(ports.ws, false, 'ws')],
+      ['echo frames wss', () => testEchoFrames(ports.wss, true, 'wss')],
+      ['raw paths ws', () => testRawPaths(ports.ws, false, 'ws')],
+      ['raw paths wss', () => testRawPaths(ports.wss, true, 'wss')],
+      ['tls', testTls],
+      ['lifecycle', testLifecycle],
+    ];
+    for (const [name, fn] of steps) {
+      try { await withTimeout(fn(), 60000, name); } catch (e) { check(`${name}: no exception`, false, e.stack || e.message); }
+      if (peer.exitInfo) { check(`peer still running after ${name}`, false, peer.stderrText()); break; }
+    }
+    // the peer ends when its stdin closes
+    check('peer alive before stdin closes', !peer.exitInfo, peer.exitInfo);
+    const uncaught = /uncaught/.test(peer.stderrText());
+    check('peer logged no uncaught exception', !uncaught, peer.stderrText().slice(0, 2000));
+    peer.stdin.end();
+    const st = await waitExit(peer, 5000).catch(() => null);
+    check('peer exits when stdin closes', st && st.code === 0, st);
+    exitCode = 0;
+  } catch (e) {
+    check('selftest ran', false, e.stack || e.message);
+  }
+  clearTimeout(guard);
+  finish();
+}
+
+main();

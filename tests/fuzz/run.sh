@@ -1,23 +1,58 @@
 #!/bin/sh
-# make fuzz: builds the codec fuzz target with clang's libFuzzer and runs it
-# for FUZZ_SECONDS (default 20) per codec seed set.  Ends with "N passed, N failed".
+# Build each codec libFuzzer target into build/fuzz/ and run it for
+# FUZZ_SECONDS (default 20) with -max_len=4096.  A target passes if it ran its
+# time without a crash.  Ends with "fuzz: N passed, N failed"; exits non-zero
+# if any target failed to build or crashed.
 top="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$top/build/fuzz"
 secs="${FUZZ_SECONDS:-20}"
-mkdir -p "$out/corpus"
-clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I"$top/include" \
-    -o "$out/fuzz_codecs" "$top/tests/fuzz/fuzz_codecs.c" "$top"/dlls/winhttp/codec/*.c || {
-    echo "fuzz: 0 passed, 1 failed (clang with libFuzzer is needed: apt-get install clang)"; exit 1; }
-# seeds: one per codec
-printf '\000\201\005Hello\210\002\003\350' > "$out/corpus/frames"
-printf '\001h\303\251llo' > "$out/corpus/utf8"
-printf '\002HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n' > "$out/corpus/http"
-printf '\003h\000t\000t\000p\000:\000/\000/\000h\000/\000' > "$out/corpus/url"
-if "$out/fuzz_codecs" -max_total_time="$secs" -max_len=4096 -print_final_stats=1 "$out/corpus" >"$out/log" 2>&1; then
-    grep -E "stat::number_of_executed_units" "$out/log"
-    echo "fuzz: 1 passed, 0 failed"
-else
-    tail -n 40 "$out/log"
-    echo "fuzz: 0 passed, 1 failed"
-    exit 1
-fi
+cc="${FUZZ_CC:-clang}"
+targets="fuzz_ws_frame fuzz_http fuzz_url"
+passed=0
+failed=0
+
+mkdir -p "$out"
+
+seed() { # seed TARGET NAME printf-format
+    mkdir -p "$out/corpus_$1"
+    printf "$3" > "$out/corpus_$1/$2"
+}
+
+seed fuzz_ws_frame hello '\001\201\005Hello'
+seed fuzz_ws_frame masked '\000\201\2057\372!=\177\237MQX'
+seed fuzz_ws_frame frag '\001\001\003Hel\200\002lo\211\000'
+seed fuzz_ws_frame close '\001\210\010\003\350bye\303\251'
+seed fuzz_ws_frame len16 '\001\202\176\000\004abcd'
+seed fuzz_ws_frame len64 '\001\202\177\000\000\000\000\000\000\000\002ab'
+seed fuzz_ws_frame utf8 '\000\316\272\341\275\271\317\203\355\237\277\364\217\277\277'
+seed fuzz_http head '\005HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nContent-Length: 12\r\n\r\n'
+seed fuzz_http chunked '\0035;ext=1\r\nhello\r\n0\r\nTrailer: x\r\n\r\nrest'
+seed fuzz_http chunked2 '\021a\r\n0123456789\r\n0\n\n'
+seed fuzz_url plain '\000http://user:pass@example.com:8080/path/x?q=1#frag'
+seed fuzz_url v6 '\000https://[::1]:443/a%20b'
+seed fuzz_url wide '\001h\000t\000t\000p\000:\000/\000/\000h\000/\000\351\000'
+
+for t in $targets; do
+    log="$out/$t.log"
+    if ! "$cc" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I"$top/include" \
+            -o "$out/$t" "$top/tests/fuzz/$t.c" "$top"/dlls/winhttp/codec/*.c >"$log" 2>&1; then
+        cat "$log"
+        echo "$t: build failed (clang with libFuzzer is needed)"
+        failed=$((failed + 1))
+        continue
+    fi
+    mkdir -p "$out/corpus_$t" "$out/crashes_$t"
+    if (cd "$out/crashes_$t" && "$out/$t" -max_total_time="$secs" -max_len=4096 -timeout=10 \
+            -print_final_stats=1 "$out/corpus_$t") >>"$log" 2>&1; then
+        runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+        echo "$t: ok (${runs:-?} runs in ${secs}s)"
+        passed=$((passed + 1))
+    else
+        tail -n 40 "$log"
+        echo "$t: CRASH (reproducer in $out/crashes_$t)"
+        failed=$((failed + 1))
+    fi
+done
+
+echo "fuzz: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,219 +1,311 @@
-/* HTTP/1.1 response parsing (RFC 9112): status line, header fields, list
- * tokens, Content-Length, chunked transfer coding. */
+/* HTTP/1.1 response head parsing and chunked transfer decoding after
+ * RFC 9112 sections 4, 5 and 7.1. */
 #include <string.h>
 #include "codec/http_parse.h"
 
+static int is_sp(char c) { return c == ' ' || c == '\t'; }
+static int is_dec(char c) { return c >= '0' && c <= '9'; }
+
+static char ascii_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
+}
+
 size_t http_header_block_end(const char *buf, size_t len)
 {
-    size_t i;
-    for (i = 0; i < len; i++)
+    const char *p = buf, *end = buf + len;
+
+    if (!len) return 0;
+    /* an LF followed by an empty line (LF or CRLF) */
+    while ((p = memchr(p, '\n', (size_t)(end - p))))
     {
-        if (buf[i] != '\n') continue;
-        if (i + 1 < len && buf[i + 1] == '\n') return i + 2;
-        if (i + 2 < len && buf[i + 1] == '\r' && buf[i + 2] == '\n') return i + 3;
+        p++;
+        if (p < end && *p == '\n') return (size_t)(p + 1 - buf);
+        if (end - p >= 2 && p[0] == '\r' && p[1] == '\n') return (size_t)(p + 2 - buf);
     }
     return 0;
 }
 
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
-static int is_ws(char c) { return c == ' ' || c == '\t'; }
-
 int http_parse_status_line(const char *line, size_t len, http_status_line *out)
 {
-    size_t i = 5;
-    if (len < 12 || memcmp(line, "HTTP/", 5)) return -1;
-    if (!is_digit(line[5]) || line[6] != '.' || !is_digit(line[7])) return -1;
-    out->major = line[5] - '0';
-    out->minor = line[7] - '0';
+    size_t i, start;
+    int major = 0, minor = 0, status, digits;
+
+    if (len < 5 || memcmp(line, "HTTP/", 5)) return -1;
+    i = 5;
+    for (digits = 0; i < len && is_dec(line[i]); i++, digits++)
+    {
+        if (digits == 3) return -1;
+        major = major * 10 + (line[i] - '0');
+    }
+    if (!digits) return -1;
+    if (i >= len || line[i] != '.') return -1;
+    i++;
+    for (digits = 0; i < len && is_dec(line[i]); i++, digits++)
+    {
+        if (digits == 3) return -1;
+        minor = minor * 10 + (line[i] - '0');
+    }
+    if (!digits) return -1;
     out->version = line;
-    out->version_len = 8;
-    i = 8;
-    if (line[i] != ' ') return -1;
+    out->version_len = i;
+
+    /* one SP required, extra ones tolerated */
+    if (i >= len || line[i] != ' ') return -1;
     while (i < len && line[i] == ' ') i++;
-    if (i + 3 > len || !is_digit(line[i]) || !is_digit(line[i + 1]) || !is_digit(line[i + 2])) return -1;
-    out->status = (line[i] - '0') * 100 + (line[i + 1] - '0') * 10 + (line[i + 2] - '0');
-    if (out->status < 100) return -1;
+
+    if (len - i < 3 || !is_dec(line[i]) || !is_dec(line[i + 1]) || !is_dec(line[i + 2])) return -1;
+    status = (line[i] - '0') * 100 + (line[i + 1] - '0') * 10 + (line[i + 2] - '0');
+    if (status < 100) return -1;
     i += 3;
-    if (i < len && line[i] != ' ') return -1;
-    while (i < len && is_ws(line[i])) i++;
-    out->reason = line + i;
-    out->reason_len = len - i;
-    while (out->reason_len && (is_ws(out->reason[out->reason_len - 1]) || out->reason[out->reason_len - 1] == '\r'))
-        out->reason_len--;
+
+    if (i < len)
+    {
+        if (line[i] != ' ') return -1;  /* "200x" or "2000" */
+        i++;
+    }
+    start = i;
+    for (; i < len; i++)
+        if (line[i] == '\r' || line[i] == '\n' || line[i] == '\0') return -1;
+
+    out->major = major;
+    out->minor = minor;
+    out->status = status;
+    out->reason = line + start;
+    out->reason_len = len - start;
     return 0;
 }
 
 int http_next_header(const char *buf, size_t len, size_t *pos,
                      const char **name, size_t *name_len, const char **value, size_t *value_len)
 {
-    size_t p = *pos, eol, end, colon;
+    size_t start = *pos, eol, line_end, next, colon, vs, ve;
+    const char *nl;
 
-    if (p >= len) return -1;
-    for (eol = p; eol < len && buf[eol] != '\n'; eol++) ;
-    if (eol == len) return -1;
-    end = eol;
-    if (end > p && buf[end - 1] == '\r') end--;
-    *pos = eol + 1;
-    if (end == p) return 0;                       /* blank line */
-    if (is_ws(buf[p])) return -1;                 /* obsolete folding */
-    for (colon = p; colon < end && buf[colon] != ':'; colon++) ;
-    if (colon == end || colon == p) return -1;
-    if (is_ws(buf[colon - 1])) return -1;
-    *name = buf + p;
-    *name_len = colon - p;
-    p = colon + 1;
-    while (p < end && is_ws(buf[p])) p++;
-    while (end > p && is_ws(buf[end - 1])) end--;
-    *value = buf + p;
-    *value_len = end - p;
+    if (start >= len) return -1;
+    nl = memchr(buf + start, '\n', len - start);
+    if (!nl) return -1;
+    eol = (size_t)(nl - buf);
+    next = eol + 1;
+    line_end = eol;
+    if (line_end > start && buf[line_end - 1] == '\r') line_end--;
+
+    if (line_end == start)
+    {
+        *pos = next;
+        return 0;
+    }
+    if (is_sp(buf[start])) return -1;  /* obs-fold or leading whitespace */
+
+    for (colon = start; colon < line_end && buf[colon] != ':'; colon++)
+        ;
+    if (colon == line_end) return -1;
+    if (colon == start) return -1;
+    if (is_sp(buf[colon - 1])) return -1;
+
+    vs = colon + 1;
+    ve = line_end;
+    while (vs < ve && is_sp(buf[vs])) vs++;
+    while (ve > vs && is_sp(buf[ve - 1])) ve--;
+
+    *name = buf + start;
+    *name_len = colon - start;
+    *value = buf + vs;
+    *value_len = ve - vs;
+    *pos = next;
     return 1;
 }
-
-static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c; }
 
 int http_token_eq(const char *a, size_t alen, const char *b, size_t blen)
 {
     size_t i;
     if (alen != blen) return 0;
-    for (i = 0; i < alen; i++) if (lower(a[i]) != lower(b[i])) return 0;
+    for (i = 0; i < alen; i++)
+        if (ascii_lower(a[i]) != ascii_lower(b[i])) return 0;
     return 1;
 }
 
 int http_list_has_token(const char *value, size_t len, const char *token)
 {
-    size_t i = 0, tlen = strlen(token);
+    size_t tlen = strlen(token), i = 0;
+
     while (i < len)
     {
-        size_t start, end;
-        while (i < len && (is_ws(value[i]) || value[i] == ',')) i++;
-        start = i;
-        while (i < len && value[i] != ',') i++;
-        end = i;
-        while (end > start && is_ws(value[end - 1])) end--;
-        if (end > start && http_token_eq(value + start, end - start, token, tlen)) return 1;
+        size_t s, e, next;
+        for (e = i; e < len && value[e] != ','; e++)
+            ;
+        next = e + 1;
+        s = i;
+        /* drop parameters ("chunked;foo=bar") and surrounding whitespace */
+        {
+            size_t semi;
+            for (semi = s; semi < e && value[semi] != ';'; semi++)
+                ;
+            e = semi;
+        }
+        while (s < e && is_sp(value[s])) s++;
+        while (e > s && is_sp(value[e - 1])) e--;
+        if (http_token_eq(value + s, e - s, token, tlen) && e > s) return 1;
+        i = next;
     }
     return 0;
 }
 
 int http_parse_content_length(const char *value, size_t len, uint64_t *out)
 {
-    size_t i = 0;
-    uint64_t n = 0;
-    int digits = 0;
-    while (i < len && is_ws(value[i])) i++;
-    while (i < len && is_digit(value[i]))
+    size_t s = 0, e = len;
+    uint64_t v = 0;
+
+    while (s < e && is_sp(value[s])) s++;
+    while (e > s && is_sp(value[e - 1])) e--;
+    if (s == e) return -1;
+    for (; s < e; s++)
     {
-        unsigned d = (unsigned)(value[i] - '0');
-        if (n > (UINT64_MAX - d) / 10) return -1;
-        n = n * 10 + d;
-        digits++;
-        i++;
+        unsigned d;
+        if (!is_dec(value[s])) return -1;
+        d = (unsigned)(value[s] - '0');
+        if (v > (UINT64_MAX - d) / 10) return -1;
+        v = v * 10 + d;
     }
-    while (i < len && is_ws(value[i])) i++;
-    if (!digits || i != len) return -1;
-    *out = n;
+    *out = v;
     return 0;
 }
 
-enum { CH_SIZE, CH_EXT, CH_SIZE_LF, CH_DATA, CH_DATA_CR, CH_DATA_LF, CH_TRAILER_START, CH_TRAILER, CH_TRAILER_LF,
-       CH_FINAL_LF, CH_DONE };
+/* ---- chunked transfer coding ---- */
+
+enum
+{
+    CH_SIZE_FIRST,   /* expecting the first hex digit of a chunk-size */
+    CH_SIZE,         /* more hex digits, or the end of the size */
+    CH_SIZE_WS,      /* whitespace after the size (before ';' or CRLF) */
+    CH_EXT,          /* chunk extensions: skipped up to LF */
+    CH_SIZE_LF,      /* CR seen after the size line, LF must follow */
+    CH_DATA,         /* payload bytes */
+    CH_DATA_CR,      /* CRLF ending the chunk data */
+    CH_DATA_LF,
+    CH_TRAILER_START,/* at the start of a trailer line or the final CRLF */
+    CH_TRAILER,      /* inside a trailer field line */
+    CH_FINAL_LF,     /* CR of the final empty line seen */
+    CH_DONE,
+    CH_ERROR
+};
 
 void http_chunked_init(http_chunked *c)
 {
-    c->state = CH_SIZE;
+    c->state = CH_SIZE_FIRST;
     c->remaining = 0;
     c->done = 0;
 }
 
-static int hexval(uint8_t c)
+static int hex_value(uint8_t b)
 {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (b >= '0' && b <= '9') return b - '0';
+    if (b >= 'a' && b <= 'f') return b - 'a' + 10;
+    if (b >= 'A' && b <= 'F') return b - 'A' + 10;
     return -1;
 }
 
-/* A chunk-size line is "hex[;ext]CRLF".  While in CH_SIZE/CH_EXT,
- * "remaining" accumulates the size, its top bit meaning "a digit was seen". */
-#define SIZE_SEEN ((uint64_t)1 << 63)
-
 long http_chunked_decode(http_chunked *c, uint8_t *buf, size_t len, size_t *consumed)
 {
-    size_t i = 0, out = 0;
+    size_t in = 0, out = 0;
+    int state = c->state;
+    uint64_t remaining = c->remaining;
 
-    while (i < len && c->state != CH_DONE)
+    if (consumed) *consumed = 0;
+    if (state == CH_ERROR) return -1;
+    if (state == CH_DONE) return 0;
+
+    while (in < len)
     {
-        uint8_t b = buf[i];
-        switch (c->state)
+        uint8_t b;
+
+        if (state == CH_DATA)
         {
+            size_t take = len - in;
+            if ((uint64_t)take > remaining) take = (size_t)remaining;
+            if (out != in) memmove(buf + out, buf + in, take);
+            out += take;
+            in += take;
+            remaining -= take;
+            if (!remaining) state = CH_DATA_CR;
+            continue;
+        }
+
+        b = buf[in++];
+        switch (state)
+        {
+        case CH_SIZE_FIRST:
+        {
+            int h = hex_value(b);
+            if (h < 0) goto bad;
+            remaining = (uint64_t)h;
+            state = CH_SIZE;
+            break;
+        }
         case CH_SIZE:
         {
-            int h = hexval(b);
-            if (h >= 0)
-            {
-                uint64_t v = c->remaining & ~SIZE_SEEN;
-                if (v >> 58) return -1;            /* absurd size */
-                c->remaining = ((v << 4) | (uint64_t)h) | SIZE_SEEN;
-                i++;
-                break;
-            }
-            if (!(c->remaining & SIZE_SEEN)) return -1;
-            if (b == ';' || b == ' ' || b == '\t') { c->state = CH_EXT; i++; break; }
-            if (b == '\r') { c->state = CH_SIZE_LF; i++; break; }
-            if (b == '\n') { c->state = CH_SIZE_LF; break; }  /* bare LF: handled below */
-            return -1;
+            int h = hex_value(b);
+            if (h < 0) goto size_end;
+            if (remaining >> 60) goto bad;  /* would overflow 64 bits */
+            remaining = (remaining << 4) | (uint64_t)h;
+            break;
         }
+        case CH_SIZE_WS:
+        size_end:
+            if (b == ' ' || b == '\t') state = CH_SIZE_WS;
+            else if (b == ';') state = CH_EXT;
+            else if (b == '\r') state = CH_SIZE_LF;
+            else if (b == '\n') goto size_line_done;
+            else goto bad;
+            break;
         case CH_EXT:
-            if (b == '\r') c->state = CH_SIZE_LF;
-            else if (b == '\n') { c->state = CH_SIZE_LF; break; }
-            i++;
+            if (b == '\n') goto size_line_done;
+            if (b == '\r') state = CH_SIZE_LF;
             break;
         case CH_SIZE_LF:
-            if (b != '\n') return -1;
-            i++;
-            c->remaining &= ~SIZE_SEEN;
-            c->state = c->remaining ? CH_DATA : CH_TRAILER_START;
+            if (b != '\n') goto bad;
+        size_line_done:
+            state = remaining ? CH_DATA : CH_TRAILER_START;
             break;
-        case CH_DATA:
-        {
-            size_t n = len - i;
-            if (n > c->remaining) n = (size_t)c->remaining;
-            memmove(buf + out, buf + i, n);
-            out += n;
-            i += n;
-            c->remaining -= n;
-            if (!c->remaining) c->state = CH_DATA_CR;
-            break;
-        }
         case CH_DATA_CR:
-            if (b == '\r') { c->state = CH_DATA_LF; i++; }
-            else if (b == '\n') c->state = CH_DATA_LF;
-            else return -1;
+            if (b == '\r') state = CH_DATA_LF;
+            else if (b == '\n') state = CH_SIZE_FIRST;
+            else goto bad;
             break;
         case CH_DATA_LF:
-            if (b != '\n') return -1;
-            i++;
-            c->state = CH_SIZE;
-            c->remaining = 0;
+            if (b != '\n') goto bad;
+            state = CH_SIZE_FIRST;
             break;
         case CH_TRAILER_START:
-            /* either the final CRLF or a trailer field line */
-            if (b == '\r') { c->state = CH_FINAL_LF; i++; }
-            else if (b == '\n') { c->state = CH_DONE; i++; }
-            else { c->state = CH_TRAILER; i++; }
+            if (b == '\r') state = CH_FINAL_LF;
+            else if (b == '\n') goto finished;
+            else state = CH_TRAILER;
             break;
         case CH_TRAILER:
-            if (b == '\n') c->state = CH_TRAILER_START;
-            i++;
+            if (b == '\n') state = CH_TRAILER_START;
             break;
         case CH_FINAL_LF:
-            if (b != '\n') return -1;
-            i++;
-            c->state = CH_DONE;
-            break;
+            if (b != '\n') goto bad;
+            goto finished;
+        default:
+            goto bad;
         }
     }
-    if (c->state == CH_DONE) c->done = 1;
-    *consumed = i;
+
+    c->state = state;
+    c->remaining = remaining;
+    if (consumed) *consumed = in;
     return (long)out;
+
+finished:
+    c->state = CH_DONE;
+    c->remaining = 0;
+    c->done = 1;
+    if (consumed) *consumed = in;
+    return (long)out;
+
+bad:
+    c->state = CH_ERROR;
+    c->remaining = 0;
+    return -1;
 }

@@ -1,16 +1,22 @@
-/* URL cracking for WinHttpCrackUrl (UTF-16 code units). */
+/* Absolute http/https URL splitting for WinHttpCrackUrl, on UTF-16 code
+ * units ("scheme://[user[:pass]@]host[:port][/path][?query][#frag]"). */
 #include "codec/url_crack.h"
 
-static int lower16(uint16_t c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
-
-static int prefix_is(const uint16_t *s, size_t len, const char *p)
+static uint16_t fold(uint16_t c)
 {
-    size_t i;
-    for (i = 0; p[i]; i++) if (i >= len || lower16(s[i]) != p[i]) return 0;
-    return 1;
+    return (c >= 'A' && c <= 'Z') ? (uint16_t)(c + ('a' - 'A')) : c;
 }
 
-static url_part part(size_t off, size_t len)
+/* 1 if s[0..n) equals the lowercase ASCII word w, ignoring case. */
+static int word_is(const uint16_t *s, size_t n, const char *w)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!w[i] || fold(s[i]) != (uint16_t)(unsigned char)w[i]) return 0;
+    return w[n] == 0;
+}
+
+static url_part make_part(size_t off, size_t len)
 {
     url_part p;
     p.off = off;
@@ -19,78 +25,106 @@ static url_part part(size_t off, size_t len)
     return p;
 }
 
+static int ends_authority(uint16_t c)
+{
+    return c == '/' || c == '?' || c == '#';
+}
+
 int url_crack(const uint16_t *url, size_t len, url_parts *out)
 {
-    size_t i, auth_start, auth_end, host_start, host_end, at = (size_t)-1, colon;
-    static const url_part none = { 0, 0, 0 };
+    static const url_part absent = { 0, 0, 0 };
+    size_t i, colon, auth, auth_end, host_begin, host_end, port_begin, path_end;
 
     out->scheme = URL_SCHEME_UNKNOWN;
-    out->scheme_name = out->user = out->password = out->host = out->path = out->extra = none;
+    out->scheme_name = absent;
+    out->user = absent;
+    out->password = absent;
+    out->host = absent;
     out->port = 0;
     out->port_explicit = 0;
+    out->path = absent;
+    out->extra = absent;
 
-    for (i = 0; i < len && url[i] != ':'; i++)
-    {
-        uint16_t c = url[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))))
-            return -1;
-    }
-    if (!i || i + 3 > len || url[i + 1] != '/' || url[i + 2] != '/') return -1;
-    out->scheme_name = part(0, i);
-    if (i == 4 && prefix_is(url, len, "http")) out->scheme = URL_SCHEME_HTTP;
-    else if (i == 5 && prefix_is(url, len, "https")) out->scheme = URL_SCHEME_HTTPS;
+    /* scheme ":" "//" */
+    for (colon = 0; colon < len && url[colon] != ':'; colon++)
+        if (ends_authority(url[colon])) return -1;
+    if (colon == len || !colon) return -1;
+    if (word_is(url, colon, "http")) out->scheme = URL_SCHEME_HTTP;
+    else if (word_is(url, colon, "https")) out->scheme = URL_SCHEME_HTTPS;
     else return -1;
-
-    auth_start = i + 3;
-    for (auth_end = auth_start; auth_end < len; auth_end++)
-        if (url[auth_end] == '/' || url[auth_end] == '?' || url[auth_end] == '#') break;
-    for (i = auth_start; i < auth_end; i++) if (url[i] == '@') at = i;   /* last '@' */
-    host_start = auth_start;
-    if (at != (size_t)-1)
+    if (len - colon < 3 || url[colon + 1] != '/' || url[colon + 2] != '/')
     {
-        for (colon = auth_start; colon < at && url[colon] != ':'; colon++) ;
-        out->user = part(auth_start, colon - auth_start);
-        if (colon < at) out->password = part(colon + 1, at - colon - 1);
-        host_start = at + 1;
+        out->scheme = URL_SCHEME_UNKNOWN;
+        return -1;
     }
-    host_end = auth_end;
-    if (host_start < auth_end && url[host_start] == '[')
+    out->scheme_name = make_part(0, colon);
+
+    auth = colon + 3;
+    for (auth_end = auth; auth_end < len && !ends_authority(url[auth_end]); auth_end++)
+        ;
+
+    /* userinfo: up to the last '@' of the authority */
+    host_begin = auth;
+    for (i = auth_end; i > auth; i--)
     {
-        for (i = host_start; i < auth_end && url[i] != ']'; i++) ;
-        if (i == auth_end) return -1;
-        host_end = i + 1;                          /* keep the brackets */
+        if (url[i - 1] == '@')
+        {
+            size_t u, at = i - 1;
+            for (u = auth; u < at && url[u] != ':'; u++)
+                ;
+            out->user = make_part(auth, u - auth);
+            if (u < at) out->password = make_part(u + 1, at - u - 1);
+            host_begin = at + 1;
+            break;
+        }
+    }
+
+    /* host, with an IPv6 literal kept in its brackets */
+    if (host_begin < auth_end && url[host_begin] == '[')
+    {
+        for (host_end = host_begin + 1; host_end < auth_end && url[host_end] != ']'; host_end++)
+            ;
+        if (host_end == auth_end) return -1;     /* no closing bracket */
+        if (host_end == host_begin + 1) return -1;  /* "[]" */
+        host_end++;
         if (host_end < auth_end && url[host_end] != ':') return -1;
     }
     else
     {
-        for (i = host_start; i < auth_end && url[i] != ':'; i++) ;
-        host_end = i;
+        for (host_end = host_begin; host_end < auth_end && url[host_end] != ':'; host_end++)
+            ;
+        if (host_end == host_begin) return -1;
     }
-    if (host_end == host_start) return -1;
-    out->host = part(host_start, host_end - host_start);
-    if (host_end < auth_end)                       /* ":port" */
+    out->host = make_part(host_begin, host_end - host_begin);
+
+    /* port */
+    if (host_end < auth_end)
     {
-        unsigned long port = 0;
-        if (host_end + 1 == auth_end) return -1;
-        for (i = host_end + 1; i < auth_end; i++)
+        uint32_t port = 0;
+        port_begin = host_end + 1;
+        if (port_begin == auth_end) return -1;
+        for (i = port_begin; i < auth_end; i++)
         {
             if (url[i] < '0' || url[i] > '9') return -1;
-            port = port * 10 + (url[i] - '0');
+            port = port * 10 + (uint32_t)(url[i] - '0');
             if (port > 65535) return -1;
         }
         if (!port) return -1;
         out->port = (uint16_t)port;
         out->port_explicit = 1;
     }
-    else out->port = out->scheme == URL_SCHEME_HTTPS ? 443 : 80;
+    else
+        out->port = out->scheme == URL_SCHEME_HTTPS ? 443 : 80;
 
-    for (i = auth_end; i < len && url[i] != '?' && url[i] != '#'; i++) ;
-    out->path = part(auth_end, i - auth_end);
-    out->extra = part(i, len - i);
+    /* path up to '?' or '#', then the rest as extra info */
+    for (path_end = auth_end; path_end < len && url[path_end] != '?' && url[path_end] != '#'; path_end++)
+        ;
+    out->path = make_part(auth_end, path_end - auth_end);
+    out->extra = make_part(path_end, len - path_end);
     return 0;
 }
 
-static int hex16(uint16_t c)
+static int hex_digit(uint16_t c)
 {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -101,15 +135,22 @@ static int hex16(uint16_t c)
 size_t url_unescape(uint16_t *dst, const uint16_t *src, size_t len)
 {
     size_t i = 0, o = 0;
+
     while (i < len)
     {
-        int a, b;
-        if (src[i] == '%' && i + 2 < len && (a = hex16(src[i + 1])) >= 0 && (b = hex16(src[i + 2])) >= 0)
+        uint16_t c = src[i];
+        if (c == '%' && len - i >= 3)
         {
-            dst[o++] = (uint16_t)(a * 16 + b);
-            i += 3;
+            int hi = hex_digit(src[i + 1]), lo = hex_digit(src[i + 2]);
+            if (hi >= 0 && lo >= 0)
+            {
+                dst[o++] = (uint16_t)(hi * 16 + lo);
+                i += 3;
+                continue;
+            }
         }
-        else dst[o++] = src[i++];
+        dst[o++] = c;
+        i++;
     }
     return o;
 }

@@ -1,51 +1,85 @@
-/* Incremental UTF-8 validation (RFC 3629, Unicode table 3-7). */
+/* Incremental UTF-8 validator following RFC 3629 section 4 (well-formed
+ * byte sequences): no overlong forms, no UTF-16 surrogates, nothing above
+ * U+10FFFF. */
+#include <string.h>
 #include "codec/utf8.h"
 
-/* state: 0 at a boundary; 1..3 continuation bytes still expected;
- * UTF8_BAD once invalid.  pending: the allowed range for the next byte
- * (low byte = min, next byte = max). */
-#define UTF8_BAD 0xffu
-#define RANGE(lo, hi) ((uint32_t)(lo) | ((uint32_t)(hi) << 8))
+/* v->state: count of continuation bytes still owed (0..3), or V_INVALID.
+ * v->pending: bounds for the very next continuation byte, lo in bits 0-7 and
+ * hi in bits 8-15.  Only the first continuation byte of a sequence has
+ * narrowed bounds; the following ones are always 80..BF. */
+#define V_INVALID 0xffu
+#define BOUNDS(lo, hi) ((uint32_t)(lo) | ((uint32_t)(hi) << 8))
+#define ANY_CONT BOUNDS(0x80, 0xbf)
+
+static const uint64_t high_bits = 0x8080808080808080ull;
 
 void utf8v_init(utf8_validator *v)
 {
     v->state = 0;
-    v->pending = RANGE(0x80, 0xbf);
+    v->pending = ANY_CONT;
+}
+
+/* Classify a lead byte: returns the number of continuation bytes that must
+ * follow, setting *bounds for the first one, or -1 if it cannot start a
+ * character. */
+static int lead_byte(uint8_t b, uint32_t *bounds)
+{
+    if (b < 0xc2) return -1;  /* 80..BF stray continuation, C0/C1 overlong */
+    if (b < 0xe0) { *bounds = ANY_CONT; return 1; }
+    if (b == 0xe0) { *bounds = BOUNDS(0xa0, 0xbf); return 2; }  /* no overlong */
+    if (b == 0xed) { *bounds = BOUNDS(0x80, 0x9f); return 2; }  /* no surrogates */
+    if (b < 0xf0) { *bounds = ANY_CONT; return 2; }
+    if (b == 0xf0) { *bounds = BOUNDS(0x90, 0xbf); return 3; }  /* no overlong */
+    if (b < 0xf4) { *bounds = ANY_CONT; return 3; }
+    if (b == 0xf4) { *bounds = BOUNDS(0x80, 0x8f); return 3; }  /* <= U+10FFFF */
+    return -1;
 }
 
 int utf8v_feed(utf8_validator *v, const uint8_t *p, size_t len)
 {
-    uint32_t state = v->state, range = v->pending;
-    size_t i = 0;
+    uint32_t owed = v->state, bounds = v->pending;
+    const uint8_t *end;
 
-    if (state == UTF8_BAD) return -1;
-    while (i < len)
+    if (owed == V_INVALID) return -1;
+    if (!len) return 0;
+    end = p + len;
+
+    while (p < end)
     {
-        uint8_t c = p[i];
-        if (!state)
+        if (!owed)
         {
-            /* fast path: ASCII runs */
-            if (c < 0x80) { i++; continue; }
-            if (c >= 0xc2 && c <= 0xdf) { state = 1; range = RANGE(0x80, 0xbf); }
-            else if (c == 0xe0) { state = 2; range = RANGE(0xa0, 0xbf); }
-            else if ((c >= 0xe1 && c <= 0xec) || c == 0xee || c == 0xef) { state = 2; range = RANGE(0x80, 0xbf); }
-            else if (c == 0xed) { state = 2; range = RANGE(0x80, 0x9f); }
-            else if (c == 0xf0) { state = 3; range = RANGE(0x90, 0xbf); }
-            else if (c >= 0xf1 && c <= 0xf3) { state = 3; range = RANGE(0x80, 0xbf); }
-            else if (c == 0xf4) { state = 3; range = RANGE(0x80, 0x8f); }
-            else { v->state = UTF8_BAD; return -1; }
+            int n;
+            /* ASCII runs, eight bytes per step */
+            while ((size_t)(end - p) >= 8)
+            {
+                uint64_t w;
+                memcpy(&w, p, 8);
+                if (w & high_bits) break;
+                p += 8;
+            }
+            while (p < end && *p < 0x80) p++;
+            if (p == end) break;
+            n = lead_byte(*p++, &bounds);
+            if (n < 0) goto invalid;
+            owed = (uint32_t)n;
         }
         else
         {
-            if (c < (range & 0xff) || c > (range >> 8)) { v->state = UTF8_BAD; return -1; }
-            state--;
-            range = RANGE(0x80, 0xbf);
+            uint8_t b = *p++;
+            if (b < (bounds & 0xff) || b > (bounds >> 8)) goto invalid;
+            bounds = ANY_CONT;
+            owed--;
         }
-        i++;
     }
-    v->state = state;
-    v->pending = range;
+    v->state = owed;
+    v->pending = bounds;
     return 0;
+
+invalid:
+    v->state = V_INVALID;
+    v->pending = ANY_CONT;
+    return -1;
 }
 
 int utf8v_finish(const utf8_validator *v)

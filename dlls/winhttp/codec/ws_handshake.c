@@ -1,104 +1,166 @@
-/* WebSocket opening handshake (RFC 6455 4.1, 4.2.2): key, accept value;
- * SHA-1 (FIPS 180-4) and base64 (RFC 4648) written for it. */
+/* RFC 6455 section 4 opening handshake values, with the SHA-1 (FIPS 180-4)
+ * and base64 (RFC 4648 section 4) they need. */
 #include <string.h>
 #include "codec/ws_handshake.h"
 
-static const char ws_guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+/* ---- SHA-1 ---- */
 
-struct sha1_ctx { uint32_t h[5]; uint64_t total; uint8_t block[64]; size_t used; };
-
-static uint32_t rol(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
-
-static void sha1_block(struct sha1_ctx *c, const uint8_t *p)
+typedef struct sha1_state
 {
-    uint32_t w[80], a, b, d, e, f, k, t, cc;
-    int i;
-    for (i = 0; i < 16; i++)
-        w[i] = ((uint32_t)p[4 * i] << 24) | ((uint32_t)p[4 * i + 1] << 16) | ((uint32_t)p[4 * i + 2] << 8) | p[4 * i + 3];
-    for (; i < 80; i++) w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-    a = c->h[0]; b = c->h[1]; cc = c->h[2]; d = c->h[3]; e = c->h[4];
-    for (i = 0; i < 80; i++)
+    uint32_t h[5];
+    uint64_t length;      /* bytes hashed so far */
+    uint8_t buf[64];
+    size_t fill;          /* bytes in buf */
+} sha1_state;
+
+static uint32_t rotl32(uint32_t v, unsigned n)
+{
+    return (v << n) | (v >> (32 - n));
+}
+
+static uint32_t load_be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+static void sha1_compress(uint32_t h[5], const uint8_t *block)
+{
+    uint32_t w[16];
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+    unsigned t;
+
+    for (t = 0; t < 16; t++) w[t] = load_be32(block + 4 * t);
+
+    /* message schedule kept in a 16-word ring */
+#define SCHED(t) (w[(t) & 15] = rotl32(w[((t) + 13) & 15] ^ w[((t) + 8) & 15] ^ w[((t) + 2) & 15] ^ w[(t) & 15], 1))
+#define STEP(f, k, wt) do { uint32_t tmp = rotl32(a, 5) + (f) + e + (k) + (wt); \
+        e = d; d = c; c = rotl32(b, 30); b = a; a = tmp; } while (0)
+
+    for (t = 0; t < 16; t++) STEP((b & c) | (~b & d), 0x5a827999u, w[t]);
+    for (; t < 20; t++) STEP((b & c) | (~b & d), 0x5a827999u, SCHED(t));
+    for (; t < 40; t++) STEP(b ^ c ^ d, 0x6ed9eba1u, SCHED(t));
+    for (; t < 60; t++) STEP((b & c) | (b & d) | (c & d), 0x8f1bbcdcu, SCHED(t));
+    for (; t < 80; t++) STEP(b ^ c ^ d, 0xca62c1d6u, SCHED(t));
+#undef STEP
+#undef SCHED
+
+    h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
+}
+
+static void sha1_start(sha1_state *s)
+{
+    s->h[0] = 0x67452301u;
+    s->h[1] = 0xefcdab89u;
+    s->h[2] = 0x98badcfeu;
+    s->h[3] = 0x10325476u;
+    s->h[4] = 0xc3d2e1f0u;
+    s->length = 0;
+    s->fill = 0;
+}
+
+static void sha1_add(sha1_state *s, const void *data, size_t len)
+{
+    const uint8_t *p = data;
+
+    if (!len) return;
+    s->length += len;
+    if (s->fill)
     {
-        if (i < 20) { f = (b & cc) | (~b & d); k = 0x5a827999; }
-        else if (i < 40) { f = b ^ cc ^ d; k = 0x6ed9eba1; }
-        else if (i < 60) { f = (b & cc) | (b & d) | (cc & d); k = 0x8f1bbcdc; }
-        else { f = b ^ cc ^ d; k = 0xca62c1d6; }
-        t = rol(a, 5) + f + e + k + w[i];
-        e = d; d = cc; cc = rol(b, 30); b = a; a = t;
+        size_t take = 64 - s->fill;
+        if (take > len) take = len;
+        memcpy(s->buf + s->fill, p, take);
+        s->fill += take;
+        p += take;
+        len -= take;
+        if (s->fill < 64) return;
+        sha1_compress(s->h, s->buf);
+        s->fill = 0;
     }
-    c->h[0] += a; c->h[1] += b; c->h[2] += cc; c->h[3] += d; c->h[4] += e;
-}
-
-static void sha1_init(struct sha1_ctx *c)
-{
-    c->h[0] = 0x67452301; c->h[1] = 0xefcdab89; c->h[2] = 0x98badcfe; c->h[3] = 0x10325476; c->h[4] = 0xc3d2e1f0;
-    c->total = 0;
-    c->used = 0;
-}
-
-static void sha1_update(struct sha1_ctx *c, const uint8_t *p, size_t len)
-{
-    c->total += len;
-    while (len)
+    while (len >= 64)
     {
-        size_t n = 64 - c->used;
-        if (n > len) n = len;
-        memcpy(c->block + c->used, p, n);
-        c->used += n;
-        p += n;
-        len -= n;
-        if (c->used == 64) { sha1_block(c, c->block); c->used = 0; }
+        sha1_compress(s->h, p);
+        p += 64;
+        len -= 64;
+    }
+    if (len)
+    {
+        memcpy(s->buf, p, len);
+        s->fill = len;
     }
 }
 
-static void sha1_final(struct sha1_ctx *c, uint8_t out[20])
+static void sha1_end(sha1_state *s, uint8_t out[20])
 {
-    uint64_t bits = c->total * 8;
-    uint8_t pad = 0x80, zero = 0, len[8];
-    int i;
-    sha1_update(c, &pad, 1);
-    while (c->used != 56) sha1_update(c, &zero, 1);
-    for (i = 0; i < 8; i++) len[i] = (uint8_t)(bits >> (56 - 8 * i));
-    sha1_update(c, len, 8);
+    uint64_t bits = s->length * 8;
+    unsigned i;
+
+    s->buf[s->fill++] = 0x80;
+    if (s->fill > 56)
+    {
+        memset(s->buf + s->fill, 0, 64 - s->fill);
+        sha1_compress(s->h, s->buf);
+        s->fill = 0;
+    }
+    memset(s->buf + s->fill, 0, 56 - s->fill);
+    for (i = 0; i < 8; i++) s->buf[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
+    sha1_compress(s->h, s->buf);
     for (i = 0; i < 5; i++)
     {
-        out[4 * i] = (uint8_t)(c->h[i] >> 24);
-        out[4 * i + 1] = (uint8_t)(c->h[i] >> 16);
-        out[4 * i + 2] = (uint8_t)(c->h[i] >> 8);
-        out[4 * i + 3] = (uint8_t)c->h[i];
+        out[4 * i] = (uint8_t)(s->h[i] >> 24);
+        out[4 * i + 1] = (uint8_t)(s->h[i] >> 16);
+        out[4 * i + 2] = (uint8_t)(s->h[i] >> 8);
+        out[4 * i + 3] = (uint8_t)s->h[i];
     }
 }
 
 void sha1_digest(const void *data, size_t len, uint8_t out[20])
 {
-    struct sha1_ctx c;
-    sha1_init(&c);
-    sha1_update(&c, data, len);
-    sha1_final(&c, out);
+    sha1_state s;
+    sha1_start(&s);
+    sha1_add(&s, data, len);
+    sha1_end(&s, out);
 }
+
+/* ---- base64 ---- */
+
+static const char b64_alphabet[65] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 size_t base64_encode(const uint8_t *in, size_t len, char *out)
 {
-    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t i, o = 0;
-    for (i = 0; i + 3 <= len; i += 3)
+    size_t i = 0, o = 0;
+
+    for (; len - i >= 3; i += 3)
     {
         uint32_t v = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1] << 8) | in[i + 2];
-        out[o++] = tbl[v >> 18]; out[o++] = tbl[(v >> 12) & 63]; out[o++] = tbl[(v >> 6) & 63]; out[o++] = tbl[v & 63];
+        out[o++] = b64_alphabet[(v >> 18) & 63];
+        out[o++] = b64_alphabet[(v >> 12) & 63];
+        out[o++] = b64_alphabet[(v >> 6) & 63];
+        out[o++] = b64_alphabet[v & 63];
     }
     if (len - i == 1)
     {
         uint32_t v = (uint32_t)in[i] << 16;
-        out[o++] = tbl[v >> 18]; out[o++] = tbl[(v >> 12) & 63]; out[o++] = '='; out[o++] = '=';
+        out[o++] = b64_alphabet[(v >> 18) & 63];
+        out[o++] = b64_alphabet[(v >> 12) & 63];
+        out[o++] = '=';
+        out[o++] = '=';
     }
     else if (len - i == 2)
     {
         uint32_t v = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1] << 8);
-        out[o++] = tbl[v >> 18]; out[o++] = tbl[(v >> 12) & 63]; out[o++] = tbl[(v >> 6) & 63]; out[o++] = '=';
+        out[o++] = b64_alphabet[(v >> 18) & 63];
+        out[o++] = b64_alphabet[(v >> 12) & 63];
+        out[o++] = b64_alphabet[(v >> 6) & 63];
+        out[o++] = '=';
     }
     out[o] = 0;
     return o;
 }
+
+/* ---- handshake ---- */
+
+static const char ws_magic[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 void ws_make_key(const uint8_t nonce[16], char out[WS_KEY_LEN + 1])
 {
@@ -107,20 +169,23 @@ void ws_make_key(const uint8_t nonce[16], char out[WS_KEY_LEN + 1])
 
 void ws_accept_for_key(const char *key, size_t key_len, char out[WS_ACCEPT_LEN + 1])
 {
-    struct sha1_ctx c;
+    sha1_state s;
     uint8_t digest[20];
-    sha1_init(&c);
-    sha1_update(&c, (const uint8_t *)key, key_len);
-    sha1_update(&c, (const uint8_t *)ws_guid, sizeof(ws_guid) - 1);
-    sha1_final(&c, digest);
-    base64_encode(digest, 20, out);
+
+    sha1_start(&s);
+    sha1_add(&s, key, key_len);
+    sha1_add(&s, ws_magic, sizeof(ws_magic) - 1);
+    sha1_end(&s, digest);
+    base64_encode(digest, sizeof(digest), out);
 }
 
 int ws_accept_matches(const char *key, size_t key_len, const char *value, size_t value_len)
 {
-    char expected[WS_ACCEPT_LEN + 1];
-    while (value_len && (*value == ' ' || *value == '\t')) { value++; value_len--; }
+    char expect[WS_ACCEPT_LEN + 1];
+
+    while (value_len && (value[0] == ' ' || value[0] == '\t')) { value++; value_len--; }
     while (value_len && (value[value_len - 1] == ' ' || value[value_len - 1] == '\t')) value_len--;
-    ws_accept_for_key(key, key_len, expected);
-    return value_len == WS_ACCEPT_LEN && !memcmp(value, expected, WS_ACCEPT_LEN);
+    if (value_len != WS_ACCEPT_LEN) return 0;
+    ws_accept_for_key(key, key_len, expect);
+    return memcmp(expect, value, WS_ACCEPT_LEN) == 0;
 }

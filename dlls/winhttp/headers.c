@@ -1,6 +1,7 @@
 /* Header lists, WinHttpAddRequestHeaders, WinHttpQueryHeaders. */
 #include <stdio.h>
 #include "private.h"
+#include "codec/http_parse.h"
 
 void headers_free(struct header_list *l)
 {
@@ -45,6 +46,20 @@ int headers_find(const struct header_list *l, const WCHAR *name, int start)
     for (i = start < 0 ? 0 : (DWORD)start; i < l->count; i++)
         if (!strcmpiW_ascii(l->items[i].name, name)) return (int)i;
     return -1;
+}
+
+/* Does any header called name carry token in its comma-separated list? */
+BOOL headers_have_token(const struct header_list *l, const WCHAR *name, const char *token)
+{
+    int i;
+    for (i = headers_find(l, name, 0); i >= 0; i = headers_find(l, name, i + 1))
+    {
+        char *v = strdupWA(l->items[i].value);
+        BOOL found = v && http_list_has_token(v, strlen(v), token);
+        heap_free(v);
+        if (found) return TRUE;
+    }
+    return FALSE;
 }
 
 void headers_remove(struct header_list *l, int index)
@@ -228,7 +243,7 @@ static const WCHAR *const query_names[] =
 /* Copy a string result (len chars, maybe with embedded NULs) per the WinHTTP
  * buffer convention: sizes in bytes, the terminating NUL not counted on
  * success, counted in the size asked for on ERROR_INSUFFICIENT_BUFFER. */
-static DWORD return_string(const WCHAR *s, size_t len, void *buffer, DWORD *buflen)
+DWORD return_string(const WCHAR *s, size_t len, void *buffer, DWORD *buflen)
 {
     DWORD need = (DWORD)((len + 1) * sizeof(WCHAR));
     if (!buffer || *buflen < need)

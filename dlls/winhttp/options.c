@@ -181,18 +181,7 @@ static DWORD get_url(struct request *r, void *buffer, DWORD *len)
     n = wcslen(r->connect->server) + wcslen(r->path) + wcslen(portstr) + 9;
     if (!(url = heap_alloc(n * sizeof(WCHAR)))) return ERROR_NOT_ENOUGH_MEMORY;
     swprintf(url, n, L"%ls://%ls%ls%ls", secure ? L"https" : L"http", r->connect->server, portstr, r->path);
-    n = wcslen(url);
-    if (!buffer || *len < (n + 1) * sizeof(WCHAR))
-    {
-        *len = (DWORD)((n + 1) * sizeof(WCHAR));
-        err = ERROR_INSUFFICIENT_BUFFER;
-    }
-    else
-    {
-        memcpy(buffer, url, (n + 1) * sizeof(WCHAR));
-        *len = (DWORD)(n * sizeof(WCHAR));
-        err = ERROR_SUCCESS;
-    }
+    err = return_string(url, wcslen(url), buffer, len);
     heap_free(url);
     return err;
 }
@@ -234,14 +223,9 @@ DWORD get_object_option(struct object *obj, DWORD option, void *buffer, DWORD *l
     {
         struct session *s = (struct session *)obj;
         const WCHAR *agent;
-        size_t n;
         if (obj->type != WINHTTP_HANDLE_TYPE_SESSION) return ERROR_WINHTTP_INCORRECT_HANDLE_TYPE;
         agent = s->agent ? s->agent : L"";
-        n = wcslen(agent);
-        if (!buffer || *len < (n + 1) * sizeof(WCHAR)) { *len = (DWORD)((n + 1) * sizeof(WCHAR)); return ERROR_INSUFFICIENT_BUFFER; }
-        memcpy(buffer, agent, (n + 1) * sizeof(WCHAR));
-        *len = (DWORD)(n * sizeof(WCHAR));
-        return ERROR_SUCCESS;
+        return return_string(agent, wcslen(agent), buffer, len);
     }
     case WINHTTP_OPTION_SECURITY_FLAGS:
     {

@@ -221,6 +221,8 @@ void headers_free(struct header_list *l);
 DWORD headers_add(struct header_list *l, const WCHAR *name, size_t nlen, const WCHAR *value, size_t vlen);
 int headers_find(const struct header_list *l, const WCHAR *name, int start);
 void headers_remove(struct header_list *l, int index);
+BOOL headers_have_token(const struct header_list *l, const WCHAR *name, const char *token);
+DWORD return_string(const WCHAR *s, size_t len, void *buffer, DWORD *buflen);
 DWORD add_request_headers(struct request *req, const WCHAR *headers, DWORD len, DWORD flags);
 DWORD query_headers(struct request *req, DWORD level, const WCHAR *name, void *buffer, DWORD *len, DWORD *index);
 

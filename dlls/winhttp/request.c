@@ -415,18 +415,12 @@ static void choose_body_mode(struct request *r)
         r->body_done = TRUE;
         return;
     }
-    for (i = headers_find(&r->resp_headers, L"Transfer-Encoding", 0); i >= 0;
-         i = headers_find(&r->resp_headers, L"Transfer-Encoding", i + 1))
+    if (headers_have_token(&r->resp_headers, L"Transfer-Encoding", "chunked") &&
+        (r->chunked = heap_alloc_zero(sizeof(http_chunked))))
     {
-        char *v = strdupWA(r->resp_headers.items[i].value);
-        BOOL chunked = v && http_list_has_token(v, strlen(v), "chunked");
-        heap_free(v);
-        if (chunked && (r->chunked = heap_alloc_zero(sizeof(http_chunked))))
-        {
-            http_chunked_init(r->chunked);
-            r->body_mode = BODY_CHUNKED;
-            return;
-        }
+        http_chunked_init(r->chunked);
+        r->body_mode = BODY_CHUNKED;
+        return;
     }
     if ((i = headers_find(&r->resp_headers, L"Content-Length", 0)) >= 0)
     {

@@ -39,19 +39,6 @@ static void websocket_destroy(struct object *obj)
 
 static const struct object_vtbl websocket_vtbl = { websocket_close_handle, websocket_destroy };
 
-static BOOL header_has_token(struct request *r, const WCHAR *name, const char *token)
-{
-    int i;
-    for (i = headers_find(&r->resp_headers, name, 0); i >= 0; i = headers_find(&r->resp_headers, name, i + 1))
-    {
-        char *v = strdupWA(r->resp_headers.items[i].value);
-        BOOL found = v && http_list_has_token(v, strlen(v), token);
-        heap_free(v);
-        if (found) return TRUE;
-    }
-    return FALSE;
-}
-
 static DWORD check_upgrade_response(struct request *r)
 {
     char *accept;
@@ -65,7 +52,8 @@ static DWORD check_upgrade_response(struct request *r)
         WARN("server answered %lu, not 101\n", r->status_code);
         return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
     }
-    if (!header_has_token(r, L"Upgrade", "websocket") || !header_has_token(r, L"Connection", "upgrade"))
+    if (!headers_have_token(&r->resp_headers, L"Upgrade", "websocket") ||
+        !headers_have_token(&r->resp_headers, L"Connection", "upgrade"))
     {
         WARN("101 without Upgrade: websocket / Connection: Upgrade\n");
         return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
@@ -349,19 +337,13 @@ static DWORD handle_control(struct websocket *ws, const wsf_header *h, int timeo
  * buf as far as the frame allows. Caller holds recv_cs. */
 static DWORD read_payload(struct websocket *ws, BYTE *buf, DWORD len, DWORD *read, int timeout)
 {
-    DWORD want = (DWORD)min((ULONGLONG)len, ws->frame_remaining), got_total = 0, err;
+    DWORD want = (DWORD)min((ULONGLONG)len, ws->frame_remaining), err;
 
-    while (got_total < want)
-    {
-        DWORD got;
-        if ((err = netconn_read(ws->conn, buf + got_total, want - got_total, timeout, &got))) return read_failed(ws, err);
-        if (!got) return read_failed(ws, ERROR_WINHTTP_CONNECTION_ERROR);
-        got_total += got;
-    }
-    ws->frame_remaining -= got_total;
-    if (ws->frame_msg_opcode == WSF_OP_TEXT && utf8v_feed(ws->utf8, buf, got_total))
+    if ((err = netconn_read_exact(ws->conn, buf, want, timeout))) return read_failed(ws, err);
+    ws->frame_remaining -= want;
+    if (ws->frame_msg_opcode == WSF_OP_TEXT && utf8v_feed(ws->utf8, buf, want))
         return protocol_error(ws, WSF_ERR_INVALID_UTF8);
-    *read = got_total;
+    *read = want;
     return ERROR_SUCCESS;
 }
 

@@ -81,17 +81,23 @@ static void test_pointer_mode(void)
     ok(part_is(uc.lpszUrlPath, uc.dwUrlPathLength, L"/path"), "path %.*ls\n", (int)uc.dwUrlPathLength, uc.lpszUrlPath);
 }
 
+/* Copy mode for the host and path, 64 characters each. */
+static void init_copy(URL_COMPONENTS *uc, WCHAR host[64], WCHAR path[64])
+{
+    memset(uc, 0, sizeof(*uc));
+    uc->dwStructSize = sizeof(*uc);
+    uc->lpszHostName = host;
+    uc->dwHostNameLength = 64;
+    uc->lpszUrlPath = path;
+    uc->dwUrlPathLength = 64;
+}
+
 static void test_copy_mode(void)
 {
     URL_COMPONENTS uc;
     WCHAR host[64], path[64], small[4];
 
-    memset(&uc, 0, sizeof(uc));
-    uc.dwStructSize = sizeof(uc);
-    uc.lpszHostName = host;
-    uc.dwHostNameLength = ARRAYSIZE(host);
-    uc.lpszUrlPath = path;
-    uc.dwUrlPathLength = ARRAYSIZE(path);
+    init_copy(&uc, host, path);
     ok(WinHttpCrackUrl(L"http://example.com:81/a%20b", 0, ICU_DECODE, &uc), "copy mode failed: %lu\n", GetLastError());
     ok(!wcscmp(host, L"example.com") && uc.dwHostNameLength == 11, "host %ls %lu\n", host, uc.dwHostNameLength);
     ok(!wcscmp(path, L"/a b") && uc.dwUrlPathLength == 4, "decoded path %ls %lu\n", path, uc.dwUrlPathLength);
@@ -141,12 +147,7 @@ static void test_copy_mode(void)
     }
 
     /* ICU_ESCAPE: unsafe characters in the path come back %xx-escaped */
-    memset(&uc, 0, sizeof(uc));
-    uc.dwStructSize = sizeof(uc);
-    uc.lpszHostName = host;
-    uc.dwHostNameLength = ARRAYSIZE(host);
-    uc.lpszUrlPath = path;
-    uc.dwUrlPathLength = ARRAYSIZE(path);
+    init_copy(&uc, host, path);
     ok(WinHttpCrackUrl(L"http://example.com/a b", 0, ICU_ESCAPE | ICU_DECODE, &uc), "ICU_ESCAPE failed: %lu\n", GetLastError());
     ok(!wcscmp(path, L"/a%20b") && uc.dwUrlPathLength == 6, "escaped path %ls %lu\n", path, uc.dwUrlPathLength);
 }

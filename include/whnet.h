@@ -25,7 +25,7 @@
 
 #include <stdint.h>
 
-#define WHNET_INTERFACE_VERSION 1
+#define WHNET_INTERFACE_VERSION 2
 #define WHNET_INFINITE 0xffffffffu   /* timeout: wait forever */
 
 /* Certificate problems reported by tls_handshake (same values as the
@@ -90,6 +90,23 @@ struct whnet_ops
 
     /* Fill buf with len bytes from a CSPRNG (gnutls_rnd GNUTLS_RND_NONCE). */
     uint32_t (*random)(void *buf, uint32_t len);
+
+    /* ---- readiness, for asynchronous receives (version 2) ----
+     * One process-wide poller.  watch() asks, once, to be told when conn
+     * has something to read (data, end of stream, error): the token
+     * (nonzero) is then returned by one wait_events() call.  Returns
+     * ERROR_SUCCESS when armed, or ERROR_MORE_DATA when data is readable
+     * right now (TLS bytes already decrypted and buffered): nothing is armed
+     * then.  A closed conn leaves the poller by itself. */
+    uint32_t (*watch)(whnet_conn conn, uint64_t token);
+
+    /* Wait up to timeout_ms (WHNET_INFINITE: no limit) for armed
+     * connections to become readable, or for wake(); stores up to max
+     * tokens in tokens and their number in *count (0: timeout or wake). */
+    uint32_t (*wait_events)(uint64_t *tokens, uint32_t max, uint32_t timeout_ms, uint32_t *count);
+
+    /* Make a current or the next wait_events() return at once. */
+    uint32_t (*wake)(void);
 };
 
 /* Exported by whnet.dll (cdecl on i386). Returns NULL if the Unix side is

@@ -9,6 +9,7 @@
 
 DWORD timeout_to_ms(int t)
 {
+    if (t == NETCONN_NOWAIT) return 0;
     return t <= 0 ? WHNET_INFINITE : (DWORD)t;
 }
 

@@ -40,6 +40,15 @@ int strncmpiW_ascii(const WCHAR *a, const WCHAR *b, size_t n);
 const struct whnet_ops *transport_get(void);   /* NULL if unavailable */
 DWORD transport_random(void *buf, DWORD len);  /* CSPRNG, batched */
 
+/* ---- asynchronous machinery (async.c) ---- */
+typedef void (*task_fn)(void *ctx, ULONGLONG arg);
+BOOL async_start(void);                          /* thread pool + dispatcher; FALSE if unavailable */
+BOOL queue_task(task_fn fn, void *ctx, ULONGLONG arg);
+BOOL timers_add(HINTERNET h);                    /* websocket_timer(h) every tick from now on */
+void timers_remove(HINTERNET h);
+BOOL inline_enter(void);                         /* FALSE: too deeply nested, complete on the pool */
+void inline_leave(void);
+
 /* ---- handles (handle.c) ---- */
 struct object;
 struct object_vtbl
@@ -70,6 +79,7 @@ void release_object(struct object *obj);
 BOOL free_handle(HINTERNET h);                  /* removes from table; FALSE if invalid */
 void init_object(struct object *obj, DWORD type, const struct object_vtbl *vtbl, struct object *parent);
 void send_callback(struct object *obj, DWORD status, void *info, DWORD len);
+static inline BOOL is_async(const struct object *obj) { return (obj->flags & WINHTTP_FLAG_ASYNC) != 0; }
 
 /* ---- objects ---- */
 struct timeouts
@@ -203,9 +213,27 @@ struct websocket
     int frame_msg_opcode;             /* WSF_OP_TEXT / WSF_OP_BINARY */
     void *msgstate;                   /* struct wsf_msgstate * */
     void *utf8;                       /* struct utf8_validator * */
+
+    /* asynchronous mode: the pending receive (or the receiving half of an
+     * asynchronous Close); guarded by recv_cs */
+    BOOL async;
+    BOOL rop_pending;
+    BOOL rop_close;                   /* it belongs to WinHttpWebSocketClose */
+    DWORD rop_seq;                    /* matches the poller token */
+    BYTE *rop_buf;
+    DWORD rop_len, rop_done;
+    ULONGLONG close_deadline;
+    BYTE *scratch;                    /* discarded data while closing */
+
+    /* timers */
+    BOOL timers;                      /* registered with timers_add */
+    volatile ULONGLONG last_send;     /* GetTickCount64 of the last frame sent */
+    volatile LONG ping_queued;
 };
 
-/* netconn.c */
+/* netconn.c: timeouts are ms; <= 0 means infinite, NETCONN_NOWAIT means
+ * "do not wait" (ERROR_WINHTTP_TIMEOUT at once if nothing is there) */
+#define NETCONN_NOWAIT (-2)
 DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
                    const struct timeouts *to, struct netconn **out, DWORD *cert_errors);
 DWORD netconn_send(struct netconn *c, const struct whnet_buf *bufs, DWORD count, int timeout);
@@ -230,7 +258,8 @@ DWORD query_headers(struct request *req, DWORD level, const WCHAR *name, void *b
 struct netconn *request_swap_conn(struct request *r, struct netconn *conn);
 
 /* websocket.c */
-HINTERNET websocket_create(struct request *req, DWORD_PTR context);
+void websocket_readable(ULONGLONG token);          /* from the dispatcher */
+void websocket_timer(struct object *obj, ULONGLONG now);
 
 /* options.c helpers */
 DWORD get_object_option(struct object *obj, DWORD option, void *buffer, DWORD *len);

@@ -57,6 +57,8 @@ static void request_destroy(struct object *obj)
 
 static const struct object_vtbl request_vtbl = { request_close, request_destroy };
 
+static DWORD queue_request_task(struct request *r, DWORD api, const void *data, DWORD len, DWORD total);
+
 /* Grab a request handle for an API call: ERROR_INVALID_HANDLE or
  * ERROR_WINHTTP_INCORRECT_HANDLE_TYPE on failure (already set). */
 static struct request *grab_request(HINTERNET h)
@@ -271,6 +273,12 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
     r->state = REQ_FAILED;
 
     if ((err = build_request_head(r, port, secure, total, &head))) goto done;
+    /* the transport resolves and connects in one call: the name is reported
+     * for NAME_RESOLVED too (it is the address when the server is one) */
+    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, r->connect->server,
+                  (wcslen(r->connect->server) + 1) * sizeof(WCHAR));
+    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, r->connect->server,
+                  (wcslen(r->connect->server) + 1) * sizeof(WCHAR));
     send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, r->connect->server,
                   (wcslen(r->connect->server) + 1) * sizeof(WCHAR));
     err = netconn_open(r->connect->server, port, secure, r->security_flags, &r->timeouts, &conn, &r->cert_errors);
@@ -318,7 +326,15 @@ BOOL WINAPI WinHttpSendRequest(HINTERNET hrequest, LPCWSTR headers, DWORD header
     }
     EnterCriticalSection(&r->hdr.cs);
     r->hdr.context = context;
-    err = send_request(r, headers, headers_len, optional, optional_len, total_len);
+    if (is_async(&r->hdr))
+    {
+        /* the headers are taken now; the optional data must stay valid until
+         * SENDREQUEST_COMPLETE, as documented */
+        err = headers && headers_len ? add_request_headers(r, headers, headers_len,
+                                                           WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_REPLACE) : 0;
+        if (!err) err = queue_request_task(r, API_SEND_REQUEST, optional, optional_len, total_len);
+    }
+    else err = send_request(r, headers, headers_len, optional, optional_len, total_len);
     LeaveCriticalSection(&r->hdr.cs);
     if (r->hdr.closed && err) err = ERROR_WINHTTP_OPERATION_CANCELLED;
     TRACE("%p -> %lu\n", hrequest, err);
@@ -327,30 +343,38 @@ BOOL WINAPI WinHttpSendRequest(HINTERNET hrequest, LPCWSTR headers, DWORD header
     return !err;
 }
 
+static DWORD write_data(struct request *r, const void *buffer, DWORD len)
+{
+    struct whnet_buf buf;
+    DWORD err;
+
+    if (r->state != REQ_SENT) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    if (!len) return ERROR_SUCCESS;
+    buf.data = buffer;
+    buf.len = len;
+    if (!(err = netconn_send(r->conn, &buf, 1, r->timeouts.send))) r->optional_sent += len;
+    return err;
+}
+
 BOOL WINAPI WinHttpWriteData(HINTERNET hrequest, LPCVOID buffer, DWORD len, LPDWORD written)
 {
     struct request *r;
-    struct whnet_buf buf;
     DWORD err;
 
     TRACE("%p, %p, %lu, %p\n", hrequest, buffer, len, written);
     if (!(r = grab_request(hrequest))) return FALSE;
     if (!buffer && len) { err = ERROR_INVALID_PARAMETER; goto done; }
-    EnterCriticalSection(&r->hdr.cs);
-    if (r->state != REQ_SENT) err = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-    else
+    if (is_async(&r->hdr))
     {
-        buf.data = buffer;
-        buf.len = len;
-        err = len ? netconn_send(r->conn, &buf, 1, r->timeouts.send) : ERROR_SUCCESS;
-        if (!err)
-        {
-            r->optional_sent += len;
-            if (written) *written = len;
-        }
+        err = queue_request_task(r, API_WRITE_DATA, buffer, len, 0);
+        goto done;
     }
+    EnterCriticalSection(&r->hdr.cs);
+    err = write_data(r, buffer, len);
     LeaveCriticalSection(&r->hdr.cs);
+    if (!err && written) *written = len;
 done:
+    if (r->hdr.closed && err) err = ERROR_WINHTTP_OPERATION_CANCELLED;
     release_object(&r->hdr);
     set_error(err);
     return !err;
@@ -491,9 +515,13 @@ BOOL WINAPI WinHttpReceiveResponse(HINTERNET hrequest, LPVOID reserved)
     TRACE("%p, %p\n", hrequest, reserved);
     if (!(r = grab_request(hrequest))) return FALSE;
     if (reserved) { release_object(&r->hdr); set_error(ERROR_INVALID_PARAMETER); return FALSE; }
-    EnterCriticalSection(&r->hdr.cs);
-    err = receive_response(r);
-    LeaveCriticalSection(&r->hdr.cs);
+    if (is_async(&r->hdr)) err = queue_request_task(r, API_RECEIVE_RESPONSE, NULL, 0, 0);
+    else
+    {
+        EnterCriticalSection(&r->hdr.cs);
+        err = receive_response(r);
+        LeaveCriticalSection(&r->hdr.cs);
+    }
     if (r->hdr.closed && err) err = ERROR_WINHTTP_OPERATION_CANCELLED;
     TRACE("%p -> %lu (status %lu)\n", hrequest, err, r->status_code);
     release_object(&r->hdr);
@@ -550,45 +578,56 @@ static DWORD read_body(struct request *r, void *buf, DWORD len, DWORD *read)
     return ERROR_SUCCESS;
 }
 
+/* Fill buffer as far as the body allows. */
+static DWORD read_data(struct request *r, void *buffer, DWORD to_read, DWORD *read)
+{
+    DWORD err, got = 0, total = 0;
+
+    *read = 0;
+    if (r->state != REQ_RESPONSE) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    do
+    {
+        err = read_body(r, (BYTE *)buffer + total, to_read - total, &got);
+        total += got;
+    } while (!err && got && total < to_read);
+    if (err && total) err = ERROR_SUCCESS; /* report what we have; the error comes next call */
+    *read = total;
+    return err;
+}
+
 BOOL WINAPI WinHttpReadData(HINTERNET hrequest, LPVOID buffer, DWORD to_read, LPDWORD read)
 {
     struct request *r;
-    DWORD err, got = 0, total = 0;
+    DWORD err, total = 0;
 
     TRACE("%p, %p, %lu, %p\n", hrequest, buffer, to_read, read);
     if (!(r = grab_request(hrequest))) return FALSE;
     if (!buffer && to_read) { release_object(&r->hdr); set_error(ERROR_INVALID_PARAMETER); return FALSE; }
-    EnterCriticalSection(&r->hdr.cs);
-    if (r->state != REQ_RESPONSE) err = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-    else
+    if (is_async(&r->hdr))
     {
-        /* fill the caller's buffer as far as the body allows */
-        do
-        {
-            err = read_body(r, (BYTE *)buffer + total, to_read - total, &got);
-            total += got;
-        } while (!err && got && total < to_read);
-        if (err && total) err = ERROR_SUCCESS; /* report what we have; the error comes next call */
+        /* READ_COMPLETE brings the count; *read is left alone */
+        err = queue_request_task(r, API_READ_DATA, buffer, to_read, 0);
+        goto done;
     }
+    EnterCriticalSection(&r->hdr.cs);
+    err = read_data(r, buffer, to_read, &total);
     LeaveCriticalSection(&r->hdr.cs);
-    if (r->hdr.closed && err) err = ERROR_WINHTTP_OPERATION_CANCELLED;
     if (!err && read) *read = total;
+done:
+    if (r->hdr.closed && err) err = ERROR_WINHTTP_OPERATION_CANCELLED;
     TRACE("%p -> %lu, %lu bytes\n", hrequest, err, total);
     release_object(&r->hdr);
     set_error(err);
     return !err;
 }
 
-BOOL WINAPI WinHttpQueryDataAvailable(HINTERNET hrequest, LPDWORD available)
+static DWORD query_data_available(struct request *r, DWORD *available)
 {
-    struct request *r;
     DWORD err = ERROR_SUCCESS, count = 0;
 
-    TRACE("%p, %p\n", hrequest, available);
-    if (!(r = grab_request(hrequest))) return FALSE;
-    EnterCriticalSection(&r->hdr.cs);
-    if (r->state != REQ_RESPONSE) err = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-    else if (!r->body_done)
+    *available = 0;
+    if (r->state != REQ_RESPONSE) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    if (!r->body_done)
     {
         struct netconn *c = r->conn;
         switch (r->body_mode)
@@ -610,22 +649,123 @@ BOOL WINAPI WinHttpQueryDataAvailable(HINTERNET hrequest, LPDWORD available)
         case BODY_CHUNKED:
             if (r->body_buf_pos == r->body_buf_len)
             {
-                /* decode the next piece; read_body with a 0-length peek is not possible, so
-                 * read into the internal buffer through a 1-byte round trip */
+                /* decode the next piece into the internal buffer through a
+                 * 1-byte read, then put the byte back */
                 BYTE b;
                 DWORD got;
                 err = read_body(r, &b, 1, &got);
-                if (!err && got) { r->body_buf_pos--; r->body_done = FALSE; } /* put it back: still in body_buf */
+                if (!err && got) { r->body_buf_pos--; r->body_done = FALSE; }
             }
             count = r->body_buf_len - r->body_buf_pos;
             break;
         }
     }
+    *available = count;
+    return err;
+}
+
+BOOL WINAPI WinHttpQueryDataAvailable(HINTERNET hrequest, LPDWORD available)
+{
+    struct request *r;
+    DWORD err, count = 0;
+
+    TRACE("%p, %p\n", hrequest, available);
+    if (!(r = grab_request(hrequest))) return FALSE;
+    if (is_async(&r->hdr))
+    {
+        err = queue_request_task(r, API_QUERY_DATA_AVAILABLE, NULL, 0, 0);
+        goto done;
+    }
+    EnterCriticalSection(&r->hdr.cs);
+    err = query_data_available(r, &count);
     LeaveCriticalSection(&r->hdr.cs);
-    if (r->hdr.closed && err) err = ERROR_WINHTTP_OPERATION_CANCELLED;
     if (!err && available) *available = count;
+done:
+    if (r->hdr.closed && err) err = ERROR_WINHTTP_OPERATION_CANCELLED;
     TRACE("%p -> %lu, %lu available\n", hrequest, err, count);
     release_object(&r->hdr);
     set_error(err);
     return !err;
+}
+
+/* ---- asynchronous mode: each call becomes a work item on the pool ---- */
+
+struct request_task
+{
+    struct request *r;
+    DWORD api;                        /* API_SEND_REQUEST, ... (dwResult of WINHTTP_ASYNC_RESULT) */
+    const void *data;
+    DWORD len, total;
+    DWORD out;
+};
+
+static void request_task(void *ctx, ULONGLONG arg)
+{
+    struct request_task *t = ctx;
+    struct request *r = t->r;
+    DWORD err = ERROR_SUCCESS, status = 0, info_len = 0;
+    void *info = NULL;
+
+    EnterCriticalSection(&r->hdr.cs);
+    if (r->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
+    else switch (t->api)
+    {
+    case API_SEND_REQUEST:
+        err = send_request(r, NULL, 0, t->data, t->len, t->total);
+        status = WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE;
+        break;
+    case API_RECEIVE_RESPONSE:
+        err = receive_response(r);
+        status = WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE;
+        break;
+    case API_QUERY_DATA_AVAILABLE:
+        err = query_data_available(r, &t->out);
+        status = WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE;
+        info = &t->out;
+        info_len = sizeof(t->out);
+        break;
+    case API_READ_DATA:
+        err = read_data(r, (void *)t->data, t->len, &t->out);
+        status = WINHTTP_CALLBACK_STATUS_READ_COMPLETE;
+        info = (void *)t->data;
+        info_len = t->out;
+        break;
+    case API_WRITE_DATA:
+        err = write_data(r, t->data, t->len);
+        status = WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE;
+        t->out = t->len;
+        info = &t->out;
+        info_len = sizeof(t->out);
+        break;
+    }
+    LeaveCriticalSection(&r->hdr.cs);
+    if (err && r->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
+    TRACE("%p: api %lu -> %lu\n", r->hdr.handle, t->api, err);
+    if (err)
+    {
+        WINHTTP_ASYNC_RESULT res;
+        res.dwResult = t->api;
+        res.dwError = err;
+        send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, &res, sizeof(res));
+    }
+    else send_callback(&r->hdr, status, info, info_len);
+    release_object(&r->hdr);
+    heap_free(t);
+}
+
+static DWORD queue_request_task(struct request *r, DWORD api, const void *data, DWORD len, DWORD total)
+{
+    struct request_task *t = heap_alloc(sizeof(*t));
+
+    if (!t) return ERROR_NOT_ENOUGH_MEMORY;
+    t->r = (struct request *)addref_object(&r->hdr);
+    t->api = api;
+    t->data = data;
+    t->len = len;
+    t->total = total;
+    t->out = 0;
+    if (queue_task(request_task, t, 0)) return ERROR_SUCCESS;
+    release_object(&r->hdr);
+    heap_free(t);
+    return ERROR_NOT_ENOUGH_MEMORY;
 }

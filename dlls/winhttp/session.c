@@ -18,12 +18,10 @@ HINTERNET WINAPI WinHttpOpen(LPCWSTR agent, DWORD access, LPCWSTR proxy, LPCWSTR
     HINTERNET h;
 
     TRACE("%s, %lu, %s, %s, 0x%08lx\n", dbg_w(agent), access, dbg_w(proxy), dbg_w(bypass), flags);
-    if (flags & WINHTTP_FLAG_ASYNC)
+    if ((flags & WINHTTP_FLAG_ASYNC) && !async_start())
     {
-        /* Asynchronous mode (status callbacks completing operations) is not
-         * implemented yet: refuse it rather than pretend. */
-        FIXME("WINHTTP_FLAG_ASYNC is not supported yet\n");
-        set_error(ERROR_NOT_SUPPORTED);
+        ERR("no thread pool or transport: asynchronous mode unavailable\n");
+        set_error(ERROR_NOT_ENOUGH_MEMORY);
         return NULL;
     }
     if (access == WINHTTP_ACCESS_TYPE_NAMED_PROXY)

@@ -1,7 +1,14 @@
 /*
- * WebSocket handles (RFC 6455 client side), synchronous mode:
- * WinHttpWebSocketCompleteUpgrade, Send, Receive, Shutdown, Close,
- * QueryCloseStatus.
+ * WebSocket handles (RFC 6455 client side): WinHttpWebSocketCompleteUpgrade,
+ * Send, Receive, Shutdown, Close, QueryCloseStatus, in synchronous and
+ * asynchronous mode.
+ *
+ * Asynchronous mode, as Windows does it: Send and Shutdown run on the
+ * caller's thread and report WRITE_COMPLETE / SHUTDOWN_COMPLETE before they
+ * return; Receive (and the wait for the server's close frame in Close)
+ * completes on a pool thread when data arrives: the receive engine below is
+ * resumable, it never blocks in asynchronous mode, and the dispatcher
+ * (async.c) calls back when the connection becomes readable.
  *
  * Locking: send_cs serialises everything written to the connection (data
  * frames, pongs, the close frame); recv_cs serialises frame reads.  A send and
@@ -15,13 +22,80 @@
 #include "codec/http_parse.h"
 #include "codec/ws_handshake.h"
 
-#define MASK_CHUNK 65536   /* payload bytes masked and sent per transport call */
+#define MIN_BUFFER_SIZE 256  /* smallest receive / send buffer we use, whatever the option says */
+#define SCRATCH_SIZE 4096
+
+/* A completion to report once locks are released. */
+struct completion
+{
+    DWORD status;                     /* WINHTTP_CALLBACK_STATUS_*, 0: none */
+    union
+    {
+        WINHTTP_WEB_SOCKET_STATUS st;
+        WINHTTP_WEB_SOCKET_ASYNC_RESULT res;
+    } u;
+    DWORD len;
+};
+
+static void complete_ok(struct completion *c, DWORD status, DWORD bytes, WINHTTP_WEB_SOCKET_BUFFER_TYPE type)
+{
+    c->status = status;
+    c->u.st.dwBytesTransferred = bytes;
+    c->u.st.eBufferType = type;
+    c->len = sizeof(c->u.st);
+}
+
+static void complete_none(struct completion *c, DWORD status)
+{
+    c->status = status;
+    c->len = 0;
+}
+
+static void complete_error(struct completion *c, WINHTTP_WEB_SOCKET_OPERATION op, DWORD err)
+{
+    c->status = WINHTTP_CALLBACK_STATUS_REQUEST_ERROR;
+    c->u.res.AsyncResult.dwResult = 0;
+    c->u.res.AsyncResult.dwError = err;
+    c->u.res.Operation = op;
+    c->len = sizeof(c->u.res);
+}
+
+static void deliver(struct websocket *ws, struct completion *c)
+{
+    if (!c->status) return;
+    TRACE("%p: notification 0x%08lx\n", ws->hdr.handle, c->status);
+    send_callback(&ws->hdr, c->status, c->len ? &c->u : NULL, c->len);
+}
+
+/* Cancel the pending asynchronous receive (caller holds recv_cs). */
+static void cancel_rop(struct websocket *ws, struct completion *c)
+{
+    if (!ws->rop_pending) return;
+    ws->rop_pending = FALSE;
+    complete_error(c, ws->rop_close ? WINHTTP_WEB_SOCKET_CLOSE_OPERATION : WINHTTP_WEB_SOCKET_RECEIVE_OPERATION,
+                   ERROR_WINHTTP_OPERATION_CANCELLED);
+}
 
 static void websocket_close_handle(struct object *obj)
 {
     struct websocket *ws = (struct websocket *)obj;
+    struct completion c = { 0 };
+
+    if (ws->timers) timers_remove(obj->handle);
     /* end any blocking receive or send on another thread */
     if (ws->conn) netconn_cancel(ws->conn);
+    if (ws->async)
+    {
+        /* a pending receive or Close ends now, before HANDLE_CLOSING */
+        EnterCriticalSection(&ws->recv_cs);
+        cancel_rop(ws, &c);
+        LeaveCriticalSection(&ws->recv_cs);
+        if (c.status)
+        {
+            InterlockedExchange(&ws->recv_busy, 0);
+            deliver(ws, &c);
+        }
+    }
 }
 
 static void websocket_destroy(struct object *obj)
@@ -32,12 +106,31 @@ static void websocket_destroy(struct object *obj)
     DeleteCriticalSection(&ws->send_cs);
     DeleteCriticalSection(&ws->recv_cs);
     heap_free(ws->mask_buf);
+    heap_free(ws->scratch);
     heap_free(ws->msgstate);
     heap_free(ws->utf8);
     heap_free(ws);
 }
 
 static const struct object_vtbl websocket_vtbl = { websocket_close_handle, websocket_destroy };
+
+/* The read-ahead buffer becomes WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE
+ * bytes (never less than what it already holds). */
+static void resize_read_buffer(struct netconn *c, DWORD size)
+{
+    DWORD held = c->rlen - c->rpos;
+    BYTE *p;
+
+    size = max(size, held);
+    if (size == c->rbuf_size) return;
+    if (!(p = heap_alloc(size))) return;
+    memcpy(p, c->rbuf + c->rpos, held);
+    heap_free(c->rbuf);
+    c->rbuf = p;
+    c->rbuf_size = size;
+    c->rpos = 0;
+    c->rlen = held;
+}
 
 static DWORD check_upgrade_response(struct request *r)
 {
@@ -108,13 +201,21 @@ HINTERNET WINAPI WinHttpWebSocketCompleteUpgrade(HINTERNET hrequest, DWORD_PTR c
     ws->send_timeout = r->timeouts.send;
     ws->close_timeout = r->ws_close_timeout;
     ws->keepalive = r->ws_keepalive;
-    ws->recv_buffer_size = r->ws_recv_buffer;
-    ws->send_buffer_size = r->ws_send_buffer;
+    ws->recv_buffer_size = max(r->ws_recv_buffer, MIN_BUFFER_SIZE);
+    ws->send_buffer_size = max(r->ws_send_buffer, MIN_BUFFER_SIZE);
+    ws->async = is_async(&ws->hdr);
+    ws->last_send = GetTickCount64();
     /* the connection (and any frame bytes that came with the 101) move over */
     ws->conn = request_swap_conn(r, NULL);
+    resize_read_buffer(ws->conn, ws->recv_buffer_size);
     r->state = REQ_UPGRADED;
     if (!(h = alloc_handle(&ws->hdr))) err = ERROR_OUTOFMEMORY;
-    else send_callback(&ws->hdr, WINHTTP_CALLBACK_STATUS_HANDLE_CREATED, &h, sizeof(h));
+    else
+    {
+        if (ws->keepalive || ws->async) ws->timers = timers_add(h);
+        if (ws->keepalive && !ws->timers) WARN("%p: no timer thread, no keep-alive pings\n", h);
+        send_callback(&ws->hdr, WINHTTP_CALLBACK_STATUS_HANDLE_CREATED, &h, sizeof(h));
+    }
     release_object(&ws->hdr);
     ws = NULL;
 done:
@@ -158,9 +259,9 @@ static DWORD send_frame(struct websocket *ws, int opcode, BOOL fin, const BYTE *
     if ((err = transport_random(mask, sizeof(mask)))) return err;
     hlen = wsf_encode_header(head, fin, opcode, len, mask);
     TRACE("%p: frame opcode %d fin %d length %lu\n", ws->hdr.handle, opcode, fin, len);
-    if (len && ws->mask_buf_size < min(len, MASK_CHUNK))
+    if (len && ws->mask_buf_size < min(len, ws->send_buffer_size))
     {
-        DWORD size = min(max(len, 4096), MASK_CHUNK);
+        DWORD size = min(max(len, 4096), ws->send_buffer_size);
         BYTE *p = heap_realloc(ws->mask_buf, size);
         if (!p) return ERROR_NOT_ENOUGH_MEMORY;
         ws->mask_buf = p;
@@ -170,7 +271,7 @@ static DWORD send_frame(struct websocket *ws, int opcode, BOOL fin, const BYTE *
     bufs[0].len = (uint32_t)hlen;
     do
     {
-        DWORD n = min(len - done, MASK_CHUNK);
+        DWORD n = min(len - done, ws->mask_buf_size);
         DWORD count = 0;
         if (!done) count = 1;  /* header goes with the first chunk */
         if (n)
@@ -183,6 +284,7 @@ static DWORD send_frame(struct websocket *ws, int opcode, BOOL fin, const BYTE *
         if ((err = netconn_send(ws->conn, done ? &bufs[1] : bufs, done ? 1 : count, ws->send_timeout))) return err;
         done += n;
     } while (done < len);
+    ws->last_send = GetTickCount64();
     return ERROR_SUCCESS;
 }
 
@@ -212,11 +314,51 @@ static void websocket_fail(struct websocket *ws, DWORD err)
     }
 }
 
+struct send_done
+{
+    struct websocket *ws;
+    struct completion c;
+};
+
+static void deliver_task(void *ctx, ULONGLONG arg)
+{
+    struct send_done *d = ctx;
+    deliver(d->ws, &d->c);
+    release_object(&d->ws->hdr);
+    heap_free(d);
+}
+
+/* Asynchronous mode: report a Send / Shutdown / Close completion on the
+ * caller's thread, as Windows does, unless callbacks are already nested too
+ * deeply on this thread: then on the pool. */
+static void deliver_inline(struct websocket *ws, struct completion *c)
+{
+    struct send_done *d;
+
+    if (!c->status) return;
+    if (inline_enter())
+    {
+        deliver(ws, c);
+        inline_leave();
+        return;
+    }
+    if ((d = heap_alloc(sizeof(*d))))
+    {
+        d->ws = (struct websocket *)addref_object(&ws->hdr);
+        d->c = *c;
+        if (queue_task(deliver_task, d, 0)) return;
+        release_object(&ws->hdr);
+        heap_free(d);
+    }
+    deliver(ws, c);  /* no pool: nest after all */
+}
+
 DWORD WINAPI WinHttpWebSocketSend(HINTERNET hsocket, WINHTTP_WEB_SOCKET_BUFFER_TYPE type, void *buf, DWORD len)
 {
     struct websocket *ws;
+    struct completion c = { 0 };
     DWORD err;
-    BOOL binary, fin;
+    BOOL binary, fin, io = FALSE;
     int opcode;
 
     TRACE("%p, %u, %p, %lu\n", hsocket, type, buf, len);
@@ -238,6 +380,7 @@ DWORD WINAPI WinHttpWebSocketSend(HINTERNET hsocket, WINHTTP_WEB_SOCKET_BUFFER_T
     {
         opcode = ws->send_in_message ? WSF_OP_CONTINUATION : (binary ? WSF_OP_BINARY : WSF_OP_TEXT);
         err = send_frame(ws, opcode, fin, buf, len);
+        io = TRUE;
         if (!err)
         {
             ws->send_in_message = !fin;
@@ -249,6 +392,14 @@ DWORD WINAPI WinHttpWebSocketSend(HINTERNET hsocket, WINHTTP_WEB_SOCKET_BUFFER_T
     InterlockedExchange(&ws->send_busy, 0);
 done:
     if (err && ws->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
+    if (ws->async && io)
+    {
+        /* the call succeeds; the outcome comes as a notification */
+        if (err) complete_error(&c, WINHTTP_WEB_SOCKET_SEND_OPERATION, err);
+        else complete_ok(&c, WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE, len, type);
+        deliver_inline(ws, &c);
+        err = ERROR_SUCCESS;
+    }
     release_object(&ws->hdr);
     TRACE("%p -> %lu\n", hsocket, err);
     return err;
@@ -278,6 +429,9 @@ static DWORD read_failed(struct websocket *ws, DWORD err)
     return err;
 }
 
+/* Next frame header into *h.  A control frame's payload is in the read
+ * buffer too when this returns (so handling it never waits).  With
+ * NETCONN_NOWAIT: ERROR_IO_PENDING when more bytes must arrive first. */
 static DWORD read_frame_header(struct websocket *ws, wsf_header *h, int timeout)
 {
     struct netconn *c = ws->conn;
@@ -286,21 +440,28 @@ static DWORD read_frame_header(struct websocket *ws, wsf_header *h, int timeout)
 
     for (;;)
     {
-        rc = wsf_parse_header(c->rbuf + c->rpos, c->rlen - c->rpos, 1, h);
-        if (rc > 0) { c->rpos += rc; return ERROR_SUCCESS; }
+        DWORD avail = c->rlen - c->rpos;
+        rc = wsf_parse_header(c->rbuf + c->rpos, avail, 1, h);
         if (rc < 0) return protocol_error(ws, rc);
-        if ((err = netconn_fill(c, timeout))) return read_failed(ws, err);
+        if (rc > 0 && (h->opcode < WSF_OP_CLOSE || avail >= rc + h->payload_len))
+        {
+            c->rpos += rc;
+            return ERROR_SUCCESS;
+        }
+        err = netconn_fill(c, timeout);
+        if (err == ERROR_WINHTTP_TIMEOUT && timeout == NETCONN_NOWAIT) return ERROR_IO_PENDING;
+        if (err) return read_failed(ws, err);
     }
 }
 
-/* Handle a control frame (payload not read yet). Returns ERROR_SUCCESS,
+/* Handle a control frame (its payload is buffered). Returns ERROR_SUCCESS,
  * an error, or ERROR_MORE_DATA meaning "a close frame arrived". */
-static DWORD handle_control(struct websocket *ws, const wsf_header *h, int timeout)
+static DWORD handle_control(struct websocket *ws, const wsf_header *h)
 {
     BYTE payload[WSF_MAX_CONTROL_PAYLOAD];
     DWORD len = (DWORD)h->payload_len, err;
 
-    if ((err = netconn_read_exact(ws->conn, payload, len, timeout))) return read_failed(ws, err);
+    if ((err = netconn_read_exact(ws->conn, payload, len, -1))) return read_failed(ws, err);
     switch (h->opcode)
     {
     case WSF_OP_PING:
@@ -333,23 +494,14 @@ static DWORD handle_control(struct websocket *ws, const wsf_header *h, int timeo
     return protocol_error(ws, WSF_ERR_BAD_OPCODE);
 }
 
-/* Read up to len payload bytes of the current data frame into buf.  Fills
- * buf as far as the frame allows. Caller holds recv_cs. */
-static DWORD read_payload(struct websocket *ws, BYTE *buf, DWORD len, DWORD *read, int timeout)
+/* The receive engine: frames into buf until buf is full or the current
+ * frame ends; *done counts the payload bytes stored so far (kept across
+ * calls).  Caller holds recv_cs.  timeout -1 blocks (synchronous mode);
+ * NETCONN_NOWAIT returns ERROR_IO_PENDING instead of waiting, with all
+ * progress kept in the websocket and *done, so the next call resumes. */
+static DWORD receive(struct websocket *ws, BYTE *buf, DWORD len, DWORD *done, WINHTTP_WEB_SOCKET_BUFFER_TYPE *type,
+                     int timeout)
 {
-    DWORD want = (DWORD)min((ULONGLONG)len, ws->frame_remaining), err;
-
-    if ((err = netconn_read_exact(ws->conn, buf, want, timeout))) return read_failed(ws, err);
-    ws->frame_remaining -= want;
-    if (ws->frame_msg_opcode == WSF_OP_TEXT && utf8v_feed(ws->utf8, buf, want))
-        return protocol_error(ws, WSF_ERR_INVALID_UTF8);
-    *read = want;
-    return ERROR_SUCCESS;
-}
-
-static DWORD receive(struct websocket *ws, BYTE *buf, DWORD len, DWORD *read, WINHTTP_WEB_SOCKET_BUFFER_TYPE *type)
-{
-    const int timeout = -1; /* a WebSocket receive waits for as long as it takes */
     wsf_header h;
     DWORD err;
     int rc, msg_opcode;
@@ -360,10 +512,10 @@ static DWORD receive(struct websocket *ws, BYTE *buf, DWORD len, DWORD *read, WI
         if ((rc = wsf_msgstate_frame(ws->msgstate, &h, &msg_opcode))) return protocol_error(ws, rc);
         if (h.opcode >= WSF_OP_CLOSE)
         {
-            err = handle_control(ws, &h, timeout);
+            err = handle_control(ws, &h);
             if (err == ERROR_MORE_DATA)
             {
-                *read = 0;
+                *done = 0;
                 *type = WINHTTP_WEB_SOCKET_CLOSE_BUFFER_TYPE;
                 return ERROR_SUCCESS;
             }
@@ -378,7 +530,18 @@ static DWORD receive(struct websocket *ws, BYTE *buf, DWORD len, DWORD *read, WI
         ws->frame_msg_opcode = msg_opcode;
     }
 
-    if ((err = read_payload(ws, buf, len, read, timeout))) return err;
+    while (*done < len && ws->frame_remaining)
+    {
+        DWORD want = (DWORD)min((ULONGLONG)(len - *done), ws->frame_remaining), got;
+        err = netconn_read(ws->conn, buf + *done, want, timeout, &got);
+        if (err == ERROR_WINHTTP_TIMEOUT && timeout == NETCONN_NOWAIT) return ERROR_IO_PENDING;
+        if (err) return read_failed(ws, err);
+        if (!got) return read_failed(ws, ERROR_HANDLE_EOF);
+        ws->frame_remaining -= got;
+        if (ws->frame_msg_opcode == WSF_OP_TEXT && utf8v_feed(ws->utf8, buf + *done, got))
+            return protocol_error(ws, WSF_ERR_INVALID_UTF8);
+        *done += got;
+    }
     if (!ws->frame_remaining)
     {
         ws->in_frame = FALSE;
@@ -394,6 +557,144 @@ static DWORD receive(struct websocket *ws, BYTE *buf, DWORD len, DWORD *read, WI
     return ERROR_SUCCESS;
 }
 
+/* ---- asynchronous receiving ---- */
+
+static LONG rop_counter;
+
+static ULONGLONG rop_token(struct websocket *ws)
+{
+    return ((ULONGLONG)(ULONG_PTR)ws->hdr.handle << 32) | ws->rop_seq;
+}
+
+static void rop_task(void *ctx, ULONGLONG token);
+
+/* Run the pending receive once data may be there: now (data is buffered),
+ * or when the poller says the connection is readable.  Caller holds
+ * recv_cs. */
+static DWORD rop_schedule(struct websocket *ws, BOOL now)
+{
+    DWORD err = ERROR_MORE_DATA;
+
+    ws->rop_seq = (DWORD)InterlockedIncrement(&rop_counter);
+    if (!now) err = transport_get()->watch(ws->conn->id, rop_token(ws));
+    if (err == ERROR_SUCCESS) return ERROR_SUCCESS;
+    if (err != ERROR_MORE_DATA) return err;
+    return queue_task(rop_task, NULL, rop_token(ws)) ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
+}
+
+/* The close handshake is over (or abandoned): end the TCP connection. */
+static void close_finish(struct websocket *ws)
+{
+    transport_get()->shutdown_send(ws->conn->id);
+    if (!ws->failed) websocket_fail(ws, ERROR_INVALID_OPERATION);
+}
+
+/* Advance the pending receive as far as the buffered and readable bytes
+ * go.  Caller holds recv_cs; c gets the completion if it ended. */
+static void rop_step(struct websocket *ws, struct completion *c)
+{
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
+    DWORD err;
+
+    if (ws->rop_close)
+    {
+        /* WinHttpWebSocketClose: discard data until the server's close frame */
+        while (!ws->close_received && !ws->failed)
+        {
+            DWORD got = 0;
+            err = receive(ws, ws->scratch, SCRATCH_SIZE, &got, &type, NETCONN_NOWAIT);
+            if (err == ERROR_IO_PENDING)
+            {
+                if (GetTickCount64() < ws->close_deadline && !(err = rop_schedule(ws, FALSE))) return;
+                if (err == ERROR_IO_PENDING)
+                {
+                    WARN("%p: no close frame from the server in time\n", ws->hdr.handle);
+                    err = ERROR_WINHTTP_TIMEOUT;
+                }
+                break;
+            }
+            if (err) break;
+        }
+        if (ws->close_received) err = ERROR_SUCCESS;
+        else if (ws->failed && !err) err = ws->fail_error;
+        ws->rop_pending = FALSE;
+        close_finish(ws);
+        if (err) complete_error(c, WINHTTP_WEB_SOCKET_CLOSE_OPERATION, err);
+        else complete_none(c, WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE);
+        return;
+    }
+    err = receive(ws, ws->rop_buf, ws->rop_len, &ws->rop_done, &type, NETCONN_NOWAIT);
+    if (err == ERROR_IO_PENDING && !(err = rop_schedule(ws, FALSE))) return;
+    ws->rop_pending = FALSE;
+    if (err) complete_error(c, WINHTTP_WEB_SOCKET_RECEIVE_OPERATION, err);
+    else complete_ok(c, WINHTTP_CALLBACK_STATUS_READ_COMPLETE, ws->rop_done, type);
+}
+
+static void rop_task(void *ctx, ULONGLONG token)
+{
+    struct object *obj = grab_object((HINTERNET)(ULONG_PTR)(token >> 32));
+    struct completion c = { 0 };
+    struct websocket *ws;
+
+    if (!obj) return;  /* closed meanwhile: the close cancelled the receive */
+    if (obj->type == WINHTTP_HANDLE_TYPE_WEBSOCKET)
+    {
+        ws = (struct websocket *)obj;
+        EnterCriticalSection(&ws->recv_cs);
+        if (ws->rop_pending && ws->rop_seq == (DWORD)token) rop_step(ws, &c);
+        LeaveCriticalSection(&ws->recv_cs);
+        if (c.status)
+        {
+            InterlockedExchange(&ws->recv_busy, 0);
+            deliver(ws, &c);
+        }
+    }
+    release_object(obj);
+}
+
+void websocket_readable(ULONGLONG token)
+{
+    if (!queue_task(rop_task, NULL, token)) rop_task(NULL, token);
+}
+
+static void ping_task(void *ctx, ULONGLONG arg)
+{
+    struct websocket *ws = ctx;
+
+    /* a frame being sent means the connection is not idle: no ping then */
+    if (TryEnterCriticalSection(&ws->send_cs))
+    {
+        if (!ws->close_sent && !ws->failed && !ws->send_busy && ws->keepalive
+            && GetTickCount64() - ws->last_send >= ws->keepalive)
+        {
+            DWORD err = send_frame(ws, WSF_OP_PING, TRUE, NULL, 0);
+            TRACE("%p: keep-alive ping sent, error %lu\n", ws->hdr.handle, err);
+        }
+        LeaveCriticalSection(&ws->send_cs);
+    }
+    InterlockedExchange(&ws->ping_queued, 0);
+    release_object(&ws->hdr);
+}
+
+/* Every tick, from the dispatcher thread: keep-alive and Close timeouts. */
+void websocket_timer(struct object *obj, ULONGLONG now)
+{
+    struct websocket *ws = (struct websocket *)obj;
+
+    if (ws->async && ws->rop_pending && ws->rop_close && now >= ws->close_deadline)
+        queue_task(rop_task, NULL, rop_token(ws));
+    if (ws->keepalive && !ws->close_sent && !ws->failed && now - ws->last_send >= ws->keepalive
+        && !InterlockedCompareExchange(&ws->ping_queued, 1, 0))
+    {
+        addref_object(obj);
+        if (!queue_task(ping_task, ws, 0))
+        {
+            InterlockedExchange(&ws->ping_queued, 0);
+            release_object(obj);
+        }
+    }
+}
+
 DWORD WINAPI WinHttpWebSocketReceive(HINTERNET hsocket, void *buf, DWORD len, DWORD *read,
                                      WINHTTP_WEB_SOCKET_BUFFER_TYPE *type)
 {
@@ -406,8 +707,21 @@ DWORD WINAPI WinHttpWebSocketReceive(HINTERNET hsocket, void *buf, DWORD len, DW
     if (!buf || !len || !read || !type) { err = ERROR_INVALID_PARAMETER; goto done; }
     if (InterlockedCompareExchange(&ws->recv_busy, 1, 0)) { err = ERROR_INVALID_OPERATION; goto done; }
     EnterCriticalSection(&ws->recv_cs);
-    if (ws->close_received || ws->failed) err = ERROR_INVALID_OPERATION;
-    else err = receive(ws, buf, len, &got, &t);
+    if (ws->close_received || ws->failed || ws->rop_pending) err = ERROR_INVALID_OPERATION;
+    else if (ws->async)
+    {
+        /* completes with READ_COMPLETE or REQUEST_ERROR; *read and *type stay untouched */
+        ws->rop_pending = TRUE;
+        ws->rop_close = FALSE;
+        ws->rop_buf = buf;
+        ws->rop_len = len;
+        ws->rop_done = 0;
+        if ((err = rop_schedule(ws, ws->conn->rlen > ws->conn->rpos))) ws->rop_pending = FALSE;
+        LeaveCriticalSection(&ws->recv_cs);
+        if (err) InterlockedExchange(&ws->recv_busy, 0);
+        goto done;
+    }
+    else err = receive(ws, buf, len, &got, &t, -1);
     LeaveCriticalSection(&ws->recv_cs);
     InterlockedExchange(&ws->recv_busy, 0);
     if (!err)
@@ -444,7 +758,9 @@ static DWORD check_close_params(USHORT status, const void *reason, DWORD len)
 DWORD WINAPI WinHttpWebSocketShutdown(HINTERNET hsocket, USHORT status, void *reason, DWORD len)
 {
     struct websocket *ws;
+    struct completion c = { 0 };
     DWORD err;
+    BOOL io = FALSE;
 
     TRACE("%p, %u, %p, %lu\n", hsocket, status, reason, len);
     if (!(ws = grab_websocket(hsocket, &err))) return err;
@@ -452,11 +768,22 @@ DWORD WINAPI WinHttpWebSocketShutdown(HINTERNET hsocket, USHORT status, void *re
     if (InterlockedCompareExchange(&ws->send_busy, 1, 0)) { err = ERROR_INVALID_OPERATION; goto done; }
     EnterCriticalSection(&ws->send_cs);
     if (ws->close_sent || ws->failed) err = ERROR_INVALID_OPERATION;
-    else if ((err = send_close_frame(ws, status, reason, len))) websocket_fail(ws, err);
+    else
+    {
+        io = TRUE;
+        if ((err = send_close_frame(ws, status, reason, len))) websocket_fail(ws, err);
+    }
     LeaveCriticalSection(&ws->send_cs);
     InterlockedExchange(&ws->send_busy, 0);
 done:
     if (err && ws->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
+    if (ws->async && io)
+    {
+        if (err) complete_error(&c, WINHTTP_WEB_SOCKET_SHUTDOWN_OPERATION, err);
+        else complete_none(&c, WINHTTP_CALLBACK_STATUS_SHUTDOWN_COMPLETE);
+        deliver_inline(ws, &c);
+        err = ERROR_SUCCESS;
+    }
     TRACE("%p -> %lu\n", hsocket, err);
     release_object(&ws->hdr);
     return err;
@@ -467,13 +794,13 @@ done:
 static DWORD wait_for_close(struct websocket *ws, DWORD timeout_ms)
 {
     ULONGLONG deadline = GetTickCount64() + timeout_ms;
-    BYTE scratch[4096];
+    BYTE scratch[SCRATCH_SIZE];
 
     while (!ws->close_received && !ws->failed)
     {
         ULONGLONG now = GetTickCount64();
         WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
-        DWORD got, err;
+        DWORD got = 0, err;
         int left;
 
         if (now >= deadline) return ERROR_WINHTTP_TIMEOUT;
@@ -492,9 +819,51 @@ static DWORD wait_for_close(struct websocket *ws, DWORD timeout_ms)
                 continue;
             }
         }
-        if ((err = receive(ws, scratch, sizeof(scratch), &got, &type))) return err;
+        if ((err = receive(ws, scratch, sizeof(scratch), &got, &type, -1))) return err;
     }
-    return ws->failed ? ws->fail_error : ERROR_SUCCESS;
+    return ws->failed && !ws->close_received ? ws->fail_error : ERROR_SUCCESS;
+}
+
+/* Asynchronous Close, once the close frame is sent: a pending receive ends
+ * (cancelled, reported at once), then the receiving side waits for the
+ * server's close frame on the pool: CLOSE_COMPLETE or REQUEST_ERROR. */
+static DWORD close_async(struct websocket *ws)
+{
+    struct completion cancelled = { 0 }, c = { 0 };
+    DWORD err = ERROR_SUCCESS;
+
+    EnterCriticalSection(&ws->recv_cs);
+    if (ws->rop_pending && ws->rop_close) err = ERROR_INVALID_OPERATION;  /* a Close is already waiting */
+    else
+    {
+        cancel_rop(ws, &cancelled);
+        InterlockedExchange(&ws->recv_busy, 1);
+        if (ws->close_received || ws->failed)
+        {
+            close_finish(ws);
+            if (ws->close_received) complete_none(&c, WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE);
+            else complete_error(&c, WINHTTP_WEB_SOCKET_CLOSE_OPERATION, ws->fail_error);
+        }
+        else if (!ws->scratch && !(ws->scratch = heap_alloc(SCRATCH_SIZE)))
+            complete_error(&c, WINHTTP_WEB_SOCKET_CLOSE_OPERATION, ERROR_NOT_ENOUGH_MEMORY);
+        else
+        {
+            DWORD e;
+            ws->rop_pending = TRUE;
+            ws->rop_close = TRUE;
+            ws->close_deadline = GetTickCount64() + ws->close_timeout;
+            if ((e = rop_schedule(ws, ws->conn->rlen > ws->conn->rpos)))
+            {
+                ws->rop_pending = FALSE;
+                complete_error(&c, WINHTTP_WEB_SOCKET_CLOSE_OPERATION, e);
+            }
+        }
+        if (!ws->rop_pending) InterlockedExchange(&ws->recv_busy, 0);
+    }
+    LeaveCriticalSection(&ws->recv_cs);
+    deliver_inline(ws, &cancelled);
+    deliver_inline(ws, &c);
+    return err;
 }
 
 DWORD WINAPI WinHttpWebSocketClose(HINTERNET hsocket, USHORT status, void *reason, DWORD len)
@@ -513,6 +882,11 @@ DWORD WINAPI WinHttpWebSocketClose(HINTERNET hsocket, USHORT status, void *reaso
     InterlockedExchange(&ws->send_busy, 0);
     if (err) goto done;
 
+    if (ws->async)
+    {
+        err = close_async(ws);
+        goto done;
+    }
     if (InterlockedCompareExchange(&ws->recv_busy, 1, 0))
     {
         /* a receive is blocked on another thread: it ends with
@@ -530,9 +904,7 @@ DWORD WINAPI WinHttpWebSocketClose(HINTERNET hsocket, USHORT status, void *reaso
         LeaveCriticalSection(&ws->recv_cs);
         InterlockedExchange(&ws->recv_busy, 0);
     }
-    /* the close handshake is over (or abandoned): end the TCP connection */
-    transport_get()->shutdown_send(ws->conn->id);
-    if (!ws->failed) websocket_fail(ws, ERROR_INVALID_OPERATION);
+    close_finish(ws);
 done:
     if (err && ws->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
     TRACE("%p -> %lu\n", hsocket, err);

@@ -4,7 +4,8 @@
 
 #define TEST_GROUPS \
     GROUP(handles) GROUP(options) GROUP(crackurl) GROUP(http) GROUP(tls) \
-    GROUP(upgrade) GROUP(websocket) GROUP(close) GROUP(protocol) GROUP(stress)
+    GROUP(upgrade) GROUP(websocket) GROUP(close) GROUP(protocol) GROUP(stress) \
+    GROUP(async)
 
 #define GROUP(n) void test_##n(void);
 TEST_GROUPS

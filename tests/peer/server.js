@@ -150,8 +150,9 @@ function makeEchoServer() {
   });
   wss.on('error', (e) => log('wss error', e.message));
   wss.on('connection', (ws, req) => {
-    const state = { count: 0, last: null, pings: 0 };
+    const state = { count: 0, last: null, pings: 0, pingsReceived: 0 };
     ws.on('error', (e) => log('ws error', e.message));
+    ws.on('ping', () => { state.pingsReceived++; });
     ws.on('pong', (data) => {
       if (state.pings <= 0) return;  // only answers pongs to our own pings
       state.pings--;
@@ -197,6 +198,8 @@ function command(ws, req, text, state) {
     }
     case 'close-empty':
       return ws.close();
+    case 'pings-received':
+      return ws.send(String(state.pingsReceived));
     case 'ping': {
       const payload = Buffer.from(parts.slice(2).join(':'));
       state.pings++;

@@ -109,10 +109,33 @@ static uint32_t w_random(void *buf, uint32_t len)
     return st ? st : a.ret;
 }
 
+static uint32_t w_watch(whnet_conn conn, uint64_t token)
+{
+    struct whnet_watch_args a = { conn, token, 0, 0 };
+    uint32_t st = call(WHNET_CALL_WATCH, &a);
+    return st ? st : a.ret;
+}
+
+static uint32_t w_wait_events(uint64_t *tokens, uint32_t max, uint32_t timeout_ms, uint32_t *count)
+{
+    struct whnet_wait_args a = { (UINT_PTR)tokens, max, timeout_ms, 0, 0 };
+    uint32_t st = call(WHNET_CALL_WAIT_EVENTS, &a);
+    if (count) *count = st ? 0 : a.count;
+    return st ? st : a.ret;
+}
+
+static uint32_t w_wake(void)
+{
+    struct whnet_wake_args a = { 0, 0 };
+    uint32_t st = call(WHNET_CALL_WAKE, &a);
+    return st ? st : a.ret;
+}
+
 static const struct whnet_ops ops =
 {
     WHNET_INTERFACE_VERSION,
     w_connect, w_tls_handshake, w_send, w_recv, w_shutdown_send, w_cancel, w_close, w_random,
+    w_watch, w_wait_events, w_wake,
 };
 
 static BOOL CALLBACK init_unix(INIT_ONCE *once, void *param, void **ctx)

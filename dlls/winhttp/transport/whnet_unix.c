@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -35,6 +36,7 @@
 #define ERROR_SUCCESS                      0
 #define ERROR_NOT_ENOUGH_MEMORY            8
 #define ERROR_INVALID_PARAMETER            87
+#define ERROR_MORE_DATA                    234
 #define ERROR_WINHTTP_TIMEOUT              12002
 #define ERROR_WINHTTP_NAME_NOT_RESOLVED    12007
 #define ERROR_WINHTTP_OPERATION_CANCELLED  12017
@@ -52,6 +54,7 @@ struct conn
     int fd;
     int evfd;                 /* readable once cancelled */
     volatile int cancelled;
+    int watched;              /* fd is in the poller's epoll set */
     gnutls_session_t tls;     /* NULL for plain TCP */
 };
 
@@ -577,6 +580,90 @@ static unsigned int w_random(void *args)
     return 0;
 }
 
+/* ---- the poller: one epoll set for the process, plus a wake eventfd ---- */
+
+static int poll_epfd = -1, poll_wakefd = -1;
+static pthread_once_t poll_once = PTHREAD_ONCE_INIT;
+
+static void init_poller(void)
+{
+    struct epoll_event ev;
+    if ((poll_epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) return;
+    if ((poll_wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) return;
+    ev.events = EPOLLIN;
+    ev.data.u64 = 0;  /* token 0: the wake eventfd */
+    epoll_ctl(poll_epfd, EPOLL_CTL_ADD, poll_wakefd, &ev);
+}
+
+static int poller_ready(void)
+{
+    pthread_once(&poll_once, init_poller);
+    return poll_epfd >= 0 && poll_wakefd >= 0;
+}
+
+static unsigned int w_watch(void *args)
+{
+    struct whnet_watch_args *a = args;
+    struct conn *c = to_conn(a->conn);
+    struct epoll_event ev;
+
+    if (!c || !a->token) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    if (!poller_ready()) { a->ret = ERROR_NOT_ENOUGH_MEMORY; return 0; }
+    /* decrypted bytes waiting inside GnuTLS never make the socket readable */
+    if (c->tls && gnutls_record_check_pending(c->tls)) { a->ret = ERROR_MORE_DATA; return 0; }
+    ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+    ev.data.u64 = a->token;
+    if (epoll_ctl(poll_epfd, c->watched ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c->fd, &ev))
+    {
+        int again = c->watched ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+        if ((errno != ENOENT && errno != EEXIST) || epoll_ctl(poll_epfd, again, c->fd, &ev))
+        {
+            a->ret = errno_to_error(errno);
+            return 0;
+        }
+    }
+    c->watched = 1;
+    a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
+static unsigned int w_wait_events(void *args)
+{
+    struct whnet_wait_args *a = args;
+    uint64_t *tokens = (uint64_t *)(uintptr_t)a->tokens;
+    struct epoll_event ev[64];
+    int n, i, max = a->max > 64 ? 64 : (int)a->max;
+    uint32_t count = 0;
+
+    a->count = 0;
+    if (!tokens || !max) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    if (!poller_ready()) { a->ret = ERROR_NOT_ENOUGH_MEMORY; return 0; }
+    n = epoll_wait(poll_epfd, ev, max, a->timeout_ms == WHNET_INFINITE ? -1 : (int)(a->timeout_ms & 0x7fffffff));
+    for (i = 0; i < n; i++)
+    {
+        if (!ev[i].data.u64)
+        {
+            uint64_t v;
+            if (read(poll_wakefd, &v, sizeof(v)) < 0) { /* already drained */ }
+            continue;
+        }
+        tokens[count++] = ev[i].data.u64;
+    }
+    a->count = count;
+    a->ret = ERROR_SUCCESS;  /* EINTR: nothing this time */
+    return 0;
+}
+
+static unsigned int w_wake(void *args)
+{
+    struct whnet_wake_args *a = args;
+    uint64_t one = 1;
+    if (!poller_ready()) { a->ret = ERROR_NOT_ENOUGH_MEMORY; return 0; }
+    if (write(poll_wakefd, &one, sizeof(one)) < 0) { /* counter full: still readable */ }
+    a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
 typedef unsigned int (*whnet_unix_fn)(void *args);
 
 const whnet_unix_fn __wine_unix_call_funcs[WHNET_CALL_COUNT] =
@@ -589,4 +676,7 @@ const whnet_unix_fn __wine_unix_call_funcs[WHNET_CALL_COUNT] =
     w_cancel,
     w_close,
     w_random,
+    w_watch,
+    w_wait_events,
+    w_wake,
 };

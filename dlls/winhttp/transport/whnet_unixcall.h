@@ -16,6 +16,9 @@ enum whnet_call
     WHNET_CALL_CANCEL,
     WHNET_CALL_CLOSE,
     WHNET_CALL_RANDOM,
+    WHNET_CALL_WATCH,
+    WHNET_CALL_WAIT_EVENTS,
+    WHNET_CALL_WAKE,
     WHNET_CALL_COUNT
 };
 
@@ -29,5 +32,8 @@ struct whnet_buf64 { uint64_t data; uint32_t len; uint32_t pad; };
 struct whnet_recv_args { uint64_t conn; uint64_t buf; uint32_t len; uint32_t timeout_ms; uint32_t received; uint32_t ret; };
 struct whnet_conn_args { uint64_t conn; uint32_t ret; uint32_t pad; };
 struct whnet_random_args { uint64_t buf; uint32_t len; uint32_t ret; };
+struct whnet_watch_args { uint64_t conn; uint64_t token; uint32_t ret; uint32_t pad; };
+struct whnet_wait_args { uint64_t tokens; uint32_t max; uint32_t timeout_ms; uint32_t count; uint32_t ret; };
+struct whnet_wake_args { uint32_t ret; uint32_t pad; };
 
 #endif

@@ -138,6 +138,7 @@ fi
 
 total_p=0; total_f=0; total_s=0; ngroups=0
 table=""
+figures=""
 for g in $groups; do
     log="$tmp/$g.log"
     start=$(date +%s)
@@ -173,6 +174,9 @@ for g in $groups; do
             grep -E "Test failed|Tests skipped" "$log.txt" | head -n 60
         fi
     fi
+    # figures a group reports for the record ("figure: ...")
+    figures="$figures$(grep -E '^figure: ' "$log.txt" | sed "s/^figure: /  $g: /")
+"
     total_p=$((total_p + p)); total_f=$((total_f + f)); total_s=$((total_s + s)); ngroups=$((ngroups + 1))
     table="$table
 $(printf '  %-12s %7s %7s %7s %6ss  %s' "$g" "$p" "$f" "$s" "$secs" "$status")"
@@ -186,6 +190,10 @@ fi
 printf '  %-12s %7s %7s %7s %7s  %s' group passed failed skipped time status
 echo "$table"
 printf '  %-12s %7s %7s %7s\n' "total($ngroups)" "$total_p" "$total_f" "$total_s"
+if [ -n "$(echo "$figures" | tr -d '[:space:]')" ]; then
+    echo "Figures reported by the groups:"
+    echo "$figures" | grep -v '^$'
+fi
 if [ "$mode" = builtin ]; then
     echo "reference (Wine builtin winhttp): $total_p of $((total_p + total_f)) checks pass"
     exit 0

@@ -1,0 +1,232 @@
+/* keepalive: WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL sends pings on an
+ * idle connection, sync and async alike.
+ * scale: 1,000 asynchronous WebSockets in one process, each echoing
+ * messages, driven from the status callback, with a bounded number of
+ * threads. */
+#include <stdlib.h>
+#include "notes.h"
+#include <tlhelp32.h>
+#include <psapi.h>
+
+#ifndef WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL
+#define WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL 116
+#endif
+
+static DWORD ask_number(HINTERNET ws, BOOL async, const char *cmd)
+{
+    char buf[64];
+    DWORD len = 0, err, size;
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
+    int k;
+
+    if (!async)
+    {
+        if (ws_send_text(ws, cmd) || ws_recv_message(ws, buf, sizeof(buf), &len, &type)) return ~0u;
+        return strtoul(buf, NULL, 10);
+    }
+    notes_reset();
+    memset(buf, 0, sizeof(buf));
+    if ((err = WinHttpWebSocketReceive(ws, buf, sizeof(buf) - 1, &size, &type))) return ~0u;
+    if (ws_send_text(ws, cmd)) return ~0u;
+    if ((k = note_wait(ws, WINHTTP_CALLBACK_STATUS_READ_COMPLETE, 0, 10000)) < 0) return ~0u;
+    return strtoul(buf, NULL, 10);
+}
+
+void test_keepalive(void)
+{
+    struct conn_handles hs, ha, hn;
+    HINTERNET sync_ws, async_ws, none_ws;
+    DWORD interval = WINHTTP_WEB_SOCKET_MIN_KEEPALIVE_VALUE, zero = 0, small = 14999, n;
+    HINTERNET ses = open_session();
+
+    ok(!WinHttpSetOption(ses, WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL, &small, sizeof(small))
+       && GetLastError() == ERROR_INVALID_PARAMETER, "interval below the minimum accepted: %lu\n", GetLastError());
+    WinHttpCloseHandle(ses);
+
+    /* sync: the interval set on the websocket handle; async: the default
+     * comes from the session, set here to the minimum */
+    sync_ws = ws_connect(&hs, FALSE, L"/echo");
+    none_ws = ws_connect(&hn, FALSE, L"/echo");
+    async_ws = async_ws_connect(&ha, L"/echo", 9);
+    ok(sync_ws && async_ws && none_ws, "upgrades: %lu\n", GetLastError());
+    if (!sync_ws || !async_ws || !none_ws) return;
+    ok(WinHttpSetOption(sync_ws, WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL, &interval, sizeof(interval)),
+       "interval on a websocket: %lu\n", GetLastError());
+    ok(WinHttpSetOption(async_ws, WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL, &interval, sizeof(interval)),
+       "interval on an async websocket: %lu\n", GetLastError());
+    ok(WinHttpSetOption(none_ws, WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL, &zero, sizeof(zero)),
+       "interval 0 (off): %lu\n", GetLastError());
+    n = ask_number(sync_ws, FALSE, "cmd:pings-received");
+    ok(n == 0, "pings before the interval: %lu\n", n);
+    Sleep(interval + 1500);  /* idle */
+    n = ask_number(sync_ws, FALSE, "cmd:pings-received");
+    ok(n >= 1 && n != ~0u, "sync websocket idle for %lu ms sent %lu pings\n", interval + 1500, n);
+    n = ask_number(async_ws, TRUE, "cmd:pings-received");
+    ok(n >= 1 && n != ~0u, "async websocket idle for %lu ms sent %lu pings\n", interval + 1500, n);
+    n = ask_number(none_ws, FALSE, "cmd:pings-received");
+    ok(n == 0, "keep-alive off sent %lu pings\n", n);
+    /* the connections still work after the pings and their pongs */
+    n = ask_number(sync_ws, FALSE, "cmd:count");
+    ok(n == 0, "count after pings: %lu\n", n);
+    WinHttpCloseHandle(sync_ws);
+    WinHttpCloseHandle(async_ws);
+    WinHttpCloseHandle(none_ws);
+    close_handles(&hs);
+    close_handles(&ha);
+    close_handles(&hn);
+}
+
+/* ---- 1,000 sockets ---- */
+
+#define SOCKETS 1000
+#define MESSAGES 3
+
+struct peer_conn
+{
+    int id;
+    HINTERNET request, ws;
+    int sent, received;
+    char buf[64];
+    DWORD size;                        /* not written in async mode, but must be valid */
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
+    BOOL failed;
+};
+
+static struct peer_conn *conns;
+static volatile LONG upgraded, finished, failures, bad_data;
+static HANDLE all_upgraded, all_finished;
+
+static void fail_conn(struct peer_conn *c)
+{
+    if (c->failed) return;
+    c->failed = TRUE;
+    InterlockedIncrement(&failures);
+    if (InterlockedIncrement(&finished) == SOCKETS) SetEvent(all_finished);
+}
+
+static void send_next(struct peer_conn *c)
+{
+    char msg[64];
+    sprintf(msg, "socket %d message %d", c->id, c->sent);
+    c->sent++;
+    memset(c->buf, 0, sizeof(c->buf));
+    if (WinHttpWebSocketReceive(c->ws, c->buf, sizeof(c->buf) - 1, &c->size, &c->type)) { fail_conn(c); return; }
+    if (WinHttpWebSocketSend(c->ws, WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE, msg, (DWORD)strlen(msg)))
+        fail_conn(c);
+}
+
+static void CALLBACK scale_callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *info, DWORD len)
+{
+    struct peer_conn *c = (struct peer_conn *)ctx;
+    char want[64];
+
+    if (!c) return;
+    switch (status)
+    {
+    case WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE:
+        if (!WinHttpReceiveResponse(h, NULL)) fail_conn(c);
+        break;
+    case WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE:
+        if (!(c->ws = WinHttpWebSocketCompleteUpgrade(h, (DWORD_PTR)c))) fail_conn(c);
+        if (InterlockedIncrement(&upgraded) == SOCKETS) SetEvent(all_upgraded);
+        break;
+    case WINHTTP_CALLBACK_STATUS_READ_COMPLETE:
+        if (h != c->ws) break;
+        sprintf(want, "socket %d message %d", c->id, c->received);
+        if (((WINHTTP_WEB_SOCKET_STATUS *)info)->dwBytesTransferred != strlen(want) || strcmp(c->buf, want))
+            InterlockedIncrement(&bad_data);
+        c->received++;
+        if (c->received < MESSAGES) send_next(c);
+        else if (InterlockedIncrement(&finished) == SOCKETS) SetEvent(all_finished);
+        break;
+    case WINHTTP_CALLBACK_STATUS_REQUEST_ERROR:
+        fail_conn(c);
+        break;
+    }
+}
+
+static DWORD thread_count(void)
+{
+    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
+    THREADENTRY32 te;
+    DWORD n = 0, pid = GetCurrentProcessId();
+
+    if (snap == INVALID_HANDLE_VALUE) return 0;
+    te.dwSize = sizeof(te);
+    if (Thread32First(snap, &te))
+        do if (te.th32OwnerProcessID == pid) n++; while (Thread32Next(snap, &te));
+    CloseHandle(snap);
+    return n;
+}
+
+/* resident memory of the process (Wine reads it from /proc) */
+static SIZE_T working_set(void)
+{
+    PROCESS_MEMORY_COUNTERS pmc;
+    pmc.cb = sizeof(pmc);
+    if (!GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof(pmc))) return 0;
+    return pmc.WorkingSetSize;
+}
+
+void test_scale(void)
+{
+    HINTERNET ses, con;
+    DWORD threads_before, threads_peak, start, i, w;
+    SIZE_T mem_before, mem_after;
+
+    conns = calloc(SOCKETS, sizeof(*conns));
+    all_upgraded = CreateEventW(NULL, TRUE, FALSE, NULL);
+    all_finished = CreateEventW(NULL, TRUE, FALSE, NULL);
+    ses = WinHttpOpen(L"scale", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, WINHTTP_FLAG_ASYNC);
+    /* set before WinHttpConnect: child handles take the callback when they are created */
+    WinHttpSetStatusCallback(ses, scale_callback, WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS, 0);
+    con = WinHttpConnect(ses, L"127.0.0.1", peer_port("WS"), 0);
+    ok(ses && con, "session: %lu\n", GetLastError());
+    if (!con) return;
+    /* one round trip on a first socket starts the pool before the baseline */
+    check_fresh_echo("before the scale test");
+    threads_before = thread_count();
+    mem_before = working_set();
+    start = GetTickCount();
+    for (i = 0; i < SOCKETS; i++)
+    {
+        struct peer_conn *c = &conns[i];
+        c->id = (int)i;
+        c->request = WinHttpOpenRequest(con, L"GET", L"/echo", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
+        if (!c->request || !WinHttpSetOption(c->request, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0)
+            || !WinHttpSendRequest(c->request, NULL, 0, NULL, 0, 0, (DWORD_PTR)c))
+        {
+            fail_conn(c);
+            if (InterlockedIncrement(&upgraded) == SOCKETS) SetEvent(all_upgraded);
+        }
+    }
+    w = WaitForSingleObject(all_upgraded, 30000);
+    ok(w == WAIT_OBJECT_0, "only %ld of %d upgrades finished in 30 s\n", upgraded, SOCKETS);
+    threads_peak = thread_count();
+    mem_after = working_set();
+    for (i = 0; i < SOCKETS; i++)
+    {
+        if (conns[i].request) WinHttpCloseHandle(conns[i].request);
+        conns[i].request = NULL;
+    }
+    /* all idle and open: now the messages */
+    for (i = 0; i < SOCKETS; i++) if (!conns[i].failed && conns[i].ws) send_next(&conns[i]);
+    w = WaitForSingleObject(all_finished, 30000);
+    ok(w == WAIT_OBJECT_0, "only %ld of %d sockets finished their %d echoes\n", finished, SOCKETS, MESSAGES);
+    if (thread_count() > threads_peak) threads_peak = thread_count();
+    ok(!failures, "%ld sockets failed\n", failures);
+    ok(!bad_data, "%ld echoes came back wrong\n", bad_data);
+    /* the pool has at most 16 threads, plus one dispatcher (both started before the baseline) */
+    ok(threads_peak <= threads_before + 17, "threads: %lu before, %lu with %d sockets\n", threads_before,
+       threads_peak, SOCKETS);
+    printf("figure: %d async websockets, %d echoes each, %lu ms; threads %lu -> %lu; "
+           "resident memory %.1f KiB per open websocket (whole client process, request handles still open)\n", SOCKETS, MESSAGES, GetTickCount() - start,
+           threads_before, threads_peak, (double)(mem_after - mem_before) / 1024.0 / SOCKETS);
+    for (i = 0; i < SOCKETS; i++) if (conns[i].ws) WinHttpCloseHandle(conns[i].ws);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+    Sleep(200);
+    CloseHandle(all_upgraded);
+    CloseHandle(all_finished);
+    free(conns);
+}

@@ -96,9 +96,17 @@ static struct peer_conn *conns;
 static volatile LONG upgraded, finished, failures, bad_data;
 static HANDLE all_upgraded, all_finished;
 
-static void fail_conn(struct peer_conn *c)
+static volatile LONG first_fail_line, first_fail_error, first_fail_op, last_error_status;
+
+#define fail_conn(c) fail_conn_(c, __LINE__, GetLastError(), ~0u)
+static void fail_conn_(struct peer_conn *c, int line, DWORD err, DWORD op)
 {
     if (c->failed) return;
+    if (!InterlockedCompareExchange(&first_fail_line, line, 0))
+    {
+        first_fail_error = err;
+        first_fail_op = op;
+    }
     c->failed = TRUE;
     InterlockedIncrement(&failures);
     if (InterlockedIncrement(&finished) == SOCKETS) SetEvent(all_finished);
@@ -110,9 +118,14 @@ static void send_next(struct peer_conn *c)
     sprintf(msg, "socket %d message %d", c->id, c->sent);
     c->sent++;
     memset(c->buf, 0, sizeof(c->buf));
-    if (WinHttpWebSocketReceive(c->ws, c->buf, sizeof(c->buf) - 1, &c->size, &c->type)) { fail_conn(c); return; }
-    if (WinHttpWebSocketSend(c->ws, WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE, msg, (DWORD)strlen(msg)))
-        fail_conn(c);
+    DWORD err;
+    if ((err = WinHttpWebSocketReceive(c->ws, c->buf, sizeof(c->buf) - 1, &c->size, &c->type)))
+    {
+        fail_conn_(c, __LINE__, err, ~0u);
+        return;
+    }
+    if ((err = WinHttpWebSocketSend(c->ws, WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE, msg, (DWORD)strlen(msg))))
+        fail_conn_(c, __LINE__, err, ~0u);
 }
 
 static void CALLBACK scale_callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *info, DWORD len)
@@ -140,7 +153,12 @@ static void CALLBACK scale_callback(HINTERNET h, DWORD_PTR ctx, DWORD status, vo
         else if (InterlockedIncrement(&finished) == SOCKETS) SetEvent(all_finished);
         break;
     case WINHTTP_CALLBACK_STATUS_REQUEST_ERROR:
-        fail_conn(c);
+        last_error_status = ((WINHTTP_ASYNC_RESULT *)info)->dwError;
+        if (h == c->ws)
+            fail_conn_(c, __LINE__, ((WINHTTP_WEB_SOCKET_ASYNC_RESULT *)info)->AsyncResult.dwError,
+                       ((WINHTTP_WEB_SOCKET_ASYNC_RESULT *)info)->Operation);
+        else fail_conn_(c, __LINE__, ((WINHTTP_ASYNC_RESULT *)info)->dwError,
+                        (DWORD)((WINHTTP_ASYNC_RESULT *)info)->dwResult);
         break;
     }
 }
@@ -214,7 +232,8 @@ void test_scale(void)
     w = WaitForSingleObject(all_finished, 30000);
     ok(w == WAIT_OBJECT_0, "only %ld of %d sockets finished their %d echoes\n", finished, SOCKETS, MESSAGES);
     if (thread_count() > threads_peak) threads_peak = thread_count();
-    ok(!failures, "%ld sockets failed\n", failures);
+    ok(!failures, "%ld sockets failed; the first at line %ld, error %ld, operation/api %ld; last REQUEST_ERROR %ld\n",
+       failures, first_fail_line, first_fail_error, first_fail_op, last_error_status);
     ok(!bad_data, "%ld echoes came back wrong\n", bad_data);
     /* the pool has at most 16 threads, plus one dispatcher (both started before the baseline) */
     ok(threads_peak <= threads_before + 17, "threads: %lu before, %lu with %d sockets\n", threads_before,

@@ -66,6 +66,7 @@ int main(int argc, char **argv)
         groups[i].fn();
         printf("%s: %d passed, %d failed, %d skipped\n", groups[i].name,
                test_passed - p, test_failed - f, test_skipped - s);
+    fflush(stdout);
         ran++;
     }
     if (!ran) { fprintf(stderr, "no such group\n"); return 2; }

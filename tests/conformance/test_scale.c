@@ -87,6 +87,7 @@ struct peer_conn
     HINTERNET request, ws;
     int sent, received;
     char buf[64];
+    volatile LONG pending;             /* completions still to come for this round: send + receive */
     DWORD size;                        /* not written in async mode, but must be valid */
     WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
     BOOL failed;
@@ -117,6 +118,7 @@ static void send_next(struct peer_conn *c)
     char msg[64];
     sprintf(msg, "socket %d message %d", c->id, c->sent);
     c->sent++;
+    c->pending = 2;
     memset(c->buf, 0, sizeof(c->buf));
     DWORD err;
     if ((err = WinHttpWebSocketReceive(c->ws, c->buf, sizeof(c->buf) - 1, &c->size, &c->type)))
@@ -126,6 +128,17 @@ static void send_next(struct peer_conn *c)
     }
     if ((err = WinHttpWebSocketSend(c->ws, WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE, msg, (DWORD)strlen(msg))))
         fail_conn_(c, __LINE__, err, ~0u);
+}
+
+/* the next message goes out once both the send and the receive of this one
+ * completed: a Send issued before the previous Send returned would fail
+ * with ERROR_INVALID_OPERATION, as on Windows */
+static void round_done(struct peer_conn *c)
+{
+    if (InterlockedDecrement(&c->pending)) return;
+    c->received++;
+    if (c->received < MESSAGES) send_next(c);
+    else if (InterlockedIncrement(&finished) == SOCKETS) SetEvent(all_finished);
 }
 
 static void CALLBACK scale_callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *info, DWORD len)
@@ -143,14 +156,15 @@ static void CALLBACK scale_callback(HINTERNET h, DWORD_PTR ctx, DWORD status, vo
         if (!(c->ws = WinHttpWebSocketCompleteUpgrade(h, (DWORD_PTR)c))) fail_conn(c);
         if (InterlockedIncrement(&upgraded) == SOCKETS) SetEvent(all_upgraded);
         break;
+    case WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE:
+        if (h == c->ws) round_done(c);
+        break;
     case WINHTTP_CALLBACK_STATUS_READ_COMPLETE:
         if (h != c->ws) break;
         sprintf(want, "socket %d message %d", c->id, c->received);
         if (((WINHTTP_WEB_SOCKET_STATUS *)info)->dwBytesTransferred != strlen(want) || strcmp(c->buf, want))
             InterlockedIncrement(&bad_data);
-        c->received++;
-        if (c->received < MESSAGES) send_next(c);
-        else if (InterlockedIncrement(&finished) == SOCKETS) SetEvent(all_finished);
+        round_done(c);
         break;
     case WINHTTP_CALLBACK_STATUS_REQUEST_ERROR:
         last_error_status = ((WINHTTP_ASYNC_RESULT *)info)->dwError;
@@ -238,6 +252,7 @@ void test_scale(void)
     /* the pool has at most 16 threads, plus one dispatcher (both started before the baseline) */
     ok(threads_peak <= threads_before + 17, "threads: %lu before, %lu with %d sockets\n", threads_before,
        threads_peak, SOCKETS);
+    fflush(stdout);
     printf("figure: %d async websockets, %d echoes each, %lu ms; threads %lu -> %lu; "
            "resident memory %.1f KiB per open websocket (whole client process, request handles still open)\n", SOCKETS, MESSAGES, GetTickCount() - start,
            threads_before, threads_peak, (double)(mem_after - mem_before) / 1024.0 / SOCKETS);

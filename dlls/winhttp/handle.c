@@ -1,7 +1,8 @@
 /*
  * Handle table and object lifetime.
  *
- * A HINTERNET is an index into a table (index + 1, so NULL is never valid).
+ * A HINTERNET is an index into a table (index + 1, so NULL is never valid);
+ * slots are given out round robin, so values are not reused at once.
  * Each object is reference counted: the table holds one reference until
  * WinHttpCloseHandle, every API call holds one while it runs, and a child
  * holds one on its parent, so memory outlives pending operations and
@@ -31,18 +32,22 @@ void init_object(struct object *obj, DWORD type, const struct object_vtbl *vtbl,
 
 HINTERNET alloc_handle(struct object *obj)
 {
-    ULONG i;
+    ULONG i = 0, n;
     HINTERNET h = NULL;
 
     AcquireSRWLockExclusive(&table_lock);
-    for (i = next_free; i < table_size; i++) if (!table[i]) break;
-    if (i == table_size)
+    /* round robin from the last slot given out: a value just closed is
+     * reused only after the whole table, so a late callback for an old
+     * handle is not mistaken for one about a new handle */
+    for (n = 0; n < table_size; n++) if (!table[i = (next_free + n) % table_size]) break;
+    if (n == table_size)
     {
         ULONG new_size = table_size ? table_size * 2 : 64;
         struct object **p = heap_realloc(table, new_size * sizeof(*p));
         if (!p) goto done;
         memset(p + table_size, 0, (new_size - table_size) * sizeof(*p));
         table = p;
+        i = table_size;
         table_size = new_size;
     }
     table[i] = addref_object(obj);
@@ -98,7 +103,6 @@ BOOL free_handle(HINTERNET h)
     if (i && i - 1 < table_size && (obj = table[i - 1]))
     {
         table[i - 1] = NULL;
-        if (i - 1 < next_free) next_free = i - 1;
     }
     ReleaseSRWLockExclusive(&table_lock);
     if (!obj) return FALSE;

@@ -364,7 +364,7 @@ static void test_async_closehandle_races(void)
         HINTERNET ws;
         DWORD size, err;
         WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
-        int k, i, completions = 0, closing_at = -1, total;
+        int k, i, completions = 0, closing_at = -1, created, total;
         struct note n;
 
         notes_reset();
@@ -374,14 +374,18 @@ static void test_async_closehandle_races(void)
         if (round % 3 == 1) ws_send_text(ws, "cmd:big:200000:binary");
         if (round % 3 == 2) { ws_send_text(ws, "cmd:big:10:binary"); Sleep(round % 4); }
         WinHttpCloseHandle(ws);
-        k = note_wait(ws, WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING, 0, WAIT_MS);
+        k = note_wait(ws, WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING, note_wait(ws, WINHTTP_CALLBACK_STATUS_HANDLE_CREATED, 0, 0) + 1, WAIT_MS);
         Sleep(30);  /* anything after HANDLE_CLOSING would show up now */
         total = notes_count();
-        for (i = 0; i < total; i++)
+        /* handle values are reused: a note for an earlier object with the
+         * same value may come before this one's HANDLE_CREATED */
+        created = note_wait(ws, WINHTTP_CALLBACK_STATUS_HANDLE_CREATED, 0, 0);
+        if (created < 0) { bad_seq++; trace("round %d: no HANDLE_CREATED: %s\n", round, notes_for(ws)); }
+        for (i = created < 0 ? 0 : created + 1; i < total; i++)
         {
             if (!note_get(i, &n) || n.handle != ws) continue;
-            if (n.status == WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) { closing_at = i; continue; }
-            if (closing_at >= 0) late++;
+            if (n.status == WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) { if (closing_at >= 0) late++; closing_at = i; continue; }
+            if (closing_at >= 0) { late++; trace("round %d: after HANDLE_CLOSING: %s\n", round, notes_for(ws)); }
             if (n.status == WINHTTP_CALLBACK_STATUS_READ_COMPLETE) { completions++; completed++; }
             else if (n.status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR)
             {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # make check: every suite, then one closing line with the gate's totals.
 # Gate suites: host unit tests, export tables, test peer self-test,
-# transport, conformance against our DLL.  The same conformance .exe also
+# transport, conformance against our DLL, a short run of the benchmark.  The same conformance .exe also
 # runs against Wine's builtin winhttp first; that table is informative only.
 build="${BUILD:-build}"
 top="$(cd "$(dirname "$0")/.." && pwd)"
@@ -43,6 +43,8 @@ GROUP_TIMEOUT="${REFERENCE_GROUP_TIMEOUT:-30}" sh tests/run-wine-test.sh --mode 
 grep -v 'Test failed\|Tests skipped' "$logdir/reference.log" | tail -n 25
 
 run_suite conformance sh tests/run-wine-test.sh --mode ours --build "$build" "$build/tests/conformance.exe"
+# the benchmark, once, short: every workload must give a figure (speed is not checked)
+run_suite bench-smoke sh bench/run.sh --smoke
 
 echo "==== summary (logs in $logdir)$summary"
 echo "check: $total_pass passed, $total_fail failed"

@@ -1,0 +1,520 @@
+/* native_client: the native Linux reference client of the WebSocket
+ * benchmark; talks to bench/native/echo_server (or any RFC 6455 echo server)
+ * on 127.0.0.1.
+ *
+ *   native_client --scheme ws|wss --port PORT [--reps N] [--workloads LIST]
+ *                 [--bulk-mib M] [--idle N]
+ *
+ * Workloads (comma-separated LIST, default rt16,rt1k,rt64k,bulk64k,bulk1m,idle):
+ *   rt16, rt1k, rt64k  sequential round trips of 16 B text / 1 KiB / 64 KiB
+ *                      binary messages; mean microseconds per round trip
+ *   bulk64k, bulk1m    a sender thread sends M MiB in 64 KiB / 1 MiB messages
+ *                      while the main thread receives the echoes; MiB/s
+ *   idle               N open idle connections; resident KiB per connection
+ * Each repetition uses a fresh connection (set-up not timed) and prints
+ *   result native SCHEME WORKLOAD VALUE UNIT
+ * For wss the TLS handshake is real but the certificate is not verified. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <malloc.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <gnutls/gnutls.h>
+
+#include "codec/ws_frame.h"
+#include "codec/ws_handshake.h"
+
+#define RBUF_SIZE (64 * 1024)
+#define SBUF_SIZE (64 * 1024 + 64)
+#define WARMUP_RT 50
+#define MIN_RT 50
+#define RT_SECONDS 0.5
+
+typedef struct wsconn
+{
+    int fd;
+    gnutls_session_t tls;
+    uint64_t rng;                /* used by the sending side only */
+    size_t rpos, rend;
+    uint8_t rbuf[RBUF_SIZE];
+    uint8_t sbuf[SBUF_SIZE];
+} wsconn;
+
+static int use_tls;
+static unsigned short port;
+static gnutls_certificate_credentials_t cred;
+static const char *scheme = "ws";
+
+static void die(const char *what)
+{
+    fprintf(stderr, "native_client: %s\n", what);
+    exit(1);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static uint64_t next_rand(uint64_t *s)  /* splitmix64 */
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* ---- transport ---- */
+
+static int write_all(wsconn *c, const uint8_t *p, size_t len)
+{
+    while (len)
+    {
+        ssize_t n;
+        if (c->tls)
+        {
+            n = gnutls_record_send(c->tls, p, len);
+            if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) continue;
+        }
+        else
+        {
+            n = send(c->fd, p, len, MSG_NOSIGNAL);
+            if (n < 0 && errno == EINTR) continue;
+        }
+        if (n <= 0) return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Read more into rbuf (keeping unread bytes).  -1 on EOF or error. */
+static int fill(wsconn *c)
+{
+    ssize_t n;
+
+    if (c->rpos == c->rend) c->rpos = c->rend = 0;
+    else if (c->rpos)
+    {
+        memmove(c->rbuf, c->rbuf + c->rpos, c->rend - c->rpos);
+        c->rend -= c->rpos;
+        c->rpos = 0;
+    }
+    if (c->rend == RBUF_SIZE) return -1;
+    if (c->tls)
+    {
+        do n = gnutls_record_recv(c->tls, c->rbuf + c->rend, RBUF_SIZE - c->rend);
+        while (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED);
+    }
+    else
+    {
+        do n = recv(c->fd, c->rbuf + c->rend, RBUF_SIZE - c->rend, 0);
+        while (n < 0 && errno == EINTR);
+    }
+    if (n <= 0) return -1;
+    c->rend += (size_t)n;
+    return 0;
+}
+
+static void ws_free(wsconn *c)
+{
+    if (c->tls) gnutls_deinit(c->tls);
+    close(c->fd);
+    free(c);
+}
+
+/* TCP connect, TLS handshake for wss, WebSocket opening handshake. */
+static wsconn *ws_connect(void)
+{
+    struct sockaddr_in sa;
+    wsconn *c = malloc(sizeof(*c));
+    uint8_t nonce[16];
+    char key[WS_KEY_LEN + 1], *resp, *end, *p;
+    int one = 1, n, ok_accept = 0;
+    size_t hl;
+
+    if (!c) die("out of memory");
+    c->rpos = c->rend = 0;
+    c->tls = NULL;
+    if (getrandom(&c->rng, sizeof(c->rng), 0) != sizeof(c->rng)) c->rng = (uint64_t)now_s() * 1000003u;
+    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (c->fd < 0) die("socket failed");
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sa.sin_port = htons(port);
+    if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa))) die("connect to 127.0.0.1 failed");
+
+    if (use_tls)
+    {
+        int r;
+        if (gnutls_init(&c->tls, GNUTLS_CLIENT) < 0 || gnutls_set_default_priority(c->tls) < 0
+            || gnutls_credentials_set(c->tls, GNUTLS_CRD_CERTIFICATE, cred) < 0)
+            die("TLS session setup failed");
+        gnutls_transport_set_int(c->tls, c->fd);
+        gnutls_handshake_set_timeout(c->tls, 10000);
+        do r = gnutls_handshake(c->tls);
+        while (r < 0 && !gnutls_error_is_fatal(r));
+        if (r < 0)
+        {
+            fprintf(stderr, "native_client: TLS handshake: %s\n", gnutls_strerror(r));
+            exit(1);
+        }
+    }
+
+    for (n = 0; n < 16; n += 8)
+    {
+        uint64_t v = next_rand(&c->rng);
+        memcpy(nonce + n, &v, 8);
+    }
+    ws_make_key(nonce, key);
+    n = snprintf((char *)c->sbuf, SBUF_SIZE,
+                 "GET / HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n", port, key);
+    if (write_all(c, c->sbuf, (size_t)n)) die("sending the upgrade request failed");
+
+    resp = (char *)c->rbuf;
+    while (!(end = c->rend >= 4 ? memmem(resp, c->rend, "\r\n\r\n", 4) : NULL))
+        if (fill(c)) die("no upgrade response");
+    hl = (size_t)(end - resp) + 4;
+    if (hl < 12 || strncmp(resp, "HTTP/1.1 101", 12)) die("upgrade refused");
+    for (p = memchr(resp, '\n', hl); p && p + 1 < end; p = memchr(p + 1, '\n', (size_t)(end + 2 - (p + 1))))
+    {
+        static const char name[] = "Sec-WebSocket-Accept:";
+        char *v = p + 1, *ve = memchr(v, '\n', (size_t)(end + 2 - v));
+        if (ve && (size_t)(ve - v) > sizeof(name) - 1 && !strncasecmp(v, name, sizeof(name) - 1))
+        {
+            v += sizeof(name) - 1;
+            if (ve[-1] == '\r') ve--;
+            ok_accept = ws_accept_matches(key, WS_KEY_LEN, v, (size_t)(ve - v));
+        }
+    }
+    if (!ok_accept) die("bad Sec-WebSocket-Accept");
+    c->rpos = hl;
+    return c;
+}
+
+/* ---- messages ---- */
+
+/* Send one message (FIN set), masked with a fresh key; header and up to
+ * 64 KiB of payload in one write, the rest in 64 KiB chunks. */
+static int ws_send(wsconn *c, int opcode, const uint8_t *data, size_t len)
+{
+    uint64_t r = next_rand(&c->rng);
+    uint8_t mask[4];
+    size_t hl, n, off;
+
+    memcpy(mask, &r, 4);
+    hl = wsf_encode_header(c->sbuf, 1, opcode, len, mask);
+    n = len < 65536 ? len : 65536;
+    wsf_mask(c->sbuf + hl, data, n, mask, 0);
+    if (write_all(c, c->sbuf, hl + n)) return -1;
+    for (off = n; off < len; off += n)
+    {
+        n = len - off < 65536 ? len - off : 65536;
+        wsf_mask(c->sbuf, data + off, n, mask, off);
+        if (write_all(c, c->sbuf, n)) return -1;
+    }
+    return 0;
+}
+
+/* Receive one whole message.  Copies up to cap bytes into dst (may be NULL)
+ * and returns its length in *total and its type in *opcode.  Pings and pongs
+ * are skipped (the echo server sends none); a close frame is an error. */
+static int ws_recv(wsconn *c, uint8_t *dst, size_t cap, uint64_t *total, int *opcode)
+{
+    int first = 1;
+
+    *total = 0;
+    for (;;)
+    {
+        wsf_header h;
+        uint64_t left;
+        int r;
+
+        while (!(r = wsf_parse_header(c->rbuf + c->rpos, c->rend - c->rpos, 1, &h)))
+            if (fill(c)) return -1;
+        if (r < 0) return -1;
+        c->rpos += h.header_len;
+        left = h.payload_len;
+        if (h.opcode & 0x8)
+        {
+            while (c->rend - c->rpos < left)
+                if (fill(c)) return -1;
+            c->rpos += (size_t)left;
+            if (h.opcode == WSF_OP_CLOSE) return -1;
+            continue;
+        }
+        if (first != (h.opcode != WSF_OP_CONTINUATION)) return -1;
+        if (first) *opcode = h.opcode;
+        first = 0;
+        while (left)
+        {
+            size_t n = c->rend - c->rpos;
+            if (!n)
+            {
+                if (fill(c)) return -1;
+                continue;
+            }
+            if (n > left) n = (size_t)left;
+            if (dst && *total < cap)
+                memcpy(dst + *total, c->rbuf + c->rpos, cap - *total < n ? cap - *total : n);
+            c->rpos += n;
+            *total += n;
+            left -= n;
+        }
+        if (h.fin) return 0;
+    }
+}
+
+/* Close handshake: send 1000, wait for the server's close, drop the connection. */
+static void ws_close(wsconn *c)
+{
+    uint8_t code[2] = { 0x03, 0xe8 };
+    uint64_t r = next_rand(&c->rng);
+    uint8_t mask[4];
+    size_t hl;
+
+    memcpy(mask, &r, 4);
+    hl = wsf_encode_header(c->sbuf, 1, WSF_OP_CLOSE, 2, mask);
+    wsf_mask(c->sbuf + hl, code, 2, mask, 0);
+    if (!write_all(c, c->sbuf, hl + 2))
+    {
+        for (;;)
+        {
+            wsf_header h;
+            int n = wsf_parse_header(c->rbuf + c->rpos, c->rend - c->rpos, 1, &h);
+            if (n < 0) break;
+            if (!n || c->rend - c->rpos < h.header_len + h.payload_len)
+            {
+                if (fill(c)) break;
+                continue;
+            }
+            c->rpos += h.header_len + (size_t)h.payload_len;
+            if (h.opcode == WSF_OP_CLOSE) break;
+        }
+    }
+    ws_free(c);
+}
+
+/* ---- workloads ---- */
+
+static uint8_t *pattern;  /* 1 MiB of payload bytes */
+
+static void report(const char *workload, double value, const char *unit)
+{
+    printf("result native %s %s %.2f %s\n", scheme, workload, value, unit);
+    fflush(stdout);
+}
+
+static void round_trip(wsconn *c, int opcode, size_t len)
+{
+    uint8_t echo[16];
+    uint64_t got;
+    int op;
+
+    if (ws_send(c, opcode, pattern, len)) die("send failed");
+    if (ws_recv(c, len == 16 ? echo : NULL, sizeof(echo), &got, &op)) die("receive failed");
+    if (got != len || op != opcode)
+    {
+        fprintf(stderr, "native_client: echo of %zu bytes came back as %llu bytes, opcode %d\n",
+                len, (unsigned long long)got, op);
+        exit(1);
+    }
+    if (len == 16 && memcmp(echo, pattern, 16)) die("echo of 16 bytes differs");
+}
+
+static void run_rt(const char *name, int opcode, size_t len)
+{
+    wsconn *c = ws_connect();
+    double t0, t;
+    long count = 0, i;
+
+    for (i = 0; i < WARMUP_RT; i++) round_trip(c, opcode, len);
+    t0 = now_s();
+    do
+    {
+        round_trip(c, opcode, len);
+        count++;
+        t = now_s();
+    } while (count < MIN_RT || t - t0 < RT_SECONDS);
+    ws_close(c);
+    report(name, (t - t0) * 1e6 / (double)count, "us");
+}
+
+struct sender
+{
+    wsconn *c;
+    size_t msg;
+    long count;
+    double t0;
+    int err;
+};
+
+static void *sender_thread(void *arg)
+{
+    struct sender *s = arg;
+    long i;
+
+    s->t0 = now_s();
+    for (i = 0; i < s->count; i++)
+        if (ws_send(s->c, WSF_OP_BINARY, pattern, s->msg))
+        {
+            s->err = 1;
+            break;
+        }
+    return NULL;
+}
+
+static void run_bulk(const char *name, size_t msg, unsigned mib)
+{
+    struct sender s;
+    pthread_t t;
+    uint64_t want, got = 0, n;
+    double t1;
+    long i;
+    int op;
+
+    s.c = ws_connect();
+    s.msg = msg;
+    s.count = (long)(((uint64_t)mib << 20) / msg);
+    s.err = 0;
+    if (!s.count) s.count = 1;
+    want = (uint64_t)s.count * msg;
+    if (pthread_create(&t, NULL, sender_thread, &s)) die("cannot start the sender thread");
+    for (i = 0; i < s.count; i++)
+    {
+        if (ws_recv(s.c, NULL, 0, &n, &op)) die("receive failed during bulk transfer");
+        got += n;
+    }
+    t1 = now_s();
+    pthread_join(t, NULL);
+    if (s.err) die("send failed during bulk transfer");
+    if (got != want)
+    {
+        fprintf(stderr, "native_client: sent %llu bytes, received %llu\n",
+                (unsigned long long)want, (unsigned long long)got);
+        exit(1);
+    }
+    ws_close(s.c);
+    report(name, (double)want / 1048576.0 / (t1 - s.t0), "MiBps");
+}
+
+static long vmrss_kib(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kib = -1;
+
+    if (!f) die("cannot open /proc/self/status");
+    while (fgets(line, sizeof(line), f))
+        if (!strncmp(line, "VmRSS:", 6)) kib = strtol(line + 6, NULL, 10);
+    fclose(f);
+    if (kib < 0) die("no VmRSS in /proc/self/status");
+    return kib;
+}
+
+static void run_idle(long n)
+{
+    wsconn **conns = calloc((size_t)n, sizeof(*conns));
+    long before, after, i;
+
+    if (!conns) die("out of memory");
+    ws_close(ws_connect());  /* one-time library set-up is not counted */
+    malloc_trim(0);
+    before = vmrss_kib();
+    for (i = 0; i < n; i++) conns[i] = ws_connect();
+    after = vmrss_kib();
+    for (i = 0; i < n; i++) ws_free(conns[i]);
+    free(conns);
+    report("idle", (double)(after - before) / (double)n, "KiB");
+}
+
+int main(int argc, char **argv)
+{
+    const char *workloads = "rt16,rt1k,rt64k,bulk64k,bulk1m,idle";
+    long reps = 3, idle = 1000, bulk_mib = 128, i;
+    char *list, *w, *save;
+    struct rlimit rl;
+    int r;
+
+    for (i = 1; i < argc; i++)
+    {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) die("missing option value");
+        i++;
+        if (!strcmp(a, "--scheme")) scheme = v;
+        else if (!strcmp(a, "--port")) port = (unsigned short)atoi(v);
+        else if (!strcmp(a, "--reps")) reps = atol(v);
+        else if (!strcmp(a, "--workloads")) workloads = v;
+        else if (!strcmp(a, "--bulk-mib")) bulk_mib = atol(v);
+        else if (!strcmp(a, "--idle")) idle = atol(v);
+        else die("usage: native_client --scheme ws|wss --port PORT [--reps N] [--workloads LIST] "
+                 "[--bulk-mib M] [--idle N]");
+    }
+    if (strcmp(scheme, "ws") && strcmp(scheme, "wss")) die("--scheme must be ws or wss");
+    if (!port || reps < 1 || bulk_mib < 1 || idle < 1) die("bad --port, --reps, --bulk-mib or --idle");
+    use_tls = !strcmp(scheme, "wss");
+
+    signal(SIGPIPE, SIG_IGN);
+    /* A fixed threshold (no dynamic raising) puts every connection's buffers
+     * in their own mapping, so the idle figure does not depend on what ran
+     * before it: only the pages a connection touches count. */
+    mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+    if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max)
+    {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (use_tls && ((r = gnutls_global_init()) < 0 || (r = gnutls_certificate_allocate_credentials(&cred)) < 0))
+    {
+        fprintf(stderr, "native_client: TLS setup: %s\n", gnutls_strerror(r));
+        return 1;
+    }
+
+    pattern = malloc(1 << 20);
+    if (!pattern) die("out of memory");
+    for (i = 0; i < (1 << 20); i++) pattern[i] = (uint8_t)('a' + i % 26);
+
+    list = strdup(workloads);
+    for (w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save))
+    {
+        if (!strcmp(w, "idle"))
+        {
+            run_idle(idle);
+            continue;
+        }
+        for (i = 0; i < reps; i++)
+        {
+            if (!strcmp(w, "rt16")) run_rt(w, WSF_OP_TEXT, 16);
+            else if (!strcmp(w, "rt1k")) run_rt(w, WSF_OP_BINARY, 1024);
+            else if (!strcmp(w, "rt64k")) run_rt(w, WSF_OP_BINARY, 65536);
+            else if (!strcmp(w, "bulk64k")) run_bulk(w, 65536, (unsigned)bulk_mib);
+            else if (!strcmp(w, "bulk1m")) run_bulk(w, 1 << 20, (unsigned)bulk_mib);
+            else
+            {
+                fprintf(stderr, "native_client: unknown workload %s\n", w);
+                return 1;
+            }
+        }
+    }
+    free(list);
+    free(pattern);
+    return 0;
+}

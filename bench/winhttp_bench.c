@@ -1,0 +1,480 @@
+/*
+ * winhttp_bench: the WinHTTP side of `make bench`.
+ *
+ *   winhttp_bench.exe --client NAME --mode sync|async --scheme ws|wss --port PORT
+ *                     [--reps N] [--workloads LIST] [--bulk-mib M] [--idle N] [--path /PATH]
+ *
+ * The same .exe runs through ./wine-winhttp (our winhttp.dll) and through
+ * Wine's builtin winhttp; bench/run.sh starts the echo server and collects
+ * the lines this prints:
+ *
+ *   result NAME-MODE SCHEME WORKLOAD VALUE UNIT
+ *
+ * Workloads (as bench/native/native_client.c does them, each repetition on
+ * a fresh WebSocket, connection set-up not timed):
+ *   rt16, rt1k, rt64k  sequential round trips of a 16-byte text message or a
+ *                      1 KiB / 64 KiB binary message; mean us per round trip
+ *                      over 0.5 s after 50 warm-up round trips
+ *   bulk64k, bulk1m    M MiB sent in 64 KiB / 1 MiB binary messages while the
+ *                      echoes are received (both directions at once); MiB/s
+ *   idle               N WebSockets open and idle (in async mode each with a
+ *                      Receive pending); resident memory per WebSocket, KiB
+ *
+ * Asynchronous mode chains the operations from the status callback, as an
+ * asynchronous application does: the next round trip starts from the
+ * completion of the previous one, the next Send from WRITE_COMPLETE, the
+ * next Receive from READ_COMPLETE.
+ *
+ * Only the public WinHTTP API; TLS certificate errors are ignored through
+ * WINHTTP_OPTION_SECURITY_FLAGS (the certificate is made at run time).
+ */
+#include <windows.h>
+#include <winhttp.h>
+#include <psapi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RT_WARMUP 50
+#define RT_SECONDS 0.5
+
+static const char *client = "winhttp", *mode_name = "sync", *scheme = "ws";
+static BOOL async_mode, secure;
+static INTERNET_PORT port;
+static WCHAR path[256] = L"/";
+static HINTERNET session, connection;
+static LARGE_INTEGER freq;
+
+static double now_s(void)
+{
+    LARGE_INTEGER t;
+    QueryPerformanceCounter(&t);
+    return (double)t.QuadPart / (double)freq.QuadPart;
+}
+
+static void die(const char *what, DWORD err)
+{
+    fprintf(stderr, "winhttp_bench %s-%s %s: %s failed, error %lu\n", client, mode_name, scheme, what, err);
+    fflush(stderr);
+    ExitProcess(1);
+}
+
+static void report(const char *workload, double value, const char *unit)
+{
+    printf("result %s-%s %s %s %.2f %s\n", client, mode_name, scheme, workload, value, unit);
+    fflush(stdout);
+}
+
+/* ---- one WebSocket and its asynchronous state ---- */
+
+enum job { JOB_NONE, JOB_RT, JOB_BULK };
+
+struct conn
+{
+    HINTERNET request, ws;
+    HANDLE step;                 /* upgrade steps in async mode */
+    HANDLE done;                 /* the timed job ended */
+    volatile DWORD error;        /* first error of the job */
+    enum job job;
+    /* the message sent and the buffer it comes back into */
+    BYTE *msg, *rbuf;
+    DWORD len, rcap, got;
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
+    /* out parameters of asynchronous receives (the callback reports the result) */
+    DWORD unused_read;
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE unused_type;
+    /* round trips */
+    volatile LONG pending;       /* completions left before the next round trip */
+    LONG count;
+    double deadline, start, end;
+    /* bulk */
+    LONG to_send, sent;
+    ULONGLONG total, received;
+};
+
+/* An asynchronous Send or Receive may also say it is pending. */
+static DWORD started(DWORD err)
+{
+    return err == ERROR_IO_PENDING ? ERROR_SUCCESS : err;
+}
+
+static void job_fail(struct conn *c, DWORD err)
+{
+    if (!c->error) c->error = err ? err : ERROR_GEN_FAILURE;
+    SetEvent(c->done);
+}
+
+static void rt_round(struct conn *c);
+
+/* one of the two completions of a round trip (the write, the whole echo) */
+static void rt_half_done(struct conn *c)
+{
+    if (InterlockedDecrement(&c->pending)) return;
+    c->count++;
+    if (c->count == RT_WARMUP)
+    {
+        c->start = now_s();
+        c->deadline = c->start + RT_SECONDS;
+    }
+    if (c->count > RT_WARMUP && (c->end = now_s()) >= c->deadline)
+    {
+        SetEvent(c->done);
+        return;
+    }
+    rt_round(c);
+}
+
+static void rt_round(struct conn *c)
+{
+    DWORD err;
+    c->got = 0;
+    c->pending = 2;
+    if ((err = started(WinHttpWebSocketReceive(c->ws, c->rbuf, c->rcap, &c->unused_read, &c->unused_type))))
+    {
+        job_fail(c, err);
+        return;
+    }
+    if ((err = started(WinHttpWebSocketSend(c->ws, c->type, c->msg, c->len)))) job_fail(c, err);
+}
+
+static void bulk_send_next(struct conn *c)
+{
+    DWORD err;
+    if (InterlockedIncrement(&c->sent) > c->to_send) return;
+    if ((err = started(WinHttpWebSocketSend(c->ws, WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE, c->msg, c->len))))
+        job_fail(c, err);
+}
+
+static void on_read(struct conn *c, const WINHTTP_WEB_SOCKET_STATUS *st)
+{
+    DWORD err;
+    BOOL whole = st->eBufferType == WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE
+                 || st->eBufferType == WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE;
+
+    if (st->eBufferType == WINHTTP_WEB_SOCKET_CLOSE_BUFFER_TYPE) { job_fail(c, ERROR_CONNECTION_ABORTED); return; }
+    if (c->job == JOB_RT)
+    {
+        c->got += st->dwBytesTransferred;
+        if (!whole)
+        {
+            if ((err = started(WinHttpWebSocketReceive(c->ws, c->rbuf + c->got, c->rcap - c->got, &c->unused_read,
+                                                      &c->unused_type))))
+                job_fail(c, err);
+            return;
+        }
+        if (c->got != c->len) { job_fail(c, ERROR_INVALID_DATA); return; }
+        rt_half_done(c);
+    }
+    else if (c->job == JOB_BULK)
+    {
+        c->received += st->dwBytesTransferred;
+        if (c->received >= c->total)
+        {
+            c->end = now_s();
+            SetEvent(c->done);
+            return;
+        }
+        if ((err = started(WinHttpWebSocketReceive(c->ws, c->rbuf, c->rcap, &c->unused_read, &c->unused_type))))
+            job_fail(c, err);
+    }
+}
+
+static void CALLBACK callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *info, DWORD len)
+{
+    struct conn *c = (struct conn *)ctx;
+
+    if (!c) return;
+    switch (status)
+    {
+    case WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE:
+    case WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE:
+        SetEvent(c->step);
+        break;
+    case WINHTTP_CALLBACK_STATUS_REQUEST_ERROR:
+        if (h == c->ws && c->ws)
+        {
+            const WINHTTP_WEB_SOCKET_ASYNC_RESULT *r = info;
+            if (c->job != JOB_NONE && r->AsyncResult.dwError != ERROR_WINHTTP_OPERATION_CANCELLED)
+            {
+                fprintf(stderr, "winhttp_bench: REQUEST_ERROR for websocket operation %d\n", r->Operation);
+                job_fail(c, r->AsyncResult.dwError);
+            }
+        }
+        else
+        {
+            const WINHTTP_ASYNC_RESULT *r = info;
+            c->error = r->dwError ? r->dwError : ERROR_GEN_FAILURE;
+            SetEvent(c->step);
+        }
+        break;
+    case WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE:
+        if (h != c->ws || !c->ws) break;
+        if (c->job == JOB_RT) rt_half_done(c);
+        else if (c->job == JOB_BULK) bulk_send_next(c);
+        break;
+    case WINHTTP_CALLBACK_STATUS_READ_COMPLETE:
+        if (h == c->ws && c->ws && len >= sizeof(WINHTTP_WEB_SOCKET_STATUS)) on_read(c, info);
+        break;
+    }
+}
+
+/* Connection set-up (not timed): request, upgrade, websocket handle. */
+static struct conn *ws_open(void)
+{
+    struct conn *c = calloc(1, sizeof(*c));
+    DWORD flags, status = 0, size = sizeof(status);
+
+    if (!c) die("calloc", 0);
+    c->step = CreateEventW(NULL, FALSE, FALSE, NULL);
+    c->done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (!(c->request = WinHttpOpenRequest(connection, L"GET", path, NULL, WINHTTP_NO_REFERER,
+                                          WINHTTP_DEFAULT_ACCEPT_TYPES, secure ? WINHTTP_FLAG_SECURE : 0)))
+        die("WinHttpOpenRequest", GetLastError());
+    if (secure)
+    {
+        flags = SECURITY_FLAG_IGNORE_UNKNOWN_CA | SECURITY_FLAG_IGNORE_CERT_CN_INVALID
+                | SECURITY_FLAG_IGNORE_CERT_DATE_INVALID | SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE;
+        if (!WinHttpSetOption(c->request, WINHTTP_OPTION_SECURITY_FLAGS, &flags, sizeof(flags)))
+            die("WINHTTP_OPTION_SECURITY_FLAGS", GetLastError());
+    }
+    if (!WinHttpSetOption(c->request, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0))
+        die("WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET", GetLastError());
+    if (!WinHttpSendRequest(c->request, WINHTTP_NO_ADDITIONAL_HEADERS, 0, NULL, 0, 0, (DWORD_PTR)c))
+        die("WinHttpSendRequest", GetLastError());
+    if (async_mode && (WaitForSingleObject(c->step, 30000) || c->error)) die("SENDREQUEST_COMPLETE", c->error);
+    if (!WinHttpReceiveResponse(c->request, NULL)) die("WinHttpReceiveResponse", GetLastError());
+    if (async_mode && (WaitForSingleObject(c->step, 30000) || c->error)) die("HEADERS_AVAILABLE", c->error);
+    if (!WinHttpQueryHeaders(c->request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER,
+                             WINHTTP_HEADER_NAME_BY_INDEX, &status, &size, WINHTTP_NO_HEADER_INDEX))
+        die("WinHttpQueryHeaders", GetLastError());
+    if (status != 101) die("upgrade (status is not 101)", status);
+    if (!(c->ws = WinHttpWebSocketCompleteUpgrade(c->request, (DWORD_PTR)c)))
+        die("WinHttpWebSocketCompleteUpgrade", GetLastError());
+    WinHttpCloseHandle(c->request);
+    c->request = NULL;
+    return c;
+}
+
+/* Closing without the close handshake; the struct stays allocated, as a
+ * cancelled receive may still be reported for it. */
+static void ws_drop(struct conn *c)
+{
+    c->job = JOB_NONE;
+    WinHttpCloseHandle(c->ws);
+}
+
+/* ---- workloads ---- */
+
+static void receive_whole(struct conn *c)
+{
+    DWORD got, err;
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE t;
+
+    c->got = 0;
+    do
+    {
+        if ((err = WinHttpWebSocketReceive(c->ws, c->rbuf + c->got, c->rcap - c->got, &got, &t)))
+            die("WinHttpWebSocketReceive", err);
+        c->got += got;
+    } while (t == WINHTTP_WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE || t == WINHTTP_WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE);
+    if (t == WINHTTP_WEB_SOCKET_CLOSE_BUFFER_TYPE) die("echo (the server closed)", 0);
+    if (c->got != c->len) die("echo (wrong length)", c->got);
+}
+
+static double run_rt(DWORD len)
+{
+    struct conn *c = ws_open();
+    double elapsed;
+    DWORD err;
+    int i;
+
+    c->len = len;
+    c->rcap = len;
+    c->msg = malloc(len);
+    c->rbuf = malloc(len);
+    for (i = 0; i < (int)len; i++) c->msg[i] = len <= 16 ? 'a' + i % 26 : (BYTE)(i * 7);
+    c->type = len <= 16 ? WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE : WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE;
+    if (async_mode)
+    {
+        c->job = JOB_RT;
+        rt_round(c);
+        if (WaitForSingleObject(c->done, 120000)) die("round trips (timed out)", 0);
+        if (c->error) die("round trips", c->error);
+        elapsed = c->end - c->start;
+        c->count -= RT_WARMUP;
+    }
+    else
+    {
+        c->count = 0;
+        for (;;)
+        {
+            if (c->count == RT_WARMUP) c->start = now_s();
+            if ((err = WinHttpWebSocketSend(c->ws, c->type, c->msg, len))) die("WinHttpWebSocketSend", err);
+            receive_whole(c);
+            c->count++;
+            if (c->count > RT_WARMUP && (c->end = now_s()) - c->start >= RT_SECONDS) break;
+        }
+        elapsed = c->end - c->start;
+        c->count -= RT_WARMUP;
+    }
+    if (len <= 16 && memcmp(c->msg, c->rbuf, len)) die("echo (different bytes)", 0);
+    ws_drop(c);
+    return elapsed * 1e6 / c->count;
+}
+
+static DWORD WINAPI bulk_sender(void *arg)
+{
+    struct conn *c = arg;
+    DWORD err;
+    LONG i;
+
+    for (i = 0; i < c->to_send; i++)
+        if ((err = WinHttpWebSocketSend(c->ws, WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE, c->msg, c->len)))
+        {
+            c->error = err;
+            break;
+        }
+    return 0;
+}
+
+static double run_bulk(DWORD len, DWORD mib)
+{
+    struct conn *c = ws_open();
+    DWORD got, err, i;
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE t;
+    HANDLE sender;
+
+    c->len = len;
+    c->rcap = len;
+    c->msg = malloc(len);
+    c->rbuf = malloc(len);
+    for (i = 0; i < len; i++) c->msg[i] = (BYTE)(i * 13);
+    c->to_send = (LONG)((ULONGLONG)mib * 1048576 / len);
+    c->total = (ULONGLONG)c->to_send * len;
+    if (async_mode)
+    {
+        c->job = JOB_BULK;
+        if ((err = started(WinHttpWebSocketReceive(c->ws, c->rbuf, c->rcap, &c->unused_read, &c->unused_type))))
+            die("WinHttpWebSocketReceive", err);
+        c->start = now_s();
+        bulk_send_next(c);
+        if (WaitForSingleObject(c->done, 300000)) die("bulk (timed out)", 0);
+        if (c->error) die("bulk", c->error);
+    }
+    else
+    {
+        c->start = now_s();
+        if (!(sender = CreateThread(NULL, 0, bulk_sender, c, 0, NULL))) die("CreateThread", GetLastError());
+        while (c->received < c->total)
+        {
+            if ((err = WinHttpWebSocketReceive(c->ws, c->rbuf, c->rcap, &got, &t))) die("WinHttpWebSocketReceive", err);
+            if (t == WINHTTP_WEB_SOCKET_CLOSE_BUFFER_TYPE) die("bulk (the server closed)", 0);
+            c->received += got;
+        }
+        c->end = now_s();
+        WaitForSingleObject(sender, INFINITE);
+        CloseHandle(sender);
+        if (c->error) die("WinHttpWebSocketSend", c->error);
+    }
+    if (c->received != c->total) die("bulk (wrong byte count)", (DWORD)c->received);
+    ws_drop(c);
+    return (double)c->total / 1048576.0 / (c->end - c->start);
+}
+
+static SIZE_T resident(void)
+{
+    PROCESS_MEMORY_COUNTERS pmc;
+    memset(&pmc, 0, sizeof(pmc));
+    pmc.cb = sizeof(pmc);
+    if (!GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof(pmc))) die("GetProcessMemoryInfo", GetLastError());
+    return pmc.WorkingSetSize;
+}
+
+static double run_idle(int n)
+{
+    struct conn **conns = calloc(n, sizeof(*conns)), *warm;
+    SIZE_T before, after;
+    DWORD err;
+    int i;
+
+    /* one connection first, so libraries and pools are loaded before measuring */
+    warm = ws_open();
+    ws_drop(warm);
+    Sleep(100);
+    before = resident();
+    for (i = 0; i < n; i++)
+    {
+        conns[i] = ws_open();
+        if (async_mode)
+        {
+            conns[i]->rcap = 16;
+            conns[i]->rbuf = malloc(16);
+            if ((err = started(WinHttpWebSocketReceive(conns[i]->ws, conns[i]->rbuf, 16, &conns[i]->unused_read,
+                                                       &conns[i]->unused_type))))
+                die("WinHttpWebSocketReceive", err);
+        }
+    }
+    Sleep(200);
+    after = resident();
+    for (i = 0; i < n; i++) ws_drop(conns[i]);
+    return (double)(after > before ? after - before : 0) / 1024.0 / n;
+}
+
+int main(int argc, char **argv)
+{
+    const char *workloads = "rt16,rt1k,rt64k,bulk64k,bulk1m,idle";
+    int i, r, reps = 3, idle = 1000;
+    DWORD mib = 128;
+    char list[256], *w;
+
+    for (i = 1; i + 1 < argc; i += 2)
+    {
+        if (!strcmp(argv[i], "--client")) client = argv[i + 1];
+        else if (!strcmp(argv[i], "--mode")) mode_name = argv[i + 1];
+        else if (!strcmp(argv[i], "--scheme")) scheme = argv[i + 1];
+        else if (!strcmp(argv[i], "--port")) port = (INTERNET_PORT)atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--reps")) reps = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--workloads")) workloads = argv[i + 1];
+        else if (!strcmp(argv[i], "--bulk-mib")) mib = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--idle")) idle = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--path")) MultiByteToWideChar(CP_UTF8, 0, argv[i + 1], -1, path, ARRAYSIZE(path));
+        else break;
+    }
+    if (i < argc || !port || reps < 1 || !mib || idle < 1
+        || (strcmp(mode_name, "sync") && strcmp(mode_name, "async")) || (strcmp(scheme, "ws") && strcmp(scheme, "wss")))
+    {
+        fprintf(stderr, "usage: winhttp_bench --client NAME --mode sync|async --scheme ws|wss --port PORT "
+                        "[--reps N] [--workloads LIST] [--bulk-mib M] [--idle N] [--path /PATH]\n");
+        return 2;
+    }
+    async_mode = !strcmp(mode_name, "async");
+    secure = !strcmp(scheme, "wss");
+    QueryPerformanceFrequency(&freq);
+
+    if (!(session = WinHttpOpen(L"winhttp-bench/1.0", WINHTTP_ACCESS_TYPE_NO_PROXY, WINHTTP_NO_PROXY_NAME,
+                                WINHTTP_NO_PROXY_BYPASS, async_mode ? WINHTTP_FLAG_ASYNC : 0)))
+        die("WinHttpOpen", GetLastError());
+    if (async_mode
+        && WinHttpSetStatusCallback(session, callback, WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS, 0)
+               == WINHTTP_INVALID_STATUS_CALLBACK)
+        die("WinHttpSetStatusCallback", GetLastError());
+    if (!(connection = WinHttpConnect(session, L"127.0.0.1", port, 0))) die("WinHttpConnect", GetLastError());
+
+    snprintf(list, sizeof(list), "%s", workloads);
+    for (w = strtok(list, ","); w; w = strtok(NULL, ","))
+    {
+        if (!strcmp(w, "idle")) { report(w, run_idle(idle), "KiB"); continue; }
+        for (r = 0; r < reps; r++)
+        {
+            if (!strcmp(w, "rt16")) report(w, run_rt(16), "us");
+            else if (!strcmp(w, "rt1k")) report(w, run_rt(1024), "us");
+            else if (!strcmp(w, "rt64k")) report(w, run_rt(65536), "us");
+            else if (!strcmp(w, "bulk64k")) report(w, run_bulk(65536, mib), "MiBps");
+            else if (!strcmp(w, "bulk1m")) report(w, run_bulk(1048576, mib), "MiBps");
+            else { fprintf(stderr, "winhttp_bench: unknown workload %s\n", w); return 2; }
+        }
+    }
+    WinHttpCloseHandle(connection);
+    WinHttpCloseHandle(session);
+    return 0;
+}

@@ -95,9 +95,10 @@ struct whnet_ops
      * One process-wide poller.  watch() asks, once, to be told when conn
      * has something to read (data, end of stream, error): the token
      * (nonzero) is then returned by one wait_events() call.  Returns
-     * ERROR_SUCCESS when armed, or ERROR_MORE_DATA when data is readable
-     * right now (TLS bytes already decrypted and buffered): nothing is armed
-     * then.  A closed conn leaves the poller by itself. */
+     * ERROR_SUCCESS when armed, or ERROR_MORE_DATA when conn can be read
+     * right now (TLS bytes already decrypted and buffered, or the socket is
+     * readable): nothing is armed then.  A closed conn leaves the poller by
+     * itself. */
     uint32_t (*watch)(whnet_conn conn, uint64_t token);
 
     /* Wait up to timeout_ms (WHNET_INFINITE: no limit) for armed

@@ -24,6 +24,7 @@
 
 #define MIN_BUFFER_SIZE 256  /* smallest receive / send buffer we use, whatever the option says */
 #define SCRATCH_SIZE 4096
+#define BIG_CHUNK 65536   /* most bytes masked per write for big messages */
 
 /* A completion to report once locks are released. */
 struct completion
@@ -251,39 +252,54 @@ static struct websocket *grab_websocket(HINTERNET h, DWORD *err)
 /* Send one frame; caller holds send_cs. */
 static DWORD send_frame(struct websocket *ws, int opcode, BOOL fin, const BYTE *data, DWORD len)
 {
-    BYTE head[WSF_MAX_HEADER], mask[4];
+    BYTE head[WSF_MAX_HEADER], mask[4], *chunk = NULL, *spare = NULL;
     struct whnet_buf bufs[2];
-    DWORD err, done = 0;
+    DWORD err, done = 0, chunk_size = 0;
     size_t hlen;
 
     if ((err = transport_random(mask, sizeof(mask)))) return err;
     hlen = wsf_encode_header(head, fin, opcode, len, mask);
     TRACE("%p: frame opcode %d fin %d length %lu\n", ws->hdr.handle, opcode, fin, len);
-    if (len && ws->mask_buf_size < min(len, ws->send_buffer_size))
+    /* a message larger than the send buffer is masked through a transient
+     * buffer of up to BIG_CHUNK bytes, so that it leaves in few writes
+     * without every WebSocket keeping a big buffer */
+    if (len > ws->send_buffer_size && (spare = heap_alloc(min(len, BIG_CHUNK))))
     {
-        DWORD size = min(max(len, 4096), ws->send_buffer_size);
-        BYTE *p = heap_realloc(ws->mask_buf, size);
-        if (!p) return ERROR_NOT_ENOUGH_MEMORY;
-        ws->mask_buf = p;
-        ws->mask_buf_size = size;
+        chunk = spare;
+        chunk_size = min(len, BIG_CHUNK);
+    }
+    else if (len)
+    {
+        if (ws->mask_buf_size < min(len, ws->send_buffer_size))
+        {
+            DWORD size = min(max(len, 4096), ws->send_buffer_size);
+            BYTE *p = heap_realloc(ws->mask_buf, size);
+            if (!p) return ERROR_NOT_ENOUGH_MEMORY;
+            ws->mask_buf = p;
+            ws->mask_buf_size = size;
+        }
+        chunk = ws->mask_buf;
+        chunk_size = ws->mask_buf_size;
     }
     bufs[0].data = head;
     bufs[0].len = (uint32_t)hlen;
     do
     {
-        DWORD n = min(len - done, ws->mask_buf_size);
+        DWORD n = min(len - done, chunk_size);
         DWORD count = 0;
         if (!done) count = 1;  /* header goes with the first chunk */
         if (n)
         {
-            wsf_mask(ws->mask_buf, data + done, n, mask, done);
-            bufs[count].data = ws->mask_buf;
+            wsf_mask(chunk, data + done, n, mask, done);
+            bufs[count].data = chunk;
             bufs[count].len = n;
             count++;
         }
-        if ((err = netconn_send(ws->conn, done ? &bufs[1] : bufs, done ? 1 : count, ws->send_timeout))) return err;
+        if ((err = netconn_send(ws->conn, done ? &bufs[1] : bufs, done ? 1 : count, ws->send_timeout))) break;
         done += n;
     } while (done < len);
+    heap_free(spare);
+    if (err) return err;
     ws->last_send = GetTickCount64();
     return ERROR_SUCCESS;
 }

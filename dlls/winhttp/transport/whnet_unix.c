@@ -611,6 +611,12 @@ static unsigned int w_watch(void *args)
     if (!poller_ready()) { a->ret = ERROR_NOT_ENOUGH_MEMORY; return 0; }
     /* decrypted bytes waiting inside GnuTLS never make the socket readable */
     if (c->tls && gnutls_record_check_pending(c->tls)) { a->ret = ERROR_MORE_DATA; return 0; }
+    /* readable already (a stream of messages, say): the caller reads now,
+     * without a trip through the poller thread */
+    {
+        struct pollfd p = { c->fd, POLLIN | POLLRDHUP, 0 };
+        if (poll(&p, 1, 0) > 0 && p.revents) { a->ret = ERROR_MORE_DATA; return 0; }
+    }
     ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
     ev.data.u64 = a->token;
     if (epoll_ctl(poll_epfd, c->watched ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c->fd, &ev))

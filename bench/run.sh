@@ -9,13 +9,18 @@
 #   builtin-sync   the same .exe with Wine's builtin winhttp
 #   builtin-async  (prefix BUILD/wineprefix-builtin, WINEDLLOVERRIDES=winhttp=b)
 # over ws and wss, and prints a table of medians with ratios.  The figures
-# are appended to bench/history.tsv (one line per figure, with the commit)
-# and the table is kept in build/bench/last.txt; the ours columns are
-# compared with the previous run recorded in the history.
+# are appended to bench/history.tsv (one line per figure, with the commit and
+# the run's parameters) and the table is kept in build/bench/last.txt; the
+# ours columns are compared with the previous run of the same parameters.
+#
+# With two or more cores the echo server runs on CPU 0 and every client on
+# the others: on a small machine, whether client and server share a CPU
+# changes a round trip several times over, so it is fixed, the same for all.
 #
 # Environment: BENCH_REPS (3), BENCH_BULK_MIB (128), BENCH_IDLE (1000),
 # BENCH_CLIENTS (native ours-sync ours-async builtin-sync builtin-async),
-# BENCH_TIMEOUT per client run in s (300), WINE, BENCH_HISTORY (bench/history.tsv).
+# BENCH_TIMEOUT per client run in s (300), WINE, WINESERVER,
+# BENCH_HISTORY (bench/history.tsv).
 # --smoke: one short repetition of everything for native and ours only, no
 # history; exits non-zero if any workload gave no figure (used by make check;
 # it checks that the benchmark works, not how fast anything is).
@@ -23,6 +28,8 @@ top="$(cd "$(dirname "$0")/.." && pwd)"
 build="$top/build"
 bin="$build/bench"
 wine="${WINE:-wine}"
+wineserver="${WINESERVER:-wineserver}"
+command -v "$wineserver" >/dev/null 2>&1 || wineserver=/usr/lib/wine/wineserver64
 reps="${BENCH_REPS:-3}"
 mib="${BENCH_BULK_MIB:-128}"
 idle="${BENCH_IDLE:-1000}"
@@ -31,16 +38,24 @@ tmo="${BENCH_TIMEOUT:-300}"
 history="${BENCH_HISTORY:-$top/bench/history.tsv}"
 smoke=
 if [ "$1" = --smoke ]; then
-    smoke=1; reps=1; mib=8; idle=20; clients="native ours-sync ours-async"
+    smoke=1; reps=1; mib=8; idle=20; tmo=60; clients="native ours-sync ours-async"
 fi
 workloads="idle rt16 rt1k rt64k bulk64k bulk1m"
+speed_workloads="rt16,rt1k,rt64k,bulk64k,bulk1m"
 
 for f in echo_server native_client winhttp_bench.exe; do
-    [ -x "$bin/$f" ] || [ -f "$bin/$f" ] || { echo "bench: $bin/$f is missing (make bench builds it)" >&2; exit 2; }
+    [ -f "$bin/$f" ] || { echo "bench: $bin/$f is missing (make bench builds it)" >&2; exit 2; }
 done
+mkdir -p "$bin"
+# one benchmark at a time on this machine: two would measure each other
+exec 7>"$bin/.lock"
+flock -n 7 || { echo "bench: waiting for another benchmark run to end" >&2; flock 7; }
+
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/bench.XXXXXX")" || exit 2
 server=
+cpid=
 cleanup() {
+    [ -n "$cpid" ] && kill -TERM "$cpid" 2>/dev/null
     exec 8>&- 2>/dev/null
     [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
     rm -rf "$tmp"
@@ -48,9 +63,33 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+ncpu=$(nproc 2>/dev/null || echo 1)
+if [ "$ncpu" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
+    pin_server="taskset -c 0"
+    cpus=1; [ "$ncpu" -gt 2 ] && cpus="1-$((ncpu - 1))"
+    pin_client="taskset -c $cpus"
+    placement="echo server on CPU 0, clients on CPU $cpus"
+else
+    pin_server=; pin_client=; placement="no CPU pinning"
+fi
+
+# the builtin prefix, once, outside any client's time limit (as tests/run-wine-test.sh makes it)
+case " $clients " in *" builtin-"*)
+    prefix="$build/wineprefix-builtin"
+    (
+        flock 9
+        if [ ! -f "$prefix/system.reg" ]; then
+            echo "bench: creating $prefix" >&2
+            WINEPREFIX="$prefix" WINEDLLOVERRIDES="mscoree,mshtml=" "$wine" wineboot -i >/dev/null 2>&1
+            WINEPREFIX="$prefix" "$wineserver" -w
+        fi
+    ) 9>"$prefix.lock"
+esac
+
 sh "$top/tests/peer/make-certs.sh" "$tmp/certs" >"$tmp/certs.log" 2>&1 || { cat "$tmp/certs.log" >&2; exit 2; }
 mkfifo "$tmp/in" || exit 2
-"$bin/echo_server" --cert "$tmp/certs/server.pem" --key "$tmp/certs/server-key.pem" <"$tmp/in" >"$tmp/ports" 2>"$tmp/server.log" &
+$pin_server "$bin/echo_server" --cert "$tmp/certs/server.pem" --key "$tmp/certs/server-key.pem" \
+    <"$tmp/in" >"$tmp/ports" 2>"$tmp/server.log" &
 server=$!
 exec 8>"$tmp/in"
 i=0
@@ -67,10 +106,15 @@ run_client() { # client scheme port workloads
     c=$1; s=$2; p=$3
     common="--scheme $s --port $p --reps $reps --bulk-mib $mib --idle $idle --workloads $4"
     case "$c" in
-    native) timeout -k 5 "$tmo" "$bin/native_client" $common ;;
-    ours-*) timeout -k 5 "$tmo" sh "$top/wine-winhttp" "$bin/winhttp_bench.exe" --client ours --mode "${c#ours-}" $common ;;
-    builtin-*) WINEPREFIX="$build/wineprefix-builtin" WINEDLLOVERRIDES="winhttp=b" WINEDEBUG=-all \
-               timeout -k 5 "$tmo" "$wine" "$bin/winhttp_bench.exe" --client builtin --mode "${c#builtin-}" $common ;;
+    native) exec $pin_client timeout -k 5 "$tmo" "$bin/native_client" $common ;;
+    ours-*)
+        export WINEDEBUG=-all
+        exec $pin_client timeout -k 5 "$tmo" sh "$top/wine-winhttp" "$bin/winhttp_bench.exe" --client ours \
+            --mode "${c#ours-}" $common ;;
+    builtin-*)
+        export WINEPREFIX="$build/wineprefix-builtin" WINEDLLOVERRIDES="winhttp=b" WINEDEBUG=-all
+        exec $pin_client timeout -k 5 "$tmo" "$wine" "$bin/winhttp_bench.exe" --client builtin \
+            --mode "${c#builtin-}" $common ;;
     esac
 }
 
@@ -82,9 +126,13 @@ for c in $clients; do
         echo "bench: $c $s ..." >&2
         # idle on its own, in a fresh process: a client that fails there
         # (or hangs until BENCH_TIMEOUT) still gives its speed figures
-        for part in idle "$(echo $workloads | sed 's/idle//' | tr -s ' ' ',' | sed 's/^,//; s/,$//')"; do
-            run_client "$c" "$s" "$p" "$part" >"$tmp/out" 2>"$tmp/err" </dev/null
+        for part in idle "$speed_workloads"; do
+            # in the background, without the fifo, so that a signal stops it
+            (run_client "$c" "$s" "$p" "$part") >"$tmp/out" 2>"$tmp/err" </dev/null 8>&- &
+            cpid=$!
+            wait $cpid
             rc=$?
+            cpid=
             tr -d '\r' <"$tmp/out" | grep '^result ' >>"$tmp/results"
             if [ $rc != 0 ]; then
                 failed=1
@@ -94,36 +142,41 @@ for c in $clients; do
         done
     done
 done
+[ $failed = 1 ] && echo "bench: some client runs failed; their cells say fail (or carry a * if some repetitions are missing)" >&2
 
-[ $failed = 1 ] && echo "bench: some client runs failed; their cells say fail" >&2
 commit="$(cd "$top" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-[ -n "$(cd "$top" && git status --porcelain --untracked-files=no 2>/dev/null)" ] && commit="$commit+"
+[ -n "$(cd "$top" && git status --porcelain --untracked-files=no -- . ':!bench/history.tsv' 2>/dev/null)" ] && commit="$commit+"
 stamp="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+params="reps=$reps,mib=$mib,idle=$idle,cpus=$ncpu"
 
-# medians: client scheme workload median unit
-awk '{ k = $2 " " $3 " " $4; n[k]++; v[k, n[k]] = $5; u[k] = $6 }
+# medians: client scheme workload median unit complete(1/0) min max
+awk -v reps="$reps" '{ k = $2 " " $3 " " $4; n[k]++; v[k, n[k]] = $5; u[k] = $6 }
      END { for (k in n) {
              m = n[k]; for (i = 1; i <= m; i++) a[i] = v[k, i] + 0
              for (i = 2; i <= m; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
              med = (m % 2) ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
-             printf "%s %.2f %s\n", k, med, u[k] } }' "$tmp/results" | sort >"$tmp/medians"
+             split(k, f, " "); want = (f[3] == "idle") ? 1 : reps
+             printf "%s %.2f %s %d %.2f %.2f\n", k, med, u[k], (m >= want), a[1], a[m] } }' "$tmp/results" | sort >"$tmp/medians"
 
-# the previous run's figures for ours (latest line per key in the history)
+# the previous run's figures for ours with the same parameters (latest line per key)
 : >"$tmp/previous"
 if [ -z "$smoke" ] && [ -f "$history" ]; then
-    awk -F '\t' '$3 ~ /^ours-/ { p[$3 " " $4 " " $5] = $6 } END { for (k in p) print k, p[k] }' "$history" >"$tmp/previous"
+    awk -F '\t' -v p="$params" '$3 ~ /^ours-/ && $8 == p { prev[$3 " " $4 " " $5] = $6 } END { for (k in prev) print k, prev[k] }' \
+        "$history" >"$tmp/previous"
 fi
 
 {
-echo "WebSocket benchmark, $stamp, commit $commit; loopback, $(nproc) cores"
-echo "medians of $reps runs; round trips (rt) in us (lower is better), bulk both ways in MiB/s and idle memory"
-echo "in KiB per WebSocket (lower is better); x = how many times better than the other (above 1: better)"
-awk -v workloads="$workloads" -v prevfile="$tmp/previous" '
+echo "WebSocket benchmark, $stamp, commit $commit; loopback, $ncpu cores, $placement"
+echo "round trips (rt): us per round trip, median of $reps runs (lower is better); bulk: MiB/s of payload each way"
+echo "while both directions run, median of $reps (higher is better); idle: KiB per idle WebSocket, one run of $idle"
+echo "(lower is better).  x: how many times better the first is than the second (above 1: better);"
+echo "*: fewer runs than asked (some failed); ~: the runs spread by more than 1.5x (max/min)"
+awk -v workloads="$workloads" -v prevfile="$tmp/previous" -v clients=" $clients " '
     FILENAME == prevfile { prev[$1 " " $2 " " $3] = $4; next }
-    { val[$1 " " $2 " " $3] = $4 }
+    { k = $1 " " $2 " " $3; val[k] = $4; mark[k] = ($6 ? "" : "*") (($7 > 0 && $8 / $7 > 1.5) ? "~" : "") }
     function get(c, s, w) { k = c " " s " " w; return (k in val) ? val[k] : "" }
-    function cell(x) { return x == "" ? "fail" : x }
-    # factor by which a is better than b
+    function cell(c, s, w) { if (index(clients, " " c " ") == 0) return "-"
+                             k = c " " s " " w; return (k in val) ? val[k] mark[k] : "fail" }
     function better(a, b, w) {
         if (a == "" || b == "" || a + 0 == 0 || b + 0 == 0) return "-"
         return sprintf("%.2fx", (w ~ /^bulk/) ? a / b : b / a)
@@ -132,37 +185,38 @@ awk -v workloads="$workloads" -v prevfile="$tmp/previous" '
                                return better(get(c, s, w), prev[k], w) }
     END {
         n = split(workloads, W, " ")
-        printf "%-7s %-4s %9s %9s %9s %9s %9s | %8s %8s %8s %8s | %8s %8s\n", "work", "", "native", "ours-s", "ours-a",
+        printf "%-7s %-4s %10s %10s %10s %10s %10s | %7s %7s %7s %7s | %7s %7s\n", "work", "", "native", "ours-s", "ours-a",
                "built-s", "built-a", "os/nat", "oa/nat", "os/bs", "oa/ba", "os/prev", "oa/prev"
         for (s = 1; s <= 2; s++) { sc = s == 1 ? "ws" : "wss"
             for (i = 1; i <= n; i++) { w = W[i]
                 nat = get("native", sc, w); os = get("ours-sync", sc, w); oa = get("ours-async", sc, w)
                 bs = get("builtin-sync", sc, w); ba = get("builtin-async", sc, w)
-                printf "%-7s %-4s %9s %9s %9s %9s %9s | %8s %8s %8s %8s | %8s %8s\n", w, sc, cell(nat), cell(os), cell(oa),
-                       cell(bs), cell(ba), better(os, nat, w), better(oa, nat, w), better(os, bs, w), better(oa, ba, w),
-                       change("ours-sync", sc, w), change("ours-async", sc, w)
+                printf "%-7s %-4s %10s %10s %10s %10s %10s | %7s %7s %7s %7s | %7s %7s\n", w, sc, cell("native", sc, w),
+                       cell("ours-sync", sc, w), cell("ours-async", sc, w), cell("builtin-sync", sc, w),
+                       cell("builtin-async", sc, w), better(os, nat, w), better(oa, nat, w), better(os, bs, w),
+                       better(oa, ba, w), change("ours-sync", sc, w), change("ours-async", sc, w)
             }
         }
     }' "$tmp/previous" "$tmp/medians"
 echo "os/nat, oa/nat: ours (sync, async) against native; os/bs, oa/ba: ours against builtin in the same mode;"
-echo "os/prev, oa/prev: ours against the previous run in bench/history.tsv; fail: that client gave no figure."
+echo "os/prev, oa/prev: ours against the previous run with the same parameters in bench/history.tsv."
 } >"$tmp/table"
 cat "$tmp/table"
 
 if [ -n "$smoke" ]; then
     missing=0
     for c in $clients; do for s in ws wss; do for w in $workloads; do
-        grep -q "^$c $s $w " "$tmp/medians" || { echo "bench smoke: no figure for $c $s $w" >&2; missing=$((missing + 1)); }
+        grep -q "^$c $s $w .* 1 [^ ]* [^ ]*\$" "$tmp/medians" || { echo "bench smoke: no figure for $c $s $w" >&2; missing=$((missing + 1)); }
     done; done; done
-    echo "bench-smoke: $(wc -l <"$tmp/medians") passed, $missing failed"
+    echo "bench-smoke: $(grep -c ' 1 [^ ]* [^ ]*$' "$tmp/medians") passed, $missing failed"
     [ $missing = 0 ] && [ $failed = 0 ]
     exit
 fi
 
-mkdir -p "$bin"
 cp "$tmp/table" "$bin/last.txt"
-[ -f "$history" ] || printf 'time\tcommit\tclient\tscheme\tworkload\tmedian\tunit\treps\n' >"$history"
-awk -v t="$stamp" -v c="$commit" -v r="$reps" '{ printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t, c, $1, $2, $3, $4, $5, r }' \
+[ -f "$history" ] || printf 'time\tcommit\tclient\tscheme\tworkload\tmedian\tunit\tparameters\tmin\tmax\n' >"$history"
+# complete figures only
+awk -v t="$stamp" -v c="$commit" -v p="$params" '$6 == 1 { printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t, c, $1, $2, $3, $4, $5, p, $7, $8 }' \
     "$tmp/medians" >>"$history"
 echo "bench: figures appended to $history; table in $bin/last.txt"
 exit 0

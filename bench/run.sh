@@ -16,6 +16,8 @@
 # With two or more cores the echo server runs on CPU 0 and every client on
 # the others: on a small machine, whether client and server share a CPU
 # changes a round trip several times over, so it is fixed, the same for all.
+# BENCH_PIN=0 leaves placement to the scheduler, as in everyday use (a
+# multi-threaded client then also spreads over more CPUs).
 #
 # Environment: BENCH_REPS (3), BENCH_BULK_MIB (128), BENCH_IDLE (1000),
 # BENCH_CLIENTS (native ours-sync ours-async builtin-sync builtin-async),
@@ -64,7 +66,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 ncpu=$(nproc 2>/dev/null || echo 1)
-if [ "$ncpu" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
+if [ "${BENCH_PIN:-1}" = 1 ] && [ "$ncpu" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
     pin_server="taskset -c 0"
     cpus=1; [ "$ncpu" -gt 2 ] && cpus="1-$((ncpu - 1))"
     pin_client="taskset -c $cpus"
@@ -147,7 +149,8 @@ done
 commit="$(cd "$top" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 [ -n "$(cd "$top" && git status --porcelain --untracked-files=no -- . ':!bench/history.tsv' 2>/dev/null)" ] && commit="$commit+"
 stamp="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-params="reps=$reps,mib=$mib,idle=$idle,cpus=$ncpu"
+pin=0; [ -n "$pin_client" ] && pin=1
+params="reps=$reps,mib=$mib,idle=$idle,cpus=$ncpu,pin=$pin"
 
 # medians: client scheme workload median unit complete(1/0) min max
 awk -v reps="$reps" '{ k = $2 " " $3 " " $4; n[k]++; v[k, n[k]] = $5; u[k] = $6 }

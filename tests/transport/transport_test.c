@@ -593,6 +593,73 @@ static void test_random(void)
     ok(!r, "random 0 bytes: %u", r);
 }
 
+/* ---- readiness (the poller behind asynchronous receives) ---- */
+
+static void test_watch(void)
+{
+    whnet_conn c, t;
+    uint64_t tokens[8];
+    uint32_t r, count, errs, n;
+    char buf[16];
+    DWORD start;
+
+    current = "watch";
+    r = open_conn("echo", &c);
+    ok(!r, "connect: %u", r);
+    if (r) return;
+    r = ops->watch(c, 0);
+    ok(r == ERROR_INVALID_PARAMETER, "token 0: %u", r);
+    /* nothing to read: armed, and no event until data comes */
+    r = ops->watch(c, 0x1234);
+    ok(!r, "watch an idle connection: %u", r);
+    count = 99;
+    r = ops->wait_events(tokens, 8, 200, &count);
+    ok(!r && !count, "wait with nothing readable: r=%u count=%u", r, count);
+    r = send1(c, "ping", 4);
+    ok(!r, "send: %u", r);
+    count = 0;
+    r = ops->wait_events(tokens, 8, 5000, &count);
+    ok(!r && count == 1 && tokens[0] == 0x1234, "event for the echo: r=%u count=%u token=%#llx", r, count,
+       count ? (unsigned long long)tokens[0] : 0ull);
+    /* one event per watch */
+    count = 99;
+    r = ops->wait_events(tokens, 8, 100, &count);
+    ok(!r && !count, "a second event without a second watch: r=%u count=%u", r, count);
+    /* the echo is still unread: watch says so at once, arming nothing */
+    r = ops->watch(c, 0x5678);
+    ok(r == ERROR_MORE_DATA, "watch a readable connection: %u", r);
+    count = 99;
+    r = ops->wait_events(tokens, 8, 100, &count);
+    ok(!r && !count, "an event after ERROR_MORE_DATA: r=%u count=%u", r, count);
+    r = recv_all(c, buf, 4, 5000);
+    ok(!r && !memcmp(buf, "ping", 4), "echo: %u", r);
+    /* wake ends a wait at once */
+    r = ops->watch(c, 0x9abc);
+    ok(!r, "watch again: %u", r);
+    r = ops->wake();
+    ok(!r, "wake: %u", r);
+    start = GetTickCount();
+    count = 99;
+    r = ops->wait_events(tokens, 8, 5000, &count);
+    ok(!r && !count && GetTickCount() - start < 2000, "wait after wake: r=%u count=%u", r, count);
+    ops->close(c);
+
+    /* TLS: decrypted bytes held by GnuTLS count as readable */
+    r = open_tls("tls_good", "localhost", 0, &errs, &t);
+    ok(!r, "TLS connect: %u", r);
+    if (r) return;
+    r = send1(t, "abcdefgh", 8);
+    ok(!r, "TLS send: %u", r);
+    n = 0;
+    r = ops->recv(t, buf, 1, 5000, &n);
+    ok(!r && n == 1 && buf[0] == 'a', "TLS recv of 1 byte: r=%u n=%u", r, n);
+    r = ops->watch(t, 0x4321);
+    ok(r == ERROR_MORE_DATA, "watch with decrypted bytes pending: %u", r);
+    r = recv_all(t, buf + 1, 7, 5000);
+    ok(!r && !memcmp(buf, "abcdefgh", 8), "TLS rest of the echo: %u", r);
+    ops->close(t);
+}
+
 int main(void)
 {
     HMODULE mod;
@@ -615,6 +682,7 @@ int main(void)
         test_tls_good();
         test_tls_certs();
         test_random();
+        test_watch();
     }
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -258,6 +258,18 @@ static struct conn *ws_open(void)
     return c;
 }
 
+/* A WebSocket for a job on len-byte messages, with the message and the
+ * buffer its echo comes back into. */
+static struct conn *ws_open_for(DWORD len)
+{
+    struct conn *c = ws_open();
+
+    c->len = len;
+    c->rcap = len;
+    if (!(c->msg = malloc(len)) || !(c->rbuf = malloc(len))) die("malloc", 0);
+    return c;
+}
+
 /* Closing without the close handshake; the struct stays allocated, as a
  * cancelled receive may still be reported for it. */
 static void ws_drop(struct conn *c)
@@ -286,16 +298,11 @@ static void receive_whole(struct conn *c)
 
 static double run_rt(DWORD len)
 {
-    struct conn *c = ws_open();
+    struct conn *c = ws_open_for(len);
     double elapsed;
-    DWORD err;
-    int i;
+    DWORD err, i;
 
-    c->len = len;
-    c->rcap = len;
-    c->msg = malloc(len);
-    c->rbuf = malloc(len);
-    for (i = 0; i < (int)len; i++) c->msg[i] = len <= 16 ? 'a' + i % 26 : (BYTE)(i * 7);
+    for (i = 0; i < len; i++) c->msg[i] = len <= 16 ? 'a' + i % 26 : (BYTE)(i * 7);
     c->type = len <= 16 ? WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE : WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE;
     if (async_mode)
     {
@@ -342,15 +349,11 @@ static DWORD WINAPI bulk_sender(void *arg)
 
 static double run_bulk(DWORD len, DWORD mib)
 {
-    struct conn *c = ws_open();
+    struct conn *c = ws_open_for(len);
     DWORD got, err, i;
     WINHTTP_WEB_SOCKET_BUFFER_TYPE t;
     HANDLE sender;
 
-    c->len = len;
-    c->rcap = len;
-    c->msg = malloc(len);
-    c->rbuf = malloc(len);
     for (i = 0; i < len; i++) c->msg[i] = (BYTE)(i * 13);
     c->to_send = (LONG)((ULONGLONG)mib * 1048576 / len);
     c->total = (ULONGLONG)c->to_send * len;

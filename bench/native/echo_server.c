@@ -30,6 +30,7 @@
 
 #include "codec/ws_frame.h"
 #include "codec/ws_handshake.h"
+#include "sock_io.h"
 
 #define IBUF_SIZE (128 * 1024)       /* receive buffer */
 #define OBUF_SIZE (64 * 1024 + 64)   /* send buffer: header + 64 KiB chunk */
@@ -80,32 +81,9 @@ static int tls_pull_timeout(gnutls_transport_ptr_t ptr, unsigned int ms)
     return r;
 }
 
-/* Blocking write of the whole buffer.  0 or -1. */
-static int io_write_all(struct conn *c, const uint8_t *p, size_t len)
-{
-    while (len)
-    {
-        ssize_t n;
-        if (c->tls)
-        {
-            n = gnutls_record_send(c->tls, p, len);
-            if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) continue;
-        }
-        else
-        {
-            n = send(c->fd, p, len, MSG_NOSIGNAL);
-            if (n < 0 && errno == EINTR) continue;
-        }
-        if (n <= 0) return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 static int flush_out(struct conn *c)
 {
-    int r = c->olen ? io_write_all(c, c->out, c->olen) : 0;
+    int r = c->olen ? sock_write_all(c->fd, c->tls, c->out, c->olen) : 0;
     c->olen = 0;
     return r;
 }
@@ -126,19 +104,10 @@ static int conn_fill(struct conn *c)
     }
     if (c->iend == IBUF_SIZE) return -1;  /* cannot happen: frames are streamed */
 
-    if (!c->tls)
-    {
-        do n = recv(c->fd, c->in + c->iend, IBUF_SIZE - c->iend, 0);
-        while (n < 0 && errno == EINTR);
-        if (n <= 0) return -1;
-        c->iend += (size_t)n;
-        return 0;
-    }
-
-    do n = gnutls_record_recv(c->tls, c->in + c->iend, IBUF_SIZE - c->iend);
-    while (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED);
+    n = sock_read_some(c->fd, c->tls, c->in + c->iend, IBUF_SIZE - c->iend);
     if (n <= 0) return -1;
     c->iend += (size_t)n;
+    if (!c->tls) return 0;
     /* A full-size record suggests more are queued: take what is already
      * there without blocking, so one flush covers several records. */
     if (n == TLS_RECORD)
@@ -184,7 +153,7 @@ static int token_in_list(const char *value, size_t len, const char *token)
 static void send_bad_request(struct conn *c)
 {
     static const char resp[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-    io_write_all(c, (const uint8_t *)resp, sizeof(resp) - 1);
+    sock_write_all(c->fd, c->tls, (const uint8_t *)resp, sizeof(resp) - 1);
 }
 
 /* Reads the request and answers it.  0 after a 101; -1 to close. */
@@ -257,7 +226,7 @@ static int do_handshake(struct conn *c)
     n = snprintf(resp, sizeof(resp),
                  "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                  "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n", accept);
-    if (io_write_all(c, (const uint8_t *)resp, (size_t)n)) return -1;
+    if (sock_write_all(c->fd, c->tls, (const uint8_t *)resp, (size_t)n)) return -1;
     c->ipos = hl;  /* anything after the request is frame data */
     return 0;
 }

@@ -38,6 +38,7 @@
 
 #include "codec/ws_frame.h"
 #include "codec/ws_handshake.h"
+#include "sock_io.h"
 
 #define RBUF_SIZE (64 * 1024)
 #define SBUF_SIZE (64 * 1024 + 64)
@@ -84,28 +85,6 @@ static uint64_t next_rand(uint64_t *s)  /* splitmix64 */
 
 /* ---- transport ---- */
 
-static int write_all(wsconn *c, const uint8_t *p, size_t len)
-{
-    while (len)
-    {
-        ssize_t n;
-        if (c->tls)
-        {
-            n = gnutls_record_send(c->tls, p, len);
-            if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) continue;
-        }
-        else
-        {
-            n = send(c->fd, p, len, MSG_NOSIGNAL);
-            if (n < 0 && errno == EINTR) continue;
-        }
-        if (n <= 0) return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 /* Read more into rbuf (keeping unread bytes).  -1 on EOF or error. */
 static int fill(wsconn *c)
 {
@@ -119,16 +98,7 @@ static int fill(wsconn *c)
         c->rpos = 0;
     }
     if (c->rend == RBUF_SIZE) return -1;
-    if (c->tls)
-    {
-        do n = gnutls_record_recv(c->tls, c->rbuf + c->rend, RBUF_SIZE - c->rend);
-        while (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED);
-    }
-    else
-    {
-        do n = recv(c->fd, c->rbuf + c->rend, RBUF_SIZE - c->rend, 0);
-        while (n < 0 && errno == EINTR);
-    }
+    n = sock_read_some(c->fd, c->tls, c->rbuf + c->rend, RBUF_SIZE - c->rend);
     if (n <= 0) return -1;
     c->rend += (size_t)n;
     return 0;
@@ -190,7 +160,7 @@ static wsconn *ws_connect(void)
     n = snprintf((char *)c->sbuf, SBUF_SIZE,
                  "GET / HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                  "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n", port, key);
-    if (write_all(c, c->sbuf, (size_t)n)) die("sending the upgrade request failed");
+    if (sock_write_all(c->fd, c->tls, c->sbuf, (size_t)n)) die("sending the upgrade request failed");
 
     resp = (char *)c->rbuf;
     while (!(end = c->rend >= 4 ? memmem(resp, c->rend, "\r\n\r\n", 4) : NULL))
@@ -227,12 +197,12 @@ static int ws_send(wsconn *c, int opcode, const uint8_t *data, size_t len)
     hl = wsf_encode_header(c->sbuf, 1, opcode, len, mask);
     n = len < 65536 ? len : 65536;
     wsf_mask(c->sbuf + hl, data, n, mask, 0);
-    if (write_all(c, c->sbuf, hl + n)) return -1;
+    if (sock_write_all(c->fd, c->tls, c->sbuf, hl + n)) return -1;
     for (off = n; off < len; off += n)
     {
         n = len - off < 65536 ? len - off : 65536;
         wsf_mask(c->sbuf, data + off, n, mask, off);
-        if (write_all(c, c->sbuf, n)) return -1;
+        if (sock_write_all(c->fd, c->tls, c->sbuf, n)) return -1;
     }
     return 0;
 }
@@ -297,7 +267,7 @@ static void ws_close(wsconn *c)
     memcpy(mask, &r, 4);
     hl = wsf_encode_header(c->sbuf, 1, WSF_OP_CLOSE, 2, mask);
     wsf_mask(c->sbuf + hl, code, 2, mask, 0);
-    if (!write_all(c, c->sbuf, hl + 2))
+    if (!sock_write_all(c->fd, c->tls, c->sbuf, hl + 2))
     {
         for (;;)
         {

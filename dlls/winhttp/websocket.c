@@ -281,21 +281,22 @@ static DWORD send_frame(struct websocket *ws, int opcode, BOOL fin, const BYTE *
         chunk = ws->mask_buf;
         chunk_size = ws->mask_buf_size;
     }
-    bufs[0].data = head;
-    bufs[0].len = (uint32_t)hlen;
     do
     {
-        DWORD n = min(len - done, chunk_size);
-        DWORD count = 0;
-        if (!done) count = 1;  /* header goes with the first chunk */
+        DWORD n = min(len - done, chunk_size), count = 0;
+        if (!done)
+        {
+            /* the header goes with the first chunk */
+            bufs[count].data = head;
+            bufs[count++].len = (uint32_t)hlen;
+        }
         if (n)
         {
             wsf_mask(chunk, data + done, n, mask, done);
             bufs[count].data = chunk;
-            bufs[count].len = n;
-            count++;
+            bufs[count++].len = n;
         }
-        if ((err = netconn_send(ws->conn, done ? &bufs[1] : bufs, done ? 1 : count, ws->send_timeout))) break;
+        if ((err = netconn_send(ws->conn, bufs, count, ws->send_timeout))) break;
         done += n;
     } while (done < len);
     heap_free(spare);

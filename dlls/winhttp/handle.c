@@ -84,7 +84,7 @@ void release_object(struct object *obj)
     if (!obj || InterlockedDecrement(&obj->refs)) return;
     TRACE("destroying object %p type %lu\n", obj->handle, obj->type);
     parent = obj->parent;
-    if (obj->handle && obj->callback && (obj->notify_mask & WINHTTP_CALLBACK_FLAG_HANDLES))
+    if (obj->handle && obj->callback && (obj->notify_mask & WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING))
     {
         HINTERNET h = obj->handle;
         obj->callback(h, obj->context, WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING, &h, sizeof(h));

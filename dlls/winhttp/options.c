@@ -1,6 +1,6 @@
 /* WinHttpSetOption and WinHttpQueryOption. */
 #include <stdio.h>
-#include "private.h"
+#include "websocket.h"
 
 #define IGNORE_FLAGS (SECURITY_FLAG_IGNORE_UNKNOWN_CA | SECURITY_FLAG_IGNORE_CERT_DATE_INVALID | \
                       SECURITY_FLAG_IGNORE_CERT_CN_INVALID | SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE)
@@ -13,7 +13,8 @@ static struct timeouts *object_timeouts(struct object *obj)
 }
 
 /* The WebSocket tunables live on sessions and requests (inherited into the
- * websocket at upgrade) and on websocket handles. */
+ * websocket at upgrade) and on websocket handles; the keep-alive interval is
+ * set on websocket handles only (Windows refuses it elsewhere). */
 static DWORD *ws_option_field(struct object *obj, DWORD option)
 {
     switch (obj->type)
@@ -24,7 +25,6 @@ static DWORD *ws_option_field(struct object *obj, DWORD option)
         switch (option)
         {
         case WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT: return &s->ws_close_timeout;
-        case WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL: return &s->ws_keepalive;
         case WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE: return &s->ws_recv_buffer;
         case WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE: return &s->ws_send_buffer;
         }
@@ -36,7 +36,6 @@ static DWORD *ws_option_field(struct object *obj, DWORD option)
         switch (option)
         {
         case WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT: return &r->ws_close_timeout;
-        case WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL: return &r->ws_keepalive;
         case WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE: return &r->ws_recv_buffer;
         case WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE: return &r->ws_send_buffer;
         }
@@ -48,7 +47,6 @@ static DWORD *ws_option_field(struct object *obj, DWORD option)
         switch (option)
         {
         case WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT: return &w->close_timeout;
-        case WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL: return &w->keepalive;
         }
         break;
     }
@@ -144,14 +142,19 @@ DWORD set_object_option(struct object *obj, DWORD option, void *buffer, DWORD le
         return ERROR_SUCCESS;
     }
 
-    case WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT:
     case WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL:
+        /* Windows-verified: websocket handles only, a DWORD of at least
+         * WINHTTP_WEB_SOCKET_MIN_KEEPALIVE_VALUE, else ERROR_INVALID_PARAMETER */
+        if (obj->type != WINHTTP_HANDLE_TYPE_WEBSOCKET) return ERROR_WINHTTP_INCORRECT_HANDLE_TYPE;
+        if (!buffer || len != sizeof(DWORD)) return ERROR_INVALID_PARAMETER;
+        if ((value = *(const DWORD *)buffer) < WINHTTP_WEB_SOCKET_MIN_KEEPALIVE_VALUE) return ERROR_INVALID_PARAMETER;
+        return websocket_set_keepalive(obj, value);
+
+    case WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT:
     case WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE:
     case WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE:
         if (!(field = ws_option_field(obj, option))) return ERROR_WINHTTP_INCORRECT_HANDLE_TYPE;
         if ((err = get_dword(buffer, len, &value))) return err;
-        if (option == WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL && value && value < WINHTTP_WEB_SOCKET_MIN_KEEPALIVE_VALUE)
-            return ERROR_INVALID_PARAMETER;
         if ((option == WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE || option == WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE)
             && !value)
             return ERROR_INVALID_PARAMETER;
@@ -238,8 +241,9 @@ DWORD get_object_option(struct object *obj, DWORD option, void *buffer, DWORD *l
     case WINHTTP_OPTION_URL:
         if (obj->type != WINHTTP_HANDLE_TYPE_REQUEST) return ERROR_WINHTTP_INCORRECT_HANDLE_TYPE;
         return get_url((struct request *)obj, buffer, len);
-    case WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT:
     case WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL:
+        return ERROR_INVALID_PARAMETER;  /* Windows-verified: not queryable on any handle */
+    case WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT:
     case WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE:
     case WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE:
         if (!(field = ws_option_field(obj, option))) return ERROR_WINHTTP_INCORRECT_HANDLE_TYPE;

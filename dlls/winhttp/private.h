@@ -174,62 +174,8 @@ struct request
     BOOL body_done;
 };
 
-enum ws_state
-{
-    WS_OPEN,
-    WS_CLOSED,          /* close frames exchanged or connection failed */
-};
-
-struct websocket
-{
-    struct object hdr;
-    struct netconn *conn;
-    DWORD send_timeout;
-    DWORD close_timeout;
-    DWORD keepalive;
-    DWORD recv_buffer_size, send_buffer_size;
-
-    CRITICAL_SECTION send_cs;         /* serialises frame writes */
-    CRITICAL_SECTION recv_cs;         /* serialises frame reads */
-    volatile LONG send_busy, recv_busy;
-
-    /* sending side */
-    BOOL close_sent;
-    BOOL send_in_message;             /* a fragmented message is open */
-    int send_msg_binary;
-    BYTE *mask_buf;
-    DWORD mask_buf_size;
-
-    /* receiving side */
-    BOOL close_received;
-    BOOL failed;                      /* protocol error or connection lost */
-    DWORD fail_error;
-    USHORT close_status;
-    BYTE close_reason[WINHTTP_WEB_SOCKET_MAX_CLOSE_REASON_LENGTH];
-    DWORD close_reason_len;
-    BOOL in_frame;                    /* reading a data frame's payload */
-    ULONGLONG frame_remaining;
-    BOOL frame_fin;
-    int frame_msg_opcode;             /* WSF_OP_TEXT / WSF_OP_BINARY */
-    void *msgstate;                   /* struct wsf_msgstate * */
-    void *utf8;                       /* struct utf8_validator * */
-
-    /* asynchronous mode: the pending receive (or the receiving half of an
-     * asynchronous Close); guarded by recv_cs */
-    BOOL async;
-    BOOL rop_pending;
-    BOOL rop_close;                   /* it belongs to WinHttpWebSocketClose */
-    DWORD rop_seq;                    /* matches the poller token */
-    BYTE *rop_buf;
-    DWORD rop_len, rop_done;
-    ULONGLONG close_deadline;
-    BYTE *scratch;                    /* discarded data while closing */
-
-    /* timers */
-    BOOL timers;                      /* registered with timers_add */
-    volatile ULONGLONG last_send;     /* GetTickCount64 of the last frame sent */
-    volatile LONG ping_queued;
-};
+/* struct websocket lives in websocket.h */
+struct websocket;
 
 /* netconn.c: timeouts are ms; <= 0 means infinite, NETCONN_NOWAIT means
  * "do not wait" (ERROR_WINHTTP_TIMEOUT at once if nothing is there) */
@@ -257,9 +203,10 @@ DWORD query_headers(struct request *req, DWORD level, const WCHAR *name, void *b
 /* request.c */
 struct netconn *request_swap_conn(struct request *r, struct netconn *conn);
 
-/* websocket.c */
+/* websocket.c / ws_engine.c */
 void websocket_readable(ULONGLONG token);          /* from the dispatcher */
 void websocket_timer(struct object *obj, ULONGLONG now);
+DWORD websocket_set_keepalive(struct object *obj, DWORD interval);
 
 /* options.c helpers */
 DWORD get_object_option(struct object *obj, DWORD option, void *buffer, DWORD *len);

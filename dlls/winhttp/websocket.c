@@ -1,30 +1,21 @@
 /*
  * WebSocket handles (RFC 6455 client side): WinHttpWebSocketCompleteUpgrade,
  * Send, Receive, Shutdown, Close, QueryCloseStatus, in synchronous and
- * asynchronous mode.
+ * asynchronous mode.  What each call may do in each state is decided by the
+ * state machine (codec/ws_state.c); the frames are ws_engine.c's.
  *
  * Asynchronous mode, as Windows does it: Send and Shutdown run on the
  * caller's thread and report WRITE_COMPLETE / SHUTDOWN_COMPLETE before they
  * return; Receive (and the wait for the server's close frame in Close)
- * completes on a pool thread when data arrives: the receive engine below is
+ * completes on a pool thread when data arrives: the receive engine is
  * resumable, it never blocks in asynchronous mode, and the dispatcher
  * (async.c) calls back when the connection becomes readable.
- *
- * Locking: send_cs serialises everything written to the connection (data
- * frames, pongs, the close frame); recv_cs serialises frame reads.  A send and
- * a receive may run at the same time on two threads (full duplex).  A second
- * concurrent send (or receive) fails with ERROR_INVALID_OPERATION instead of
- * queueing, as on Windows.
  */
-#include "private.h"
-#include "codec/ws_frame.h"
-#include "codec/utf8.h"
+#include "websocket.h"
 #include "codec/http_parse.h"
 #include "codec/ws_handshake.h"
 
 #define MIN_BUFFER_SIZE 256  /* smallest receive / send buffer we use, whatever the option says */
-#define SCRATCH_SIZE 4096
-#define BIG_CHUNK 65536   /* most bytes masked per write for big messages */
 
 /* A completion to report once locks are released. */
 struct completion
@@ -68,35 +59,100 @@ static void deliver(struct websocket *ws, struct completion *c)
     send_callback(&ws->hdr, c->status, c->len ? &c->u : NULL, c->len);
 }
 
-/* Cancel the pending asynchronous receive (caller holds recv_cs). */
-static void cancel_rop(struct websocket *ws, struct completion *c)
+struct send_done
 {
-    if (!ws->rop_pending) return;
+    struct websocket *ws;
+    struct completion c;
+};
+
+static void deliver_task(void *ctx, ULONGLONG arg)
+{
+    struct send_done *d = ctx;
+    deliver(d->ws, &d->c);
+    release_object(&d->ws->hdr);
+    heap_free(d);
+}
+
+/* Asynchronous mode: report a completion on the caller's thread, as Windows
+ * does for Send / Shutdown, unless callbacks are already nested too deeply
+ * on this thread: then on the pool. */
+static void deliver_inline(struct websocket *ws, struct completion *c)
+{
+    struct send_done *d;
+
+    if (!c->status) return;
+    if (inline_enter())
+    {
+        deliver(ws, c);
+        inline_leave();
+        return;
+    }
+    if ((d = heap_alloc(sizeof(*d))))
+    {
+        d->ws = (struct websocket *)addref_object(&ws->hdr);
+        d->c = *c;
+        if (queue_task(deliver_task, d, 0)) return;
+        release_object(&ws->hdr);
+        heap_free(d);
+    }
+    deliver(ws, c);  /* no pool: nest after all */
+}
+
+/* ---- the state machine ---- */
+
+static DWORD begin(struct websocket *ws, enum wss_call call, enum wss_msg msg, BOOL fin, unsigned *flags)
+{
+    enum wss_result r;
+
+    AcquireSRWLockExclusive(&ws->state_lock);
+    r = wss_begin(&ws->st, call, msg, fin, flags);
+    if (r) TRACE("%p: call %d refused in state %s (%d)\n", ws->hdr.handle, call, wss_state_name(ws->st.state), r);
+    ReleaseSRWLockExclusive(&ws->state_lock);
+    switch (r)
+    {
+    case WSS_OK: return ERROR_SUCCESS;
+    case WSS_E_MSG_TYPE: return ERROR_INVALID_PARAMETER;
+    default: return ERROR_INVALID_OPERATION;
+    }
+}
+
+static void end(struct websocket *ws, enum wss_call call, enum wss_msg msg, BOOL fin, BOOL ok)
+{
+    AcquireSRWLockExclusive(&ws->state_lock);
+    wss_end(&ws->st, call, msg, fin, ok);
+    ReleaseSRWLockExclusive(&ws->state_lock);
+}
+
+/* ---- the handle ---- */
+
+/* Cancel the pending asynchronous receive or Close (caller holds recv_cs);
+ * the caller ends its operation and delivers c. */
+static enum wss_call cancel_rop(struct websocket *ws, struct completion *c)
+{
+    if (!ws->rop_pending) return WSS_CALL_COUNT;
     ws->rop_pending = FALSE;
     complete_error(c, ws->rop_close ? WINHTTP_WEB_SOCKET_CLOSE_OPERATION : WINHTTP_WEB_SOCKET_RECEIVE_OPERATION,
                    ERROR_WINHTTP_OPERATION_CANCELLED);
+    return ws->rop_close ? WSS_CALL_CLOSE : WSS_CALL_RECEIVE;
 }
 
 static void websocket_close_handle(struct object *obj)
 {
     struct websocket *ws = (struct websocket *)obj;
     struct completion c = { 0 };
+    enum wss_call call;
 
     if (ws->timers) timers_remove(obj->handle);
     /* end any blocking receive or send on another thread */
-    if (ws->conn) netconn_cancel(ws->conn);
-    if (ws->async)
-    {
-        /* a pending receive or Close ends now, before HANDLE_CLOSING */
-        EnterCriticalSection(&ws->recv_cs);
-        cancel_rop(ws, &c);
-        LeaveCriticalSection(&ws->recv_cs);
-        if (c.status)
-        {
-            InterlockedExchange(&ws->recv_busy, 0);
-            deliver(ws, &c);
-        }
-    }
+    netconn_cancel(ws->conn);
+    if (!ws->async) return;
+    /* a pending receive or Close ends now, before HANDLE_CLOSING */
+    EnterCriticalSection(&ws->recv_cs);
+    call = cancel_rop(ws, &c);
+    LeaveCriticalSection(&ws->recv_cs);
+    if (call == WSS_CALL_COUNT) return;
+    end(ws, call, WSS_MSG_NONE, FALSE, FALSE);
+    deliver(ws, &c);
 }
 
 static void websocket_destroy(struct object *obj)
@@ -106,10 +162,9 @@ static void websocket_destroy(struct object *obj)
     netconn_close(ws->conn);
     DeleteCriticalSection(&ws->send_cs);
     DeleteCriticalSection(&ws->recv_cs);
+    if (ws->close_waiter) CloseHandle(ws->close_waiter);
     heap_free(ws->mask_buf);
     heap_free(ws->scratch);
-    heap_free(ws->msgstate);
-    heap_free(ws->utf8);
     heap_free(ws);
 }
 
@@ -131,6 +186,28 @@ static void resize_read_buffer(struct netconn *c, DWORD size)
     c->rbuf_size = size;
     c->rpos = 0;
     c->rlen = held;
+}
+
+/* RFC 6455 4.1: the server may select only what the client offered.  We
+ * offer no extension (and could not decode one an application offered by
+ * hand), and a subprotocol must be one the request listed. */
+static DWORD check_negotiation(struct request *r)
+{
+    int i = headers_find(&r->resp_headers, L"Sec-WebSocket-Extensions", 0);
+    char *proto;
+    BOOL ok;
+
+    if (i >= 0 && r->resp_headers.items[i].value[0])
+    {
+        WARN("101 selects extensions %s, none was offered\n", dbg_w(r->resp_headers.items[i].value));
+        return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
+    }
+    if ((i = headers_find(&r->resp_headers, L"Sec-WebSocket-Protocol", 0)) < 0) return ERROR_SUCCESS;
+    if (!(proto = strdupWA(r->resp_headers.items[i].value))) return ERROR_NOT_ENOUGH_MEMORY;
+    ok = *proto && !strchr(proto, ',') && headers_have_token(&r->req_headers, L"Sec-WebSocket-Protocol", proto);
+    if (!ok) WARN("101 selects subprotocol %s, which was not offered\n", proto);
+    heap_free(proto);
+    return ok ? ERROR_SUCCESS : ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
 }
 
 static DWORD check_upgrade_response(struct request *r)
@@ -165,7 +242,7 @@ static DWORD check_upgrade_response(struct request *r)
         WARN("wrong Sec-WebSocket-Accept\n");
         return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
     }
-    return ERROR_SUCCESS;
+    return check_negotiation(r);
 }
 
 HINTERNET WINAPI WinHttpWebSocketCompleteUpgrade(HINTERNET hrequest, DWORD_PTR context)
@@ -187,18 +264,19 @@ HINTERNET WINAPI WinHttpWebSocketCompleteUpgrade(HINTERNET hrequest, DWORD_PTR c
     r = (struct request *)obj;
     EnterCriticalSection(&obj->cs);
     if ((err = check_upgrade_response(r))) goto done;
-    if (!(ws = heap_alloc_zero(sizeof(*ws))) || !(ws->msgstate = heap_alloc_zero(sizeof(wsf_msgstate)))
-        || !(ws->utf8 = heap_alloc_zero(sizeof(utf8_validator))))
+    if (!(ws = heap_alloc_zero(sizeof(*ws))))
     {
         err = ERROR_NOT_ENOUGH_MEMORY;
         goto done;
     }
     init_object(&ws->hdr, WINHTTP_HANDLE_TYPE_WEBSOCKET, &websocket_vtbl, obj);
     ws->hdr.context = context;
+    InitializeSRWLock(&ws->state_lock);
     InitializeCriticalSection(&ws->send_cs);
     InitializeCriticalSection(&ws->recv_cs);
-    wsf_msgstate_init(ws->msgstate);
-    utf8v_init(ws->utf8);
+    wss_init(&ws->st);
+    wsf_msgstate_init(&ws->msg);
+    utf8v_init(&ws->utf8);
     ws->send_timeout = r->timeouts.send;
     ws->close_timeout = r->ws_close_timeout;
     ws->keepalive = r->ws_keepalive;
@@ -221,12 +299,7 @@ HINTERNET WINAPI WinHttpWebSocketCompleteUpgrade(HINTERNET hrequest, DWORD_PTR c
     ws = NULL;
 done:
     LeaveCriticalSection(&obj->cs);
-    if (ws)
-    {
-        heap_free(ws->msgstate);
-        heap_free(ws->utf8);
-        heap_free(ws);
-    }
+    heap_free(ws);
     release_object(obj);
     TRACE("%p -> %p (error %lu)\n", hrequest, h, err);
     set_error(err);
@@ -249,164 +322,37 @@ static struct websocket *grab_websocket(HINTERNET h, DWORD *err)
 
 /* ---- sending ---- */
 
-/* Send one frame; caller holds send_cs. */
-static DWORD send_frame(struct websocket *ws, int opcode, BOOL fin, const BYTE *data, DWORD len)
-{
-    BYTE head[WSF_MAX_HEADER], mask[4], *chunk = NULL, *spare = NULL;
-    struct whnet_buf bufs[2];
-    DWORD err, done = 0, chunk_size = 0;
-    size_t hlen;
-
-    if ((err = transport_random(mask, sizeof(mask)))) return err;
-    hlen = wsf_encode_header(head, fin, opcode, len, mask);
-    TRACE("%p: frame opcode %d fin %d length %lu\n", ws->hdr.handle, opcode, fin, len);
-    /* a message larger than the send buffer is masked through a transient
-     * buffer of up to BIG_CHUNK bytes, so that it leaves in few writes
-     * without every WebSocket keeping a big buffer */
-    if (len > ws->send_buffer_size && (spare = heap_alloc(min(len, BIG_CHUNK))))
-    {
-        chunk = spare;
-        chunk_size = min(len, BIG_CHUNK);
-    }
-    else if (len)
-    {
-        if (ws->mask_buf_size < min(len, ws->send_buffer_size))
-        {
-            DWORD size = min(max(len, 4096), ws->send_buffer_size);
-            BYTE *p = heap_realloc(ws->mask_buf, size);
-            if (!p) return ERROR_NOT_ENOUGH_MEMORY;
-            ws->mask_buf = p;
-            ws->mask_buf_size = size;
-        }
-        chunk = ws->mask_buf;
-        chunk_size = ws->mask_buf_size;
-    }
-    do
-    {
-        DWORD n = min(len - done, chunk_size), count = 0;
-        if (!done)
-        {
-            /* the header goes with the first chunk */
-            bufs[count].data = head;
-            bufs[count++].len = (uint32_t)hlen;
-        }
-        if (n)
-        {
-            wsf_mask(chunk, data + done, n, mask, done);
-            bufs[count].data = chunk;
-            bufs[count++].len = n;
-        }
-        if ((err = netconn_send(ws->conn, bufs, count, ws->send_timeout))) break;
-        done += n;
-    } while (done < len);
-    heap_free(spare);
-    if (err) return err;
-    ws->last_send = GetTickCount64();
-    return ERROR_SUCCESS;
-}
-
-/* Send a close frame once (caller holds send_cs). */
-static DWORD send_close_frame(struct websocket *ws, USHORT status, const void *reason, DWORD len)
-{
-    BYTE payload[2 + WSF_MAX_CLOSE_REASON];
-    size_t n = 0;
-    DWORD err;
-
-    if (ws->close_sent) return ERROR_SUCCESS;
-    if (status != WINHTTP_WEB_SOCKET_EMPTY_CLOSE_STATUS) n = wsf_close_build(payload, status, reason, len);
-    ws->close_sent = TRUE;
-    err = send_frame(ws, WSF_OP_CLOSE, TRUE, payload, (DWORD)n);
-    TRACE("%p: close frame sent, status %u, reason length %lu, error %lu\n", ws->hdr.handle, status, len, err);
-    return err;
-}
-
-/* The connection cannot be used any more (protocol error, I/O failure). */
-static void websocket_fail(struct websocket *ws, DWORD err)
-{
-    if (!ws->failed)
-    {
-        ws->failed = TRUE;
-        ws->fail_error = err;
-        WARN("%p: connection failed, error %lu\n", ws->hdr.handle, err);
-    }
-}
-
-struct send_done
-{
-    struct websocket *ws;
-    struct completion c;
-};
-
-static void deliver_task(void *ctx, ULONGLONG arg)
-{
-    struct send_done *d = ctx;
-    deliver(d->ws, &d->c);
-    release_object(&d->ws->hdr);
-    heap_free(d);
-}
-
-/* Asynchronous mode: report a Send / Shutdown / Close completion on the
- * caller's thread, as Windows does, unless callbacks are already nested too
- * deeply on this thread: then on the pool. */
-static void deliver_inline(struct websocket *ws, struct completion *c)
-{
-    struct send_done *d;
-
-    if (!c->status) return;
-    if (inline_enter())
-    {
-        deliver(ws, c);
-        inline_leave();
-        return;
-    }
-    if ((d = heap_alloc(sizeof(*d))))
-    {
-        d->ws = (struct websocket *)addref_object(&ws->hdr);
-        d->c = *c;
-        if (queue_task(deliver_task, d, 0)) return;
-        release_object(&ws->hdr);
-        heap_free(d);
-    }
-    deliver(ws, c);  /* no pool: nest after all */
-}
-
 DWORD WINAPI WinHttpWebSocketSend(HINTERNET hsocket, WINHTTP_WEB_SOCKET_BUFFER_TYPE type, void *buf, DWORD len)
 {
     struct websocket *ws;
     struct completion c = { 0 };
+    enum wss_msg msg;
     DWORD err;
-    BOOL binary, fin, io = FALSE;
+    BOOL fin, io = FALSE;
     int opcode;
 
     TRACE("%p, %u, %p, %lu\n", hsocket, type, buf, len);
     if (!(ws = grab_websocket(hsocket, &err))) return err;
     switch (type)
     {
-    case WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE: binary = TRUE; fin = TRUE; break;
-    case WINHTTP_WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE: binary = TRUE; fin = FALSE; break;
-    case WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE: binary = FALSE; fin = TRUE; break;
-    case WINHTTP_WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE: binary = FALSE; fin = FALSE; break;
+    case WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE: msg = WSS_MSG_BINARY; fin = TRUE; break;
+    case WINHTTP_WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE: msg = WSS_MSG_BINARY; fin = FALSE; break;
+    case WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE: msg = WSS_MSG_TEXT; fin = TRUE; break;
+    case WINHTTP_WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE: msg = WSS_MSG_TEXT; fin = FALSE; break;
     default: err = ERROR_INVALID_PARAMETER; goto done;  /* including CLOSE_BUFFER_TYPE */
     }
     if (!buf && len) { err = ERROR_INVALID_PARAMETER; goto done; }
-    if (InterlockedCompareExchange(&ws->send_busy, 1, 0)) { err = ERROR_INVALID_OPERATION; goto done; }
+    if ((err = begin(ws, WSS_CALL_SEND, msg, fin, NULL))) goto done;
+    /* the send side is ours: nobody else changes send_msg */
+    if (ws->st.send_msg != WSS_MSG_NONE) opcode = WSF_OP_CONTINUATION;
+    else opcode = msg == WSS_MSG_BINARY ? WSF_OP_BINARY : WSF_OP_TEXT;
     EnterCriticalSection(&ws->send_cs);
-    if (ws->close_sent || ws->failed) err = ERROR_INVALID_OPERATION;
-    else if (ws->send_in_message && binary != ws->send_msg_binary) err = ERROR_INVALID_PARAMETER;
-    else
-    {
-        opcode = ws->send_in_message ? WSF_OP_CONTINUATION : (binary ? WSF_OP_BINARY : WSF_OP_TEXT);
-        err = send_frame(ws, opcode, fin, buf, len);
-        io = TRUE;
-        if (!err)
-        {
-            ws->send_in_message = !fin;
-            ws->send_msg_binary = binary;
-        }
-        else websocket_fail(ws, err);
-    }
+    if (!(err = ws_send_frame(ws, opcode, fin, buf, len))) ws_send_pending_pong(ws);
     LeaveCriticalSection(&ws->send_cs);
-    InterlockedExchange(&ws->send_busy, 0);
+    if (err) ws_fail(ws, err);
+    end(ws, WSS_CALL_SEND, msg, fin, !err);
+    ws_flush_pong(ws);
+    io = TRUE;
 done:
     if (err && ws->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
     if (ws->async && io)
@@ -422,165 +368,16 @@ done:
     return err;
 }
 
-/* ---- receiving ---- */
-
-/* Protocol violation by the server: send the close code RFC 6455 asks for,
- * then give up on the connection. Caller holds recv_cs. */
-static DWORD protocol_error(struct websocket *ws, int wsf_err)
-{
-    USHORT code = wsf_error_close_code(wsf_err);
-    WARN("%p: protocol error %s, closing with %u\n", ws->hdr.handle, wsf_error_name(wsf_err), code);
-    EnterCriticalSection(&ws->send_cs);
-    send_close_frame(ws, code, NULL, 0);
-    LeaveCriticalSection(&ws->send_cs);
-    transport_get()->shutdown_send(ws->conn->id);
-    websocket_fail(ws, ERROR_WINHTTP_INVALID_SERVER_RESPONSE);
-    return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
-}
-
-/* Map a transport error while reading. */
-static DWORD read_failed(struct websocket *ws, DWORD err)
-{
-    if (err == ERROR_HANDLE_EOF) err = ERROR_WINHTTP_CONNECTION_ERROR;
-    websocket_fail(ws, err);
-    return err;
-}
-
-/* Next frame header into *h.  A control frame's payload is in the read
- * buffer too when this returns (so handling it never waits).  With
- * NETCONN_NOWAIT: ERROR_IO_PENDING when more bytes must arrive first. */
-static DWORD read_frame_header(struct websocket *ws, wsf_header *h, int timeout)
-{
-    struct netconn *c = ws->conn;
-    DWORD err;
-    int rc;
-
-    for (;;)
-    {
-        DWORD avail = c->rlen - c->rpos;
-        rc = wsf_parse_header(c->rbuf + c->rpos, avail, 1, h);
-        if (rc < 0) return protocol_error(ws, rc);
-        if (rc > 0 && (h->opcode < WSF_OP_CLOSE || avail >= rc + h->payload_len))
-        {
-            c->rpos += rc;
-            return ERROR_SUCCESS;
-        }
-        err = netconn_fill(c, timeout);
-        if (err == ERROR_WINHTTP_TIMEOUT && timeout == NETCONN_NOWAIT) return ERROR_IO_PENDING;
-        if (err) return read_failed(ws, err);
-    }
-}
-
-/* Handle a control frame (its payload is buffered). Returns ERROR_SUCCESS,
- * an error, or ERROR_MORE_DATA meaning "a close frame arrived". */
-static DWORD handle_control(struct websocket *ws, const wsf_header *h)
-{
-    BYTE payload[WSF_MAX_CONTROL_PAYLOAD];
-    DWORD len = (DWORD)h->payload_len, err;
-
-    if ((err = netconn_read_exact(ws->conn, payload, len, -1))) return read_failed(ws, err);
-    switch (h->opcode)
-    {
-    case WSF_OP_PING:
-        TRACE("%p: ping, %lu bytes: answering\n", ws->hdr.handle, len);
-        EnterCriticalSection(&ws->send_cs);
-        err = ws->close_sent ? ERROR_SUCCESS : send_frame(ws, WSF_OP_PONG, TRUE, payload, len);
-        LeaveCriticalSection(&ws->send_cs);
-        if (err) return read_failed(ws, err);
-        return ERROR_SUCCESS;
-    case WSF_OP_PONG:
-        TRACE("%p: pong, %lu bytes\n", ws->hdr.handle, len);
-        return ERROR_SUCCESS;
-    case WSF_OP_CLOSE:
-    {
-        int has_code, rc;
-        uint16_t code = 0;
-        const uint8_t *reason = NULL;
-        size_t reason_len = 0;
-        if ((rc = wsf_close_parse(payload, len, &has_code, &code, &reason, &reason_len)))
-            return protocol_error(ws, rc);
-        ws->close_status = has_code ? code : WINHTTP_WEB_SOCKET_EMPTY_CLOSE_STATUS;
-        ws->close_reason_len = (DWORD)reason_len;
-        if (reason_len) memcpy(ws->close_reason, reason, reason_len);
-        ws->close_received = TRUE;
-        TRACE("%p: close frame received, status %u, reason length %lu\n", ws->hdr.handle, ws->close_status,
-              ws->close_reason_len);
-        return ERROR_MORE_DATA;
-    }
-    }
-    return protocol_error(ws, WSF_ERR_BAD_OPCODE);
-}
-
-/* The receive engine: frames into buf until buf is full or the current
- * frame ends; *done counts the payload bytes stored so far (kept across
- * calls).  Caller holds recv_cs.  timeout -1 blocks (synchronous mode);
- * NETCONN_NOWAIT returns ERROR_IO_PENDING instead of waiting, with all
- * progress kept in the websocket and *done, so the next call resumes. */
-static DWORD receive(struct websocket *ws, BYTE *buf, DWORD len, DWORD *done, WINHTTP_WEB_SOCKET_BUFFER_TYPE *type,
-                     int timeout)
-{
-    wsf_header h;
-    DWORD err;
-    int rc, msg_opcode;
-
-    while (!ws->in_frame)
-    {
-        if ((err = read_frame_header(ws, &h, timeout))) return err;
-        if ((rc = wsf_msgstate_frame(ws->msgstate, &h, &msg_opcode))) return protocol_error(ws, rc);
-        if (h.opcode >= WSF_OP_CLOSE)
-        {
-            err = handle_control(ws, &h);
-            if (err == ERROR_MORE_DATA)
-            {
-                *done = 0;
-                *type = WINHTTP_WEB_SOCKET_CLOSE_BUFFER_TYPE;
-                return ERROR_SUCCESS;
-            }
-            if (err) return err;
-            continue;
-        }
-        TRACE("%p: data frame opcode %d fin %d length %llu\n", ws->hdr.handle, h.opcode, h.fin, (unsigned long long)h.payload_len);
-        if (h.opcode != WSF_OP_CONTINUATION && msg_opcode == WSF_OP_TEXT) utf8v_init(ws->utf8);
-        ws->in_frame = TRUE;
-        ws->frame_remaining = h.payload_len;
-        ws->frame_fin = h.fin;
-        ws->frame_msg_opcode = msg_opcode;
-    }
-
-    while (*done < len && ws->frame_remaining)
-    {
-        DWORD want = (DWORD)min((ULONGLONG)(len - *done), ws->frame_remaining), got;
-        err = netconn_read(ws->conn, buf + *done, want, timeout, &got);
-        if (err == ERROR_WINHTTP_TIMEOUT && timeout == NETCONN_NOWAIT) return ERROR_IO_PENDING;
-        if (err) return read_failed(ws, err);
-        if (!got) return read_failed(ws, ERROR_HANDLE_EOF);
-        ws->frame_remaining -= got;
-        if (ws->frame_msg_opcode == WSF_OP_TEXT && utf8v_feed(ws->utf8, buf + *done, got))
-            return protocol_error(ws, WSF_ERR_INVALID_UTF8);
-        *done += got;
-    }
-    if (!ws->frame_remaining)
-    {
-        ws->in_frame = FALSE;
-        if (ws->frame_fin && ws->frame_msg_opcode == WSF_OP_TEXT && utf8v_finish(ws->utf8))
-            return protocol_error(ws, WSF_ERR_INVALID_UTF8);
-    }
-    if (!ws->frame_remaining && ws->frame_fin)
-        *type = ws->frame_msg_opcode == WSF_OP_TEXT ? WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE
-                                                    : WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE;
-    else
-        *type = ws->frame_msg_opcode == WSF_OP_TEXT ? WINHTTP_WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE
-                                                    : WINHTTP_WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE;
-    return ERROR_SUCCESS;
-}
-
 /* ---- asynchronous receiving ---- */
 
 static LONG rop_counter;
 
-static ULONGLONG rop_token(struct websocket *ws)
+/* seq 0 is the Close deadline's token (see websocket_timer) */
+#define ROP_DEADLINE_SEQ 0
+
+static ULONGLONG rop_token(struct websocket *ws, DWORD seq)
 {
-    return ((ULONGLONG)(ULONG_PTR)ws->hdr.handle << 32) | ws->rop_seq;
+    return ((ULONGLONG)(ULONG_PTR)ws->hdr.handle << 32) | seq;
 }
 
 static void rop_task(void *ctx, ULONGLONG token);
@@ -592,77 +389,70 @@ static DWORD rop_schedule(struct websocket *ws, BOOL now)
 {
     DWORD err = ERROR_MORE_DATA;
 
-    ws->rop_seq = (DWORD)InterlockedIncrement(&rop_counter);
-    if (!now) err = transport_get()->watch(ws->conn->id, rop_token(ws));
+    do ws->rop_seq = (DWORD)InterlockedIncrement(&rop_counter); while (ws->rop_seq == ROP_DEADLINE_SEQ);
+    if (!now) err = transport_get()->watch(ws->conn->id, rop_token(ws, ws->rop_seq));
     if (err == ERROR_SUCCESS) return ERROR_SUCCESS;
     if (err != ERROR_MORE_DATA) return err;
-    return queue_task(rop_task, NULL, rop_token(ws)) ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
+    return queue_task(rop_task, NULL, rop_token(ws, ws->rop_seq)) ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
 }
 
-/* The close handshake is over (or abandoned): end the TCP connection. */
-static void close_finish(struct websocket *ws)
+/* A Close's wait for the server's close frame is over: end the connection. */
+static void close_done(struct websocket *ws, DWORD err)
 {
-    transport_get()->shutdown_send(ws->conn->id);
-    if (!ws->failed) websocket_fail(ws, ERROR_INVALID_OPERATION);
+    if (err)
+    {
+        if (err == ERROR_WINHTTP_TIMEOUT) WARN("%p: no close frame from the server in time\n", ws->hdr.handle);
+        ws_fail(ws, err);
+    }
+    ws_finish(ws);
+    if (err) netconn_cancel(ws->conn);  /* wakes a receive blocked on another thread */
 }
 
-/* Advance the pending receive as far as the buffered and readable bytes
- * go.  Caller holds recv_cs; c gets the completion if it ended. */
-static void rop_step(struct websocket *ws, struct completion *c)
+/* Advance the pending receive (or Close) as far as the buffered and
+ * readable bytes go.  Caller holds recv_cs; returns the call to end, with
+ * its completion in c, or WSS_CALL_COUNT while it goes on. */
+static enum wss_call rop_step(struct websocket *ws, struct completion *c)
 {
     WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
     DWORD err;
 
     if (ws->rop_close)
     {
-        /* WinHttpWebSocketClose: discard data until the server's close frame */
-        while (!ws->close_received && !ws->failed)
-        {
-            DWORD got = 0;
-            err = receive(ws, ws->scratch, SCRATCH_SIZE, &got, &type, NETCONN_NOWAIT);
-            if (err == ERROR_IO_PENDING)
-            {
-                if (GetTickCount64() < ws->close_deadline && !(err = rop_schedule(ws, FALSE))) return;
-                if (err == ERROR_IO_PENDING)
-                {
-                    WARN("%p: no close frame from the server in time\n", ws->hdr.handle);
-                    err = ERROR_WINHTTP_TIMEOUT;
-                }
-                break;
-            }
-            if (err) break;
-        }
-        if (ws->close_received) err = ERROR_SUCCESS;
-        else if (ws->failed && !err) err = ws->fail_error;
+        err = ws_drain(ws, WS_NO_WAIT, ws->close_deadline);
+        if (err == ERROR_IO_PENDING && !(err = rop_schedule(ws, FALSE))) return WSS_CALL_COUNT;
         ws->rop_pending = FALSE;
-        close_finish(ws);
+        close_done(ws, err);
         if (err) complete_error(c, WINHTTP_WEB_SOCKET_CLOSE_OPERATION, err);
         else complete_none(c, WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE);
-        return;
+        return WSS_CALL_CLOSE;
     }
-    err = receive(ws, ws->rop_buf, ws->rop_len, &ws->rop_done, &type, NETCONN_NOWAIT);
-    if (err == ERROR_IO_PENDING && !(err = rop_schedule(ws, FALSE))) return;
+    err = ws_receive(ws, ws->rop_buf, ws->rop_len, &ws->rop_done, &type, WS_NO_WAIT);
+    if (err == ERROR_IO_PENDING && !(err = rop_schedule(ws, FALSE))) return WSS_CALL_COUNT;
     ws->rop_pending = FALSE;
     if (err) complete_error(c, WINHTTP_WEB_SOCKET_RECEIVE_OPERATION, err);
     else complete_ok(c, WINHTTP_CALLBACK_STATUS_READ_COMPLETE, ws->rop_done, type);
+    return WSS_CALL_RECEIVE;
 }
 
 static void rop_task(void *ctx, ULONGLONG token)
 {
     struct object *obj = grab_object((HINTERNET)(ULONG_PTR)(token >> 32));
     struct completion c = { 0 };
+    enum wss_call call = WSS_CALL_COUNT;
     struct websocket *ws;
+    DWORD seq = (DWORD)token;
 
     if (!obj) return;  /* closed meanwhile: the close cancelled the receive */
     if (obj->type == WINHTTP_HANDLE_TYPE_WEBSOCKET)
     {
         ws = (struct websocket *)obj;
         EnterCriticalSection(&ws->recv_cs);
-        if (ws->rop_pending && ws->rop_seq == (DWORD)token) rop_step(ws, &c);
+        if (ws->rop_pending && (ws->rop_seq == seq || (seq == ROP_DEADLINE_SEQ && ws->rop_close)))
+            call = rop_step(ws, &c);
         LeaveCriticalSection(&ws->recv_cs);
-        if (c.status)
+        if (call != WSS_CALL_COUNT)
         {
-            InterlockedExchange(&ws->recv_busy, 0);
+            end(ws, call, WSS_MSG_NONE, FALSE, c.status != WINHTTP_CALLBACK_STATUS_REQUEST_ERROR);
             deliver(ws, &c);
         }
     }
@@ -674,18 +464,25 @@ void websocket_readable(ULONGLONG token)
     if (!queue_task(rop_task, NULL, token)) rop_task(NULL, token);
 }
 
+/* ---- timers: keep-alive pings, the asynchronous Close's deadline ---- */
+
 static void ping_task(void *ctx, ULONGLONG arg)
 {
     struct websocket *ws = ctx;
+    BOOL go;
 
     /* a frame being sent means the connection is not idle: no ping then */
     if (TryEnterCriticalSection(&ws->send_cs))
     {
-        if (!ws->close_sent && !ws->failed && !ws->send_busy && ws->keepalive
-            && GetTickCount64() - ws->last_send >= ws->keepalive)
+        AcquireSRWLockShared(&ws->state_lock);
+        go = wss_can_send(&ws->st) && ws->st.send_op == WSS_OP_NONE && ws->keepalive
+             && GetTickCount64() - ws->last_send >= ws->keepalive;
+        ReleaseSRWLockShared(&ws->state_lock);
+        if (go)
         {
-            DWORD err = send_frame(ws, WSF_OP_PING, TRUE, NULL, 0);
+            DWORD err = ws_send_frame(ws, WSF_OP_PING, TRUE, NULL, 0);
             TRACE("%p: keep-alive ping sent, error %lu\n", ws->hdr.handle, err);
+            if (err) ws_fail(ws, err);
         }
         LeaveCriticalSection(&ws->send_cs);
     }
@@ -693,15 +490,15 @@ static void ping_task(void *ctx, ULONGLONG arg)
     release_object(&ws->hdr);
 }
 
-/* Every tick, from the dispatcher thread: keep-alive and Close timeouts. */
+/* Every tick, from the dispatcher thread. */
 void websocket_timer(struct object *obj, ULONGLONG now)
 {
     struct websocket *ws = (struct websocket *)obj;
 
-    if (ws->async && ws->rop_pending && ws->rop_close && now >= ws->close_deadline)
-        queue_task(rop_task, NULL, rop_token(ws));
-    if (ws->keepalive && !ws->close_sent && !ws->failed && now - ws->last_send >= ws->keepalive
-        && !InterlockedCompareExchange(&ws->ping_queued, 1, 0))
+    if (ws->async && ws->rop_pending && ws->rop_close && now >= ws->close_deadline
+        && !InterlockedExchange(&ws->rop_deadline_queued, 1))
+        queue_task(rop_task, NULL, rop_token(ws, ROP_DEADLINE_SEQ));
+    if (ws->keepalive && now - ws->last_send >= ws->keepalive && !InterlockedCompareExchange(&ws->ping_queued, 1, 0))
     {
         addref_object(obj);
         if (!queue_task(ping_task, ws, 0))
@@ -710,6 +507,27 @@ void websocket_timer(struct object *obj, ULONGLONG now)
             release_object(obj);
         }
     }
+}
+
+/* WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL on the websocket handle
+ * (caller holds obj->cs): takes effect from now on. */
+DWORD websocket_set_keepalive(struct object *obj, DWORD interval)
+{
+    struct websocket *ws = (struct websocket *)obj;
+
+    ws->keepalive = interval;
+    if (!ws->timers && !(ws->timers = timers_add(obj->handle))) WARN("%p: no timer thread, no keep-alive pings\n", obj->handle);
+    return ERROR_SUCCESS;
+}
+
+/* ---- receiving ---- */
+
+/* A synchronous Close may be waiting for the receive engine. */
+static void wake_close_waiter(struct websocket *ws)
+{
+    AcquireSRWLockShared(&ws->state_lock);
+    if (ws->close_waiter) SetEvent(ws->close_waiter);
+    ReleaseSRWLockShared(&ws->state_lock);
 }
 
 DWORD WINAPI WinHttpWebSocketReceive(HINTERNET hsocket, void *buf, DWORD len, DWORD *read,
@@ -721,13 +539,13 @@ DWORD WINAPI WinHttpWebSocketReceive(HINTERNET hsocket, void *buf, DWORD len, DW
 
     TRACE("%p, %p, %lu, %p, %p\n", hsocket, buf, len, read, type);
     if (!(ws = grab_websocket(hsocket, &err))) return err;
-    if (!buf || !len || !read || !type) { err = ERROR_INVALID_PARAMETER; goto done; }
-    if (InterlockedCompareExchange(&ws->recv_busy, 1, 0)) { err = ERROR_INVALID_OPERATION; goto done; }
+    /* in asynchronous mode *read and *type are not used (documented) */
+    if (!buf || !len || (!ws->async && (!read || !type))) { err = ERROR_INVALID_PARAMETER; goto done; }
+    if ((err = begin(ws, WSS_CALL_RECEIVE, WSS_MSG_NONE, FALSE, NULL))) goto done;
     EnterCriticalSection(&ws->recv_cs);
-    if (ws->close_received || ws->failed || ws->rop_pending) err = ERROR_INVALID_OPERATION;
-    else if (ws->async)
+    if (ws->async)
     {
-        /* completes with READ_COMPLETE or REQUEST_ERROR; *read and *type stay untouched */
+        /* completes with READ_COMPLETE or REQUEST_ERROR */
         ws->rop_pending = TRUE;
         ws->rop_close = FALSE;
         ws->rop_buf = buf;
@@ -735,12 +553,13 @@ DWORD WINAPI WinHttpWebSocketReceive(HINTERNET hsocket, void *buf, DWORD len, DW
         ws->rop_done = 0;
         if ((err = rop_schedule(ws, ws->conn->rlen > ws->conn->rpos))) ws->rop_pending = FALSE;
         LeaveCriticalSection(&ws->recv_cs);
-        if (err) InterlockedExchange(&ws->recv_busy, 0);
+        if (err) end(ws, WSS_CALL_RECEIVE, WSS_MSG_NONE, FALSE, FALSE);
         goto done;
     }
-    else err = receive(ws, buf, len, &got, &t, -1);
+    err = ws_receive(ws, buf, len, &got, &t, WS_WAIT_FOREVER);
     LeaveCriticalSection(&ws->recv_cs);
-    InterlockedExchange(&ws->recv_busy, 0);
+    end(ws, WSS_CALL_RECEIVE, WSS_MSG_NONE, FALSE, !err);
+    wake_close_waiter(ws);
     if (!err)
     {
         *read = got;
@@ -757,8 +576,8 @@ done:
 
 static BOOL valid_close_status(USHORT status)
 {
-    /* what an endpoint may put on the wire (RFC 6455 7.4), plus 1005 meaning
-     * "send a close frame without a status" */
+    /* what an endpoint may put on the wire (RFC 6455 7.4: never 1005, 1006
+     * or 1015), plus 1005 meaning "send a close frame without a status" */
     if (status == WINHTTP_WEB_SOCKET_EMPTY_CLOSE_STATUS) return TRUE;
     return wsf_close_code_valid(status) != 0;
 }
@@ -772,26 +591,34 @@ static DWORD check_close_params(USHORT status, const void *reason, DWORD len)
     return ERROR_SUCCESS;
 }
 
+/* Shutdown and Close: our close frame, when the state says one is due. */
+static DWORD send_close_if(struct websocket *ws, unsigned flags, USHORT status, const void *reason, DWORD len)
+{
+    DWORD err;
+    if (!(flags & WSS_NEED_SEND)) return ERROR_SUCCESS;
+    EnterCriticalSection(&ws->send_cs);
+    err = ws_send_close(ws, status, reason, len);
+    LeaveCriticalSection(&ws->send_cs);
+    /* both close frames exchanged: the TCP connection ends */
+    if (!err && ws_state_is(ws, WSS_CLOSED)) ws_finish(ws);
+    return err;
+}
+
 DWORD WINAPI WinHttpWebSocketShutdown(HINTERNET hsocket, USHORT status, void *reason, DWORD len)
 {
     struct websocket *ws;
     struct completion c = { 0 };
+    unsigned flags;
     DWORD err;
     BOOL io = FALSE;
 
     TRACE("%p, %u, %p, %lu\n", hsocket, status, reason, len);
     if (!(ws = grab_websocket(hsocket, &err))) return err;
     if ((err = check_close_params(status, reason, len))) goto done;
-    if (InterlockedCompareExchange(&ws->send_busy, 1, 0)) { err = ERROR_INVALID_OPERATION; goto done; }
-    EnterCriticalSection(&ws->send_cs);
-    if (ws->close_sent || ws->failed) err = ERROR_INVALID_OPERATION;
-    else
-    {
-        io = TRUE;
-        if ((err = send_close_frame(ws, status, reason, len))) websocket_fail(ws, err);
-    }
-    LeaveCriticalSection(&ws->send_cs);
-    InterlockedExchange(&ws->send_busy, 0);
+    if ((err = begin(ws, WSS_CALL_SHUTDOWN, WSS_MSG_NONE, FALSE, &flags))) goto done;
+    err = send_close_if(ws, flags, status, reason, len);
+    end(ws, WSS_CALL_SHUTDOWN, WSS_MSG_NONE, FALSE, !err);
+    io = TRUE;
 done:
     if (err && ws->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
     if (ws->async && io)
@@ -806,122 +633,113 @@ done:
     return err;
 }
 
-/* Wait for the server's close frame, discarding data, answering pings, for
- * at most timeout_ms.  Caller holds recv_cs. */
-static DWORD wait_for_close(struct websocket *ws, DWORD timeout_ms)
+/* Synchronous Close, once our close frame is out: wait for the server's,
+ * at most close_timeout.  A receive blocked on another thread keeps the
+ * engine and may read the close frame itself: wait for that, or for the
+ * engine to be free. */
+static DWORD close_sync(struct websocket *ws)
 {
-    ULONGLONG deadline = GetTickCount64() + timeout_ms;
-    BYTE scratch[SCRATCH_SIZE];
+    ULONGLONG give_up = GetTickCount64() + ws->close_timeout;
+    DWORD err;
 
-    while (!ws->close_received && !ws->failed)
+    AcquireSRWLockExclusive(&ws->state_lock);
+    if (!ws->close_waiter) ws->close_waiter = CreateEventW(NULL, FALSE, FALSE, NULL);
+    ReleaseSRWLockExclusive(&ws->state_lock);
+    for (;;)
     {
-        ULONGLONG now = GetTickCount64();
-        WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
-        DWORD got = 0, err;
-        int left;
-
-        if (now >= deadline) return ERROR_WINHTTP_TIMEOUT;
-        left = (int)min(deadline - now, 0x7fffffff);
-        if (!ws->in_frame)
+        ULONGLONG now;
+        if (TryEnterCriticalSection(&ws->recv_cs))
         {
-            /* peek a header with the deadline; receive() then reads without blocking long */
-            struct netconn *c = ws->conn;
-            wsf_header h;
-            int rc = wsf_parse_header(c->rbuf + c->rpos, c->rlen - c->rpos, 1, &h);
-            if (rc == 0)
-            {
-                err = netconn_fill(c, left);
-                if (err == ERROR_WINHTTP_TIMEOUT) return err;
-                if (err) return read_failed(ws, err);
-                continue;
-            }
+            err = ws_drain(ws, give_up, give_up);
+            LeaveCriticalSection(&ws->recv_cs);
+            break;
         }
-        if ((err = receive(ws, scratch, sizeof(scratch), &got, &type, -1))) return err;
+        AcquireSRWLockShared(&ws->state_lock);
+        if (ws->st.state == WSS_CLOSED) err = ERROR_SUCCESS;
+        else if (ws->st.state == WSS_ABORTED) err = ws->fail_error;
+        else err = ERROR_IO_PENDING;
+        ReleaseSRWLockShared(&ws->state_lock);
+        if (err != ERROR_IO_PENDING) break;
+        if ((now = GetTickCount64()) >= give_up) { err = ERROR_WINHTTP_TIMEOUT; break; }
+        if (!ws->close_waiter) Sleep(10);
+        else WaitForSingleObject(ws->close_waiter, (DWORD)min(give_up - now, 0x7fffffff));
     }
-    return ws->failed && !ws->close_received ? ws->fail_error : ERROR_SUCCESS;
+    close_done(ws, err);
+    return err;
 }
 
-/* Asynchronous Close, once the close frame is sent: a pending receive ends
+/* Asynchronous Close, once our close frame is out: a pending receive ends
  * (cancelled, reported at once), then the receiving side waits for the
  * server's close frame on the pool: CLOSE_COMPLETE or REQUEST_ERROR. */
-static DWORD close_async(struct websocket *ws)
+static void close_async(struct websocket *ws, unsigned flags, struct completion *c)
 {
-    struct completion cancelled = { 0 }, c = { 0 };
-    DWORD err = ERROR_SUCCESS;
+    struct completion cancelled = { 0 };
+    DWORD err;
 
+    if (flags & WSS_CANCEL_RECEIVE)
+    {
+        /* reported before anything about the Close, on this thread */
+        EnterCriticalSection(&ws->recv_cs);
+        cancel_rop(ws, &cancelled);
+        LeaveCriticalSection(&ws->recv_cs);
+        deliver_inline(ws, &cancelled);
+    }
     EnterCriticalSection(&ws->recv_cs);
-    if (ws->rop_pending && ws->rop_close) err = ERROR_INVALID_OPERATION;  /* a Close is already waiting */
+    if (!ws->scratch && !(ws->scratch = heap_alloc(WS_SCRATCH_SIZE))) err = ERROR_NOT_ENOUGH_MEMORY;
     else
     {
-        cancel_rop(ws, &cancelled);
-        InterlockedExchange(&ws->recv_busy, 1);
-        if (ws->close_received || ws->failed)
-        {
-            close_finish(ws);
-            if (ws->close_received) complete_none(&c, WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE);
-            else complete_error(&c, WINHTTP_WEB_SOCKET_CLOSE_OPERATION, ws->fail_error);
-        }
-        else if (!ws->scratch && !(ws->scratch = heap_alloc(SCRATCH_SIZE)))
-            complete_error(&c, WINHTTP_WEB_SOCKET_CLOSE_OPERATION, ERROR_NOT_ENOUGH_MEMORY);
-        else
-        {
-            DWORD e;
-            ws->rop_pending = TRUE;
-            ws->rop_close = TRUE;
-            ws->close_deadline = GetTickCount64() + ws->close_timeout;
-            if ((e = rop_schedule(ws, ws->conn->rlen > ws->conn->rpos)))
-            {
-                ws->rop_pending = FALSE;
-                complete_error(&c, WINHTTP_WEB_SOCKET_CLOSE_OPERATION, e);
-            }
-        }
-        if (!ws->rop_pending) InterlockedExchange(&ws->recv_busy, 0);
+        ws->rop_pending = TRUE;
+        ws->rop_close = TRUE;
+        ws->close_deadline = GetTickCount64() + ws->close_timeout;
+        ws->rop_deadline_queued = 0;
+        if ((err = rop_schedule(ws, TRUE))) ws->rop_pending = FALSE;
     }
     LeaveCriticalSection(&ws->recv_cs);
-    deliver_inline(ws, &cancelled);
-    deliver_inline(ws, &c);
-    return err;
+    if (!err) return;
+    close_done(ws, err);
+    complete_error(c, WINHTTP_WEB_SOCKET_CLOSE_OPERATION, err);
+    end(ws, WSS_CALL_CLOSE, WSS_MSG_NONE, FALSE, FALSE);
 }
 
 DWORD WINAPI WinHttpWebSocketClose(HINTERNET hsocket, USHORT status, void *reason, DWORD len)
 {
     struct websocket *ws;
+    struct completion cancelled = { 0 }, c = { 0 };
+    unsigned flags;
     DWORD err;
 
     TRACE("%p, %u, %p, %lu\n", hsocket, status, reason, len);
     if (!(ws = grab_websocket(hsocket, &err))) return err;
     if ((err = check_close_params(status, reason, len))) goto done;
-    if (InterlockedCompareExchange(&ws->send_busy, 1, 0)) { err = ERROR_INVALID_OPERATION; goto done; }
-    EnterCriticalSection(&ws->send_cs);
-    if (ws->failed) err = ERROR_INVALID_OPERATION;
-    else if (!ws->close_sent && (err = send_close_frame(ws, status, reason, len))) websocket_fail(ws, err);
-    LeaveCriticalSection(&ws->send_cs);
-    InterlockedExchange(&ws->send_busy, 0);
-    if (err) goto done;
-
-    if (ws->async)
+    if ((err = begin(ws, WSS_CALL_CLOSE, WSS_MSG_NONE, FALSE, &flags))) goto done;
+    err = send_close_if(ws, flags, status, reason, len);
+    if (err || !(flags & WSS_NEED_RECEIVE))
     {
-        err = close_async(ws);
-        goto done;
+        /* nothing to wait for: the server's close frame is already here (or the send failed) */
+        if (err) close_done(ws, err);
+        else ws_finish(ws);
+        if (ws->async && (flags & WSS_CANCEL_RECEIVE))
+        {
+            EnterCriticalSection(&ws->recv_cs);
+            cancel_rop(ws, &cancelled);
+            LeaveCriticalSection(&ws->recv_cs);
+        }
+        end(ws, WSS_CALL_CLOSE, WSS_MSG_NONE, FALSE, !err);
+        if (ws->async)
+        {
+            if (err) complete_error(&c, WINHTTP_WEB_SOCKET_CLOSE_OPERATION, err);
+            else complete_none(&c, WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE);
+            err = ERROR_SUCCESS;
+        }
     }
-    if (InterlockedCompareExchange(&ws->recv_busy, 1, 0))
-    {
-        /* a receive is blocked on another thread: it ends with
-         * ERROR_WINHTTP_OPERATION_CANCELLED; we cannot read the server's close */
-        netconn_cancel(ws->conn);
-    }
+    else if (ws->async) close_async(ws, flags, &c);
     else
     {
-        EnterCriticalSection(&ws->recv_cs);
-        if (!ws->close_received && !ws->failed)
-        {
-            err = wait_for_close(ws, ws->close_timeout);
-            if (err == ERROR_WINHTTP_TIMEOUT) WARN("%p: no close frame from the server in time\n", hsocket);
-        }
-        LeaveCriticalSection(&ws->recv_cs);
-        InterlockedExchange(&ws->recv_busy, 0);
+        err = close_sync(ws);
+        end(ws, WSS_CALL_CLOSE, WSS_MSG_NONE, FALSE, !err);
     }
-    close_finish(ws);
+    deliver_inline(ws, &cancelled);
+    deliver_inline(ws, &c);
 done:
     if (err && ws->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
     TRACE("%p -> %lu\n", hsocket, err);
@@ -938,11 +756,16 @@ DWORD WINAPI WinHttpWebSocketQueryCloseStatus(HINTERNET hsocket, USHORT *status,
     TRACE("%p, %p, %p, %lu, %p\n", hsocket, status, reason, len, consumed);
     if (!(ws = grab_websocket(hsocket, &err))) return err;
     if (!status || !consumed || (!reason && len)) { err = ERROR_INVALID_PARAMETER; goto done; }
-    if (!ws->close_received) { err = ERROR_INVALID_OPERATION; goto done; }
-    *consumed = ws->close_reason_len;
-    if (len < ws->close_reason_len) { err = ERROR_INSUFFICIENT_BUFFER; goto done; }
-    *status = ws->close_status;
-    if (ws->close_reason_len) memcpy(reason, ws->close_reason, ws->close_reason_len);
+    AcquireSRWLockExclusive(&ws->state_lock);
+    if (wss_begin(&ws->st, WSS_CALL_QUERY_CLOSE, WSS_MSG_NONE, 0, NULL)) err = ERROR_INVALID_OPERATION;
+    else
+    {
+        *status = ws->close_status;
+        *consumed = ws->close_reason_len;
+        if (len < ws->close_reason_len) err = ERROR_INSUFFICIENT_BUFFER;
+        else if (ws->close_reason_len) memcpy(reason, ws->close_reason, ws->close_reason_len);
+    }
+    ReleaseSRWLockExclusive(&ws->state_lock);
 done:
     TRACE("%p -> %lu\n", hsocket, err);
     release_object(&ws->hdr);

@@ -26,5 +26,6 @@ void test_utf8(void);
 void test_handshake(void);
 void test_http(void);
 void test_url(void);
+void test_ws_state(void);
 
 #endif

@@ -38,6 +38,7 @@ int main(void)
     test_ws_frame();
     test_utf8();
     test_handshake();
+    test_ws_state();
     test_http();
     test_url();
     printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);

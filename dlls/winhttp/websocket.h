@@ -1,0 +1,93 @@
+/*
+ * The websocket object, shared by websocket.c (API entry points, handle,
+ * asynchronous completions) and ws_engine.c (frames on the wire).
+ *
+ * Locks, always taken in this order when more than one is held:
+ *   recv_cs     the receive engine (frame parsing, the read-ahead buffer);
+ *               held while a synchronous receive waits for the network
+ *   send_cs     the outgoing byte stream: one frame at a time
+ *   state_lock  the state machine (codec/ws_state.h) and what it guards:
+ *               the close status, the failure error, the queued pong.
+ *               Held only for a few instructions, never across I/O.
+ * The receive side never waits for send_cs: a pong it owes is queued and
+ * written by whichever thread next holds send_cs between two frames.
+ */
+#ifndef WINHTTP_WEBSOCKET_H
+#define WINHTTP_WEBSOCKET_H
+
+#include "private.h"
+#include "codec/ws_frame.h"
+#include "codec/ws_state.h"
+#include "codec/utf8.h"
+
+#define WS_SCRATCH_SIZE 4096
+
+/* deadlines for the receive engine: an absolute GetTickCount64 value, or */
+#define WS_WAIT_FOREVER ((ULONGLONG)-1)
+#define WS_NO_WAIT      ((ULONGLONG)-2)
+
+struct websocket
+{
+    struct object hdr;
+    struct netconn *conn;
+    BOOL async;
+    DWORD send_timeout, close_timeout, keepalive;
+    DWORD recv_buffer_size, send_buffer_size;
+
+    SRWLOCK state_lock;
+    wss st;
+    DWORD fail_error;                 /* why the state became WSS_ABORTED */
+    USHORT close_status;              /* the server's close frame */
+    BYTE close_reason[WINHTTP_WEB_SOCKET_MAX_CLOSE_REASON_LENGTH];
+    DWORD close_reason_len;
+    volatile LONG pong_pending;       /* a pong is owed (payload below) */
+    BYTE pong[WSF_MAX_CONTROL_PAYLOAD];
+    DWORD pong_len;
+    HANDLE close_waiter;              /* a synchronous Close waits for the receive engine */
+    volatile LONG finished;           /* the TCP connection was shut down */
+
+    CRITICAL_SECTION send_cs;
+    BYTE *mask_buf;
+    DWORD mask_buf_size;
+
+    CRITICAL_SECTION recv_cs;
+    BOOL in_frame;                    /* in a data frame's payload */
+    ULONGLONG frame_remaining;
+    BOOL frame_fin;
+    int frame_msg_opcode;             /* WSF_OP_TEXT / WSF_OP_BINARY */
+    wsf_msgstate msg;
+    utf8_validator utf8;
+    BYTE *scratch;                    /* data discarded while closing */
+
+    /* asynchronous mode: the pending receive, or the receiving half of an
+     * asynchronous Close (guarded by recv_cs) */
+    BOOL rop_pending, rop_close;
+    DWORD rop_seq;                    /* matches the poller token */
+    BYTE *rop_buf;
+    DWORD rop_len, rop_done;
+    ULONGLONG close_deadline;
+    volatile LONG rop_deadline_queued;
+
+    /* timers */
+    BOOL timers;                      /* registered with timers_add */
+    volatile ULONGLONG last_send;     /* GetTickCount64 of the last frame sent */
+    volatile LONG ping_queued;
+};
+
+/* ws_engine.c: sending (caller holds send_cs unless said otherwise) */
+DWORD ws_send_frame(struct websocket *ws, int opcode, BOOL fin, const BYTE *data, DWORD len);
+DWORD ws_send_close(struct websocket *ws, USHORT status, const void *reason, DWORD len);
+void ws_send_pending_pong(struct websocket *ws);
+void ws_flush_pong(struct websocket *ws);          /* caller does not hold send_cs */
+
+/* ws_engine.c: receiving (caller holds recv_cs) */
+DWORD ws_receive(struct websocket *ws, BYTE *buf, DWORD len, DWORD *done, WINHTTP_WEB_SOCKET_BUFFER_TYPE *type,
+                 ULONGLONG deadline);
+DWORD ws_drain(struct websocket *ws, ULONGLONG wait_until, ULONGLONG give_up_at);
+
+/* ws_engine.c: state */
+void ws_fail(struct websocket *ws, DWORD err);
+void ws_finish(struct websocket *ws);              /* shut the connection down once */
+BOOL ws_state_is(struct websocket *ws, enum wss_state state);
+
+#endif

@@ -1,0 +1,363 @@
+/*
+ * The WebSocket frame engine: frames out (data, pongs, close) and frames in
+ * (one resumable receive engine for synchronous and asynchronous receives
+ * and for Close's wait for the server's close frame).  See websocket.h for
+ * the locks.
+ */
+#include "websocket.h"
+
+#define BIG_CHUNK 65536   /* most bytes masked per write for big messages */
+
+/* ---- state ---- */
+
+/* The connection cannot be used any more (protocol error, I/O failure,
+ * timeout).  A failure after both close frames were exchanged changes
+ * nothing. */
+void ws_fail(struct websocket *ws, DWORD err)
+{
+    AcquireSRWLockExclusive(&ws->state_lock);
+    if (ws->st.state != WSS_CLOSED && ws->st.state != WSS_ABORTED)
+    {
+        ws->fail_error = err;
+        WARN("%p: connection failed in state %s, error %lu\n", ws->hdr.handle, wss_state_name(ws->st.state), err);
+    }
+    wss_event(&ws->st, WSS_EV_FAILED);
+    ReleaseSRWLockExclusive(&ws->state_lock);
+}
+
+BOOL ws_state_is(struct websocket *ws, enum wss_state state)
+{
+    BOOL ret;
+    AcquireSRWLockShared(&ws->state_lock);
+    ret = ws->st.state == state;
+    ReleaseSRWLockShared(&ws->state_lock);
+    return ret;
+}
+
+/* The close handshake is over or abandoned: TLS close_notify and FIN, once. */
+void ws_finish(struct websocket *ws)
+{
+    if (InterlockedExchange(&ws->finished, 1)) return;
+    TRACE("%p: shutting the connection down\n", ws->hdr.handle);
+    EnterCriticalSection(&ws->send_cs);
+    transport_get()->shutdown_send(ws->conn->id);
+    LeaveCriticalSection(&ws->send_cs);
+}
+
+/* ---- sending ---- */
+
+DWORD ws_send_frame(struct websocket *ws, int opcode, BOOL fin, const BYTE *data, DWORD len)
+{
+    BYTE head[WSF_MAX_HEADER], mask[4], *chunk = NULL, *spare = NULL;
+    struct whnet_buf bufs[2];
+    DWORD err, done = 0, chunk_size = 0;
+    size_t hlen;
+
+    if ((err = transport_random(mask, sizeof(mask)))) return err;
+    hlen = wsf_encode_header(head, fin, opcode, len, mask);
+    TRACE("%p: frame opcode %d fin %d length %lu\n", ws->hdr.handle, opcode, fin, len);
+    /* a message larger than the send buffer is masked through a transient
+     * buffer of up to BIG_CHUNK bytes, so that it leaves in few writes
+     * without every WebSocket keeping a big buffer */
+    if (len > ws->send_buffer_size && (spare = heap_alloc(min(len, BIG_CHUNK))))
+    {
+        chunk = spare;
+        chunk_size = min(len, BIG_CHUNK);
+    }
+    else if (len)
+    {
+        if (ws->mask_buf_size < min(len, ws->send_buffer_size))
+        {
+            DWORD size = min(max(len, 4096), ws->send_buffer_size);
+            BYTE *p = heap_realloc(ws->mask_buf, size);
+            if (!p) return ERROR_NOT_ENOUGH_MEMORY;
+            ws->mask_buf = p;
+            ws->mask_buf_size = size;
+        }
+        chunk = ws->mask_buf;
+        chunk_size = ws->mask_buf_size;
+    }
+    do
+    {
+        DWORD n = min(len - done, chunk_size), count = 0;
+        if (!done)
+        {
+            /* the header goes with the first chunk */
+            bufs[count].data = head;
+            bufs[count++].len = (uint32_t)hlen;
+        }
+        if (n)
+        {
+            wsf_mask(chunk, data + done, n, mask, done);
+            bufs[count].data = chunk;
+            bufs[count++].len = n;
+        }
+        if ((err = netconn_send(ws->conn, bufs, count, ws->send_timeout))) break;
+        done += n;
+    } while (done < len);
+    heap_free(spare);
+    if (err) return err;
+    ws->last_send = GetTickCount64();
+    return ERROR_SUCCESS;
+}
+
+/* Our close frame: the state moves first, so that no pong follows it. */
+DWORD ws_send_close(struct websocket *ws, USHORT status, const void *reason, DWORD len)
+{
+    BYTE payload[2 + WSF_MAX_CLOSE_REASON];
+    size_t n = 0;
+    DWORD err;
+
+    if (status != WINHTTP_WEB_SOCKET_EMPTY_CLOSE_STATUS) n = wsf_close_build(payload, status, reason, len);
+    AcquireSRWLockExclusive(&ws->state_lock);
+    wss_event(&ws->st, WSS_EV_CLOSE_SENT);
+    ReleaseSRWLockExclusive(&ws->state_lock);
+    err = ws_send_frame(ws, WSF_OP_CLOSE, TRUE, payload, (DWORD)n);
+    TRACE("%p: close frame sent, status %u, reason length %lu, error %lu\n", ws->hdr.handle, status, len, err);
+    if (err) ws_fail(ws, err);
+    return err;
+}
+
+/* Write the pong owed, if any (caller holds send_cs: between two frames). */
+void ws_send_pending_pong(struct websocket *ws)
+{
+    BYTE payload[WSF_MAX_CONTROL_PAYLOAD];
+    DWORD len = 0, err;
+    BOOL go;
+
+    if (!ws->pong_pending) return;
+    AcquireSRWLockExclusive(&ws->state_lock);
+    go = InterlockedExchange(&ws->pong_pending, 0) && wss_can_send(&ws->st);
+    if (go) memcpy(payload, ws->pong, len = ws->pong_len);
+    ReleaseSRWLockExclusive(&ws->state_lock);
+    if (!go) return;
+    err = ws_send_frame(ws, WSF_OP_PONG, TRUE, payload, len);
+    TRACE("%p: pong, %lu bytes, error %lu\n", ws->hdr.handle, len, err);
+    if (err) ws_fail(ws, err);
+}
+
+/* Write the pong owed unless another thread is writing: that thread then
+ * writes it after its frame (it checks after leaving send_cs too). */
+void ws_flush_pong(struct websocket *ws)
+{
+    while (ws->pong_pending && TryEnterCriticalSection(&ws->send_cs))
+    {
+        ws_send_pending_pong(ws);
+        LeaveCriticalSection(&ws->send_cs);
+    }
+}
+
+/* A ping arrived: owe a pong with its payload (RFC 6455 5.5.3: answering
+ * only the latest ping is allowed). */
+static void queue_pong(struct websocket *ws, const BYTE *payload, DWORD len)
+{
+    AcquireSRWLockExclusive(&ws->state_lock);
+    memcpy(ws->pong, payload, len);
+    ws->pong_len = len;
+    InterlockedExchange(&ws->pong_pending, 1);
+    ReleaseSRWLockExclusive(&ws->state_lock);
+    ws_flush_pong(ws);
+}
+
+/* ---- receiving ---- */
+
+static int wait_ms(ULONGLONG deadline)
+{
+    ULONGLONG now;
+    if (deadline == WS_WAIT_FOREVER) return -1;
+    if (deadline == WS_NO_WAIT) return NETCONN_NOWAIT;
+    now = GetTickCount64();
+    if (now >= deadline) return NETCONN_NOWAIT;
+    return (int)min(deadline - now, 0x7fffffff);
+}
+
+/* A read returned err: nothing there yet (ERROR_IO_PENDING when not
+ * waiting), the deadline passed (ERROR_WINHTTP_TIMEOUT, the connection stays
+ * usable), or the connection is gone. */
+static DWORD read_error(struct websocket *ws, DWORD err, ULONGLONG deadline)
+{
+    if (err == ERROR_WINHTTP_TIMEOUT && deadline != WS_WAIT_FOREVER)
+        return deadline == WS_NO_WAIT ? ERROR_IO_PENDING : ERROR_WINHTTP_TIMEOUT;
+    if (err == ERROR_HANDLE_EOF) err = ERROR_WINHTTP_CONNECTION_ERROR;
+    ws_fail(ws, err);
+    return err;
+}
+
+/* Protocol violation by the server: fail the connection (RFC 6455 7.1.7).
+ * The close code RFC 6455 asks for goes out when the outgoing stream is
+ * between two frames; a send in progress is never waited for: then the
+ * connection is just cut. */
+static DWORD protocol_error(struct websocket *ws, int wsf_err)
+{
+    USHORT code = wsf_error_close_code(wsf_err);
+    BOOL can_send = FALSE, locked;
+    BYTE payload[2];
+
+    WARN("%p: protocol error %s, closing with %u\n", ws->hdr.handle, wsf_error_name(wsf_err), code);
+    if ((locked = TryEnterCriticalSection(&ws->send_cs)))
+    {
+        AcquireSRWLockShared(&ws->state_lock);
+        can_send = wss_can_send(&ws->st);
+        ReleaseSRWLockShared(&ws->state_lock);
+    }
+    ws_fail(ws, ERROR_WINHTTP_INVALID_SERVER_RESPONSE);
+    if (can_send) ws_send_frame(ws, WSF_OP_CLOSE, TRUE, payload, (DWORD)wsf_close_build(payload, code, NULL, 0));
+    if (locked) LeaveCriticalSection(&ws->send_cs);
+    if (locked) ws_finish(ws);
+    else netconn_cancel(ws->conn);
+    return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
+}
+
+/* Next frame header into *h.  A control frame's payload is in the read
+ * buffer too when this returns (so handling it never waits). */
+static DWORD read_frame_header(struct websocket *ws, wsf_header *h, ULONGLONG deadline)
+{
+    struct netconn *c = ws->conn;
+    DWORD err;
+    int rc;
+
+    for (;;)
+    {
+        DWORD avail = c->rlen - c->rpos;
+        rc = wsf_parse_header(c->rbuf + c->rpos, avail, 1, h);
+        if (rc < 0) return protocol_error(ws, rc);
+        if (rc > 0 && (h->opcode < WSF_OP_CLOSE || avail >= rc + h->payload_len))
+        {
+            c->rpos += rc;
+            return ERROR_SUCCESS;
+        }
+        if ((err = netconn_fill(c, wait_ms(deadline)))) return read_error(ws, err, deadline);
+    }
+}
+
+/* The server's close frame: record it, move the state. */
+static DWORD close_received(struct websocket *ws, const BYTE *payload, DWORD len)
+{
+    const uint8_t *reason = NULL;
+    size_t reason_len = 0;
+    uint16_t code = 0;
+    int has_code, rc;
+    BOOL done;
+
+    if ((rc = wsf_close_parse(payload, len, &has_code, &code, &reason, &reason_len))) return protocol_error(ws, rc);
+    AcquireSRWLockExclusive(&ws->state_lock);
+    ws->close_status = has_code ? code : WINHTTP_WEB_SOCKET_EMPTY_CLOSE_STATUS;
+    ws->close_reason_len = (DWORD)reason_len;
+    if (reason_len) memcpy(ws->close_reason, reason, reason_len);
+    wss_event(&ws->st, WSS_EV_CLOSE_RECEIVED);
+    done = ws->st.state == WSS_CLOSED;
+    if (ws->close_waiter) SetEvent(ws->close_waiter);
+    ReleaseSRWLockExclusive(&ws->state_lock);
+    TRACE("%p: close frame received, status %u, reason length %lu\n", ws->hdr.handle, ws->close_status,
+          ws->close_reason_len);
+    if (done) ws_finish(ws);
+    return ERROR_SUCCESS;
+}
+
+/* Handle a control frame (its payload is buffered).  *closed is set when
+ * it was the close frame. */
+static DWORD handle_control(struct websocket *ws, const wsf_header *h, BOOL *closed)
+{
+    BYTE payload[WSF_MAX_CONTROL_PAYLOAD];
+    DWORD len = (DWORD)h->payload_len, err;
+
+    if ((err = netconn_read_exact(ws->conn, payload, len, -1))) return read_error(ws, err, WS_WAIT_FOREVER);
+    switch (h->opcode)
+    {
+    case WSF_OP_PING:
+        TRACE("%p: ping, %lu bytes\n", ws->hdr.handle, len);
+        queue_pong(ws, payload, len);
+        return ERROR_SUCCESS;
+    case WSF_OP_PONG:
+        TRACE("%p: pong, %lu bytes\n", ws->hdr.handle, len);
+        return ERROR_SUCCESS;
+    case WSF_OP_CLOSE:
+        *closed = TRUE;
+        return close_received(ws, payload, len);
+    }
+    return protocol_error(ws, WSF_ERR_BAD_OPCODE);
+}
+
+static WINHTTP_WEB_SOCKET_BUFFER_TYPE piece_type(int msg_opcode, BOOL last)
+{
+    if (msg_opcode == WSF_OP_TEXT)
+        return last ? WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE : WINHTTP_WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE;
+    return last ? WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE : WINHTTP_WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE;
+}
+
+/* The receive engine: frames into buf until buf is full or the current
+ * frame ends; *done counts the payload bytes stored so far (kept across
+ * calls).  Waits for the network until deadline (WS_WAIT_FOREVER, an
+ * absolute tick count, or WS_NO_WAIT: ERROR_IO_PENDING instead of waiting);
+ * all progress is kept in the websocket and *done, so the next call
+ * resumes.  A close frame ends with *type WINHTTP_WEB_SOCKET_CLOSE_BUFFER_TYPE. */
+DWORD ws_receive(struct websocket *ws, BYTE *buf, DWORD len, DWORD *done, WINHTTP_WEB_SOCKET_BUFFER_TYPE *type,
+                 ULONGLONG deadline)
+{
+    wsf_header h;
+    DWORD err;
+    int rc, msg_opcode;
+
+    while (!ws->in_frame)
+    {
+        BOOL closed = FALSE;
+        if ((err = read_frame_header(ws, &h, deadline))) return err;
+        if ((rc = wsf_msgstate_frame(&ws->msg, &h, &msg_opcode))) return protocol_error(ws, rc);
+        if (h.opcode >= WSF_OP_CLOSE)
+        {
+            if ((err = handle_control(ws, &h, &closed))) return err;
+            if (!closed) continue;
+            *done = 0;
+            *type = WINHTTP_WEB_SOCKET_CLOSE_BUFFER_TYPE;
+            return ERROR_SUCCESS;
+        }
+        TRACE("%p: data frame opcode %d fin %d length %llu\n", ws->hdr.handle, h.opcode, h.fin,
+              (unsigned long long)h.payload_len);
+        if (h.opcode != WSF_OP_CONTINUATION && msg_opcode == WSF_OP_TEXT) utf8v_init(&ws->utf8);
+        ws->in_frame = TRUE;
+        ws->frame_remaining = h.payload_len;
+        ws->frame_fin = h.fin;
+        ws->frame_msg_opcode = msg_opcode;
+    }
+
+    while (*done < len && ws->frame_remaining)
+    {
+        DWORD want = (DWORD)min((ULONGLONG)(len - *done), ws->frame_remaining), got;
+        if ((err = netconn_read(ws->conn, buf + *done, want, wait_ms(deadline), &got)))
+            return read_error(ws, err, deadline);
+        if (!got) return read_error(ws, ERROR_HANDLE_EOF, deadline);
+        ws->frame_remaining -= got;
+        if (ws->frame_msg_opcode == WSF_OP_TEXT && utf8v_feed(&ws->utf8, buf + *done, got))
+            return protocol_error(ws, WSF_ERR_INVALID_UTF8);
+        *done += got;
+    }
+    if (!ws->frame_remaining)
+    {
+        ws->in_frame = FALSE;
+        if (ws->frame_fin && ws->frame_msg_opcode == WSF_OP_TEXT && utf8v_finish(&ws->utf8))
+            return protocol_error(ws, WSF_ERR_INVALID_UTF8);
+    }
+    *type = piece_type(ws->frame_msg_opcode, !ws->frame_remaining && ws->frame_fin);
+    return ERROR_SUCCESS;
+}
+
+/* Close: read and discard until the server's close frame, waiting for the
+ * network until wait_until (see ws_receive), and never past give_up_at
+ * (ERROR_WINHTTP_TIMEOUT), however fast the server trickles data. */
+DWORD ws_drain(struct websocket *ws, ULONGLONG wait_until, ULONGLONG give_up_at)
+{
+    for (;;)
+    {
+        WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
+        DWORD got = 0, err;
+
+        AcquireSRWLockShared(&ws->state_lock);
+        if (ws->st.state == WSS_CLOSED || ws->st.state == WSS_RECV_CLOSED) err = ERROR_SUCCESS;
+        else if (ws->st.state == WSS_ABORTED) err = ws->fail_error;
+        else err = ERROR_MORE_DATA;
+        ReleaseSRWLockShared(&ws->state_lock);
+        if (err != ERROR_MORE_DATA) return err;
+        if (GetTickCount64() >= give_up_at) return ERROR_WINHTTP_TIMEOUT;
+        if ((err = ws_receive(ws, ws->scratch, WS_SCRATCH_SIZE, &got, &type, wait_until))) return err;
+    }
+}

@@ -685,15 +685,11 @@ static void close_async(struct websocket *ws, unsigned flags, struct completion 
         deliver_inline(ws, &cancelled);
     }
     EnterCriticalSection(&ws->recv_cs);
-    if (!ws->scratch && !(ws->scratch = heap_alloc(WS_SCRATCH_SIZE))) err = ERROR_NOT_ENOUGH_MEMORY;
-    else
-    {
-        ws->rop_pending = TRUE;
-        ws->rop_close = TRUE;
-        ws->close_deadline = GetTickCount64() + ws->close_timeout;
-        ws->rop_deadline_queued = 0;
-        if ((err = rop_schedule(ws, TRUE))) ws->rop_pending = FALSE;
-    }
+    ws->rop_pending = TRUE;
+    ws->rop_close = TRUE;
+    ws->close_deadline = GetTickCount64() + ws->close_timeout;
+    ws->rop_deadline_queued = 0;
+    if ((err = rop_schedule(ws, TRUE))) ws->rop_pending = FALSE;
     LeaveCriticalSection(&ws->recv_cs);
     if (!err) return;
     close_done(ws, err);

@@ -346,6 +346,7 @@ DWORD ws_receive(struct websocket *ws, BYTE *buf, DWORD len, DWORD *done, WINHTT
  * (ERROR_WINHTTP_TIMEOUT), however fast the server trickles data. */
 DWORD ws_drain(struct websocket *ws, ULONGLONG wait_until, ULONGLONG give_up_at)
 {
+    if (!ws->scratch && !(ws->scratch = heap_alloc(WS_SCRATCH_SIZE))) return ERROR_NOT_ENOUGH_MEMORY;
     for (;;)
     {
         WINHTTP_WEB_SOCKET_BUFFER_TYPE type;

@@ -1,0 +1,292 @@
+/* Model-based random test of the WebSocket calls (synchronous mode): a
+ * seeded random sequence of Send (4 buffer types, boundary sizes), Receive
+ * (random buffer sizes), server pings, server- and client-initiated closes,
+ * Shutdown, QueryCloseStatus and CloseHandle against the /echo peer, each
+ * result checked against a model of the documented rules (the state table
+ * in the README).  MODEL_SEED / MODEL_EPISODES change the run (make fuzz
+ * runs a long one). */
+#include <stdlib.h>
+#include "test.h"
+
+enum mstate { M_OPEN, M_SEND_CLOSED, M_RECV_CLOSED, M_CLOSED };
+static const char *const mstate_name[] = { "open", "send-closed", "receive-closed", "closed" };
+
+enum kind { K_TEXT, K_BINARY, K_CLOSE };
+
+struct expect
+{
+    enum kind kind;
+    DWORD size, pos;    /* message bytes, how many received */
+    DWORD id;           /* content generator */
+    USHORT code;        /* K_CLOSE */
+    char reason[24];
+};
+
+#define QMAX 128
+struct model
+{
+    unsigned rng;
+    enum mstate st;
+    int open_kind;              /* -1 or the kind of the fragmented message being sent */
+    DWORD open_size, open_id;
+    struct expect q[QMAX];
+    int qhead, qlen;
+    BOOL server_closing;        /* the server's close frame is on its way */
+    BOOL ping_out;              /* the server's ping is not answered yet: its "pong:" text
+                                 * comes once we read the ping, so nothing else is sent
+                                 * meanwhile (that keeps the order of what comes back known) */
+    USHORT status;              /* expected QueryCloseStatus */
+    char reason[24];
+    BOOL status_known;
+    DWORD next_id;
+};
+
+static unsigned rnd(struct model *m)
+{
+    m->rng ^= m->rng << 13;
+    m->rng ^= m->rng >> 17;
+    m->rng ^= m->rng << 5;
+    return m->rng;
+}
+
+static BYTE content(enum kind kind, DWORD id, DWORD i)
+{
+    return kind == K_TEXT ? (BYTE)('a' + (i + id) % 26) : (BYTE)(i * 7 + id);
+}
+
+static void push(struct model *m, struct expect e)
+{
+    if (m->qlen < QMAX) m->q[(m->qhead + m->qlen++) % QMAX] = e;
+}
+
+static struct expect *head(struct model *m)
+{
+    return m->qlen ? &m->q[m->qhead] : NULL;
+}
+
+static void push_close(struct model *m, USHORT code, const char *reason)
+{
+    struct expect e = { K_CLOSE, 0, 0, 0, code, "" };
+    strcpy(e.reason, reason);
+    push(m, e);
+}
+
+static const DWORD sizes[] = { 0, 1, 2, 125, 126, 127, 300, 4095, 4097, 8191, 8193, 65535, 65536, 65537, 100003 };
+#define NSIZES (sizeof(sizes) / sizeof(sizes[0]))
+
+#define CHECK_STEP(cond, ...) do { char what_[200]; snprintf(what_, sizeof(what_), __VA_ARGS__); \
+        ok(cond, "seed %u step %d (%s): %s\n", seed, step, mstate_name[m->st], what_); if (!(cond)) return FALSE; } while (0)
+
+static BYTE *buffer;
+
+static BOOL op_send(struct model *m, HINTERNET ws, unsigned seed, int step)
+{
+    static const WINHTTP_WEB_SOCKET_BUFFER_TYPE types[] =
+    {
+        WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE, WINHTTP_WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE,
+        WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE, WINHTTP_WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE,
+    };
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE type = types[rnd(m) % 4];
+    enum kind kind = type == WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE || type == WINHTTP_WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE
+                     ? K_TEXT : K_BINARY;
+    BOOL fin = type == WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE || type == WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE;
+    DWORD size = sizes[rnd(m) % NSIZES], i, err, expect, id;
+
+    if (m->server_closing || m->ping_out) return TRUE;  /* see struct model */
+    id = m->open_kind >= 0 ? m->open_id : m->next_id;
+    for (i = 0; i < size; i++) buffer[i] = content(kind, id, (m->open_kind >= 0 ? m->open_size : 0) + i);
+    if (m->st != M_OPEN) expect = ERROR_INVALID_OPERATION;
+    else if (m->open_kind >= 0 && m->open_kind != (int)kind) expect = ERROR_INVALID_PARAMETER;
+    else expect = ERROR_SUCCESS;
+    err = WinHttpWebSocketSend(ws, type, buffer, size);
+    CHECK_STEP(err == expect, "Send(type %d, %lu bytes) returned %lu, expected %lu", type, size, err, expect);
+    if (err) return TRUE;
+    if (m->open_kind < 0)
+    {
+        m->open_kind = kind;
+        m->open_size = 0;
+        m->open_id = m->next_id++;
+    }
+    m->open_size += size;
+    if (fin)
+    {
+        struct expect e = { kind, m->open_size, 0, m->open_id, 0, "" };
+        push(m, e);
+        m->open_kind = -1;
+    }
+    return TRUE;
+}
+
+/* the first bytes of a text command (only when no fragmented message is open) */
+static BOOL op_command(struct model *m, HINTERNET ws, unsigned seed, int step)
+{
+    char cmd[64];
+    DWORD err;
+    BOOL close = rnd(m) % 3 == 0;
+
+    if (m->st != M_OPEN || m->open_kind >= 0 || m->server_closing || m->ping_out) return TRUE;
+    if (close)
+    {
+        USHORT code = (USHORT)(4000 + rnd(m) % 100);
+        char reason[24];
+        snprintf(reason, sizeof(reason), "r%u", step);
+        snprintf(cmd, sizeof(cmd), "cmd:close:%u:%s", code, reason);
+        push_close(m, code, reason);
+        m->server_closing = TRUE;
+    }
+    else
+    {
+        struct expect e = { K_TEXT, 0, 0, 0, 0, "" };
+        snprintf(cmd, sizeof(cmd), "cmd:ping:p%d", step);
+        snprintf(e.reason, sizeof(e.reason), "pong:p%d", step);
+        e.size = (DWORD)strlen(e.reason);
+        e.id = ~0u;  /* content is e.reason */
+        push(m, e);
+        m->ping_out = TRUE;
+    }
+    err = WinHttpWebSocketSend(ws, WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE, cmd, (DWORD)strlen(cmd));
+    CHECK_STEP(!err, "Send(%s) returned %lu", cmd, err);
+    return TRUE;
+}
+
+static BOOL op_receive(struct model *m, HINTERNET ws, unsigned seed, int step)
+{
+    static const DWORD bufsizes[] = { 1, 7, 125, 126, 4096, 8193, 65536, 70000 };
+    struct expect *e = head(m);
+    DWORD len = bufsizes[rnd(m) % (sizeof(bufsizes) / sizeof(bufsizes[0]))], got = ~0u, err, i, want;
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE type = 99, etype;
+
+    if (m->st == M_RECV_CLOSED || m->st == M_CLOSED)
+    {
+        err = WinHttpWebSocketReceive(ws, buffer, len, &got, &type);
+        CHECK_STEP(err == ERROR_INVALID_OPERATION, "Receive returned %lu, expected 4317", err);
+        return TRUE;
+    }
+    if (!e) return TRUE;  /* it would wait forever */
+    if (len == 1 && e->size - e->pos > 1000) len = 4096;
+    err = WinHttpWebSocketReceive(ws, buffer, len, &got, &type);
+    CHECK_STEP(!err, "Receive(%lu) returned %lu", len, err);
+    if (e->kind == K_CLOSE)
+    {
+        CHECK_STEP(type == WINHTTP_WEB_SOCKET_CLOSE_BUFFER_TYPE && got == 0, "expected the close frame, got type %d, %lu bytes",
+                   type, got);
+        m->st = m->st == M_OPEN ? M_RECV_CLOSED : M_CLOSED;
+        m->status = e->code;
+        strcpy(m->reason, e->reason);
+        m->status_known = TRUE;
+        m->qhead = (m->qhead + 1) % QMAX;
+        m->qlen--;
+        return TRUE;
+    }
+    want = min(len, e->size - e->pos);
+    CHECK_STEP(got >= 1 || e->size == 0, "Receive gave 0 bytes of a %lu-byte message", e->size);
+    CHECK_STEP(got <= want, "Receive gave %lu bytes, at most %lu expected", got, want);
+    for (i = 0; i < got; i++)
+    {
+        BYTE b = e->id == ~0u ? (BYTE)e->reason[e->pos + i] : content(e->kind, e->id, e->pos + i);
+        if (buffer[i] != b) break;
+    }
+    CHECK_STEP(i == got, "message %lu byte %lu differs", e->id, e->pos + i);
+    e->pos += got;
+    if (e->kind == K_TEXT) etype = e->pos == e->size ? WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE : WINHTTP_WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE;
+    else etype = e->pos == e->size ? WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE : WINHTTP_WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE;
+    CHECK_STEP(type == etype, "piece type %d, expected %d (%lu of %lu bytes)", type, etype, e->pos, e->size);
+    if (e->pos == e->size)
+    {
+        if (e->id == ~0u) m->ping_out = FALSE;
+        m->qhead = (m->qhead + 1) % QMAX;
+        m->qlen--;
+    }
+    return TRUE;
+}
+
+static BOOL op_close(struct model *m, HINTERNET ws, unsigned seed, int step, BOOL shutdown)
+{
+    DWORD err, expect;
+    static const char reason[] = "bye";
+
+    if (m->ping_out) return TRUE;
+    if (shutdown) expect = m->st == M_OPEN || m->st == M_RECV_CLOSED ? ERROR_SUCCESS : ERROR_INVALID_OPERATION;
+    else expect = ERROR_SUCCESS;
+    err = shutdown ? WinHttpWebSocketShutdown(ws, 1000, (void *)reason, 3) : WinHttpWebSocketClose(ws, 1000, (void *)reason, 3);
+    CHECK_STEP(err == expect, "%s returned %lu, expected %lu", shutdown ? "Shutdown" : "Close", err, expect);
+    if (err) return TRUE;
+    if (m->st == M_OPEN && !m->server_closing)
+        push_close(m, 1000, reason);   /* the server answers with our code and reason */
+    if (shutdown)
+    {
+        m->st = m->st == M_OPEN ? M_SEND_CLOSED : M_CLOSED;
+        return TRUE;
+    }
+    /* Close: whatever was still coming is discarded up to the server's close frame */
+    while (m->qlen && head(m)->kind != K_CLOSE)
+    {
+        m->qhead = (m->qhead + 1) % QMAX;
+        m->qlen--;
+    }
+    if (m->qlen)
+    {
+        m->status = head(m)->code;
+        strcpy(m->reason, head(m)->reason);
+        m->status_known = TRUE;
+        m->qlen = 0;
+    }
+    m->st = M_CLOSED;
+    return TRUE;
+}
+
+static BOOL op_query(struct model *m, HINTERNET ws, unsigned seed, int step)
+{
+    USHORT status = 0;
+    char reason[64] = "";
+    DWORD len = 0, err = WinHttpWebSocketQueryCloseStatus(ws, &status, reason, sizeof(reason), &len);
+
+    if (m->st == M_OPEN || m->st == M_SEND_CLOSED)
+    {
+        CHECK_STEP(err == ERROR_INVALID_OPERATION, "QueryCloseStatus returned %lu, expected 4317", err);
+        return TRUE;
+    }
+    CHECK_STEP(!err && m->status_known && status == m->status && len == strlen(m->reason) && !memcmp(reason, m->reason, len),
+               "QueryCloseStatus: %lu, status %u '%.*s', expected %u '%s'", err, status, (int)len, reason, m->status, m->reason);
+    return TRUE;
+}
+
+static void run_episode(unsigned seed, BOOL secure)
+{
+    struct conn_handles h;
+    struct model model = { 0 }, *m = &model;
+    HINTERNET ws = ws_connect(&h, secure, L"/echo");
+    BOOL going = TRUE;
+    int step;
+
+    ok(ws != NULL, "seed %u: upgrade failed: %lu\n", seed, GetLastError());
+    if (!ws) return;
+    m->rng = seed * 2654435761u + 1;
+    m->open_kind = -1;
+    for (step = 0; step < 60 && going; step++)
+    {
+        unsigned r = rnd(m) % 100;
+        if (r < 35) going = op_send(m, ws, seed, step);
+        else if (r < 70) going = op_receive(m, ws, seed, step);
+        else if (r < 80) going = op_command(m, ws, seed, step);
+        else if (r < 86) going = op_close(m, ws, seed, step, TRUE);
+        else if (r < 90) going = op_close(m, ws, seed, step, FALSE);
+        else if (r < 97) going = op_query(m, ws, seed, step);
+        else break;   /* CloseHandle at a random point */
+    }
+    WinHttpCloseHandle(ws);
+    close_handles(&h);
+}
+
+void test_model(void)
+{
+    const char *s = getenv("MODEL_SEED"), *n = getenv("MODEL_EPISODES");
+    unsigned seed = s ? (unsigned)strtoul(s, NULL, 10) : 20261128u;
+    int episodes = n ? atoi(n) : 24, i;
+
+    if (!(buffer = malloc(200000))) return;
+    trace("model: seed %u, %d episodes\n", seed, episodes);
+    for (i = 0; i < episodes; i++) run_episode(seed + i, i % 4 == 3);
+    free(buffer);
+    check_fresh_echo("after the model run");
+}

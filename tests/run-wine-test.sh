@@ -13,7 +13,17 @@
 #            in a separate prefix (BUILD_DIR/wineprefix-builtin by default);
 #            a reference only: always exits 0.
 # Environment: WINE, WINESERVER, NODE, WINEPREFIX, GROUP_TIMEOUT, VERBOSE
-# (also show failures in builtin mode).
+# (also show failures in builtin mode), PEER_SPLIT_SEED.
+#
+# The peer checks every frame the client sends (tests/peer/validator.js).
+# ours: after each group the runner reads the peer's list (GET /violations);
+#       every violation counts as a failed check of that group, and the run
+#       ends with "peer-validation: N violations in M frames from K
+#       connections" before the closing line.  The peer also cuts what it
+#       sends on WebSocket connections at random points: PEER_SPLIT_SEED=N
+#       (printed as "peer: split seed N") repeats a run's cuts, a new seed is
+#       drawn when it is unset, PEER_SPLIT_SEED=off turns cutting off.
+# builtin: the violation count is printed, for information.
 mode=ours
 build=build
 while [ $# -gt 0 ]; do
@@ -101,6 +111,17 @@ mkdir -p "$(dirname "$WINEPREFIX")"
 # the peer: certificates, then server.js; its stdin is a fifo we hold open,
 # so it ends when this script does
 sh "$top/tests/peer/make-certs.sh" "$tmp/certs" || fatal "make-certs.sh failed"
+case "$PEER_SPLIT_SEED" in
+off) unset PEER_SPLIT_SEED ;;
+'') [ "$mode" = ours ] && PEER_SPLIT_SEED=$(( ($$ * 7919 + $(date +%s) % 1000003 * 4099) % 2147483647 + 1 )) ;;
+*[!0-9]*) fatal "PEER_SPLIT_SEED must be a number or off (got '$PEER_SPLIT_SEED')" ;;
+esac
+if [ -n "$PEER_SPLIT_SEED" ]; then
+    export PEER_SPLIT_SEED
+    echo "peer: split seed $PEER_SPLIT_SEED (PEER_SPLIT_SEED=$PEER_SPLIT_SEED repeats this run's cuts)"
+else
+    echo "peer: output not split"
+fi
 mkfifo "$tmp/in" || fatal "mkfifo failed"
 "$node" "$top/tests/peer/server.js" --certs "$tmp/certs" <"$tmp/in" >"$tmp/ports" 2>"$tmp/peer.log" &
 pid=$!
@@ -139,6 +160,13 @@ fi
 total_p=0; total_f=0; total_s=0; ngroups=0
 table=""
 figures=""
+# peer_violations SINCE: the peer's "COUNT FRAMES CONNECTIONS" line, then
+# the violations numbered SINCE and up, in $tmp/violations; status 1 if the
+# peer did not answer
+peer_violations() {
+    "$node" "$top/tests/peer/violations.js" "$PEER_WS_PORT" "$1" >"$tmp/violations" 2>&1
+}
+vseen=0
 for g in $groups; do
     log="$tmp/$g.log"
     start=$(date +%s)
@@ -165,13 +193,28 @@ for g in $groups; do
         # summary says all passed but the process failed afterwards (crash at exit)
         f=1; status="CRASH(rc=$rc)"
     fi
+    # what the client sent during this group that breaks RFC 6455
+    vnew=0
+    if [ "$mode" = ours ] && peer_violations "$vseen"; then
+        vcount=$(head -n 1 "$tmp/violations" | cut -d' ' -f1)
+        vnew=$((vcount - vseen))
+        vseen=$vcount
+        if [ "$vnew" -gt 0 ]; then
+            f=$((f + vnew))
+            [ "$status" = ok ] && status="VIOLATIONS($vnew)"
+        fi
+    fi
     if [ "$status" != ok ] && { [ "$mode" = ours ] || [ -n "$VERBOSE" ]; }; then
         echo "---- $g: $status"
-        if [ -z "$line" ] || [ "$status" != FAILED ]; then
-            echo "     last 30 lines of its log:"
-            tail -n 30 "$log.txt"
-        else
-            grep -E "Test failed|Tests skipped" "$log.txt" | head -n 60
+        case "$status" in
+        FAILED) grep -E "Test failed|Tests skipped" "$log.txt" | head -n 60 ;;
+        VIOLATIONS*) ;;
+        *)  echo "     last 30 lines of its log:"
+            tail -n 30 "$log.txt" ;;
+        esac
+        if [ "$vnew" -gt 0 ]; then
+            echo "     $vnew frame(s) from the client break RFC 6455 (peer-validation; first 50):"
+            tail -n +2 "$tmp/violations"
         fi
     fi
     # figures a group reports for the record ("figure: ...")
@@ -193,6 +236,26 @@ printf '  %-12s %7s %7s %7s\n' "total($ngroups)" "$total_p" "$total_f" "$total_s
 if [ -n "$(echo "$figures" | tr -d '[:space:]')" ]; then
     echo "Figures reported by the groups:"
     echo "$figures" | grep -v '^$'
+fi
+# the whole run's validation totals
+if peer_violations "$vseen"; then
+    set -- $(head -n 1 "$tmp/violations")
+    vline="$1 violations in $2 frames from $3 connections"
+    if [ "$mode" = builtin ]; then
+        echo "peer-validation (informative): $vline"
+        [ -n "$VERBOSE" ] && [ "$1" -gt 0 ] && peer_violations 0 && tail -n +2 "$tmp/violations"
+    else
+        echo "peer-validation: $vline"
+        if [ "$1" -gt "$vseen" ]; then
+            # seen after their group's check
+            echo "     $(($1 - vseen)) more after the last check:"
+            tail -n +2 "$tmp/violations"
+            total_f=$((total_f + $1 - vseen))
+        fi
+    fi
+else
+    echo "peer-validation: could not read the peer's list: $(cat "$tmp/violations")"
+    [ "$mode" = ours ] && total_f=$((total_f + 1))
 fi
 if [ "$mode" = builtin ]; then
     echo "reference (Wine builtin winhttp): $total_p of $((total_p + total_f)) checks pass"

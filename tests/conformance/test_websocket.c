@@ -247,6 +247,24 @@ static void test_big(BOOL secure)
     err = ws_recv_message(ws, (char *)buf, size + 16, &len, &bt);
     ok(!err && len == size && bt == WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE && !memcmp(buf, msg, size),
        "1 MiB binary echo: %lu %lu %d\n", err, len, bt);
+    /* lengths that are not a multiple of 64 KiB (the send path works in chunks) */
+    {
+        static const DWORD odd[] = { 65537, 200001 };
+        int k;
+        for (k = 0; k < 2; k++)
+        {
+            BOOL text = k == 1;
+            WINHTTP_WEB_SOCKET_BUFFER_TYPE type = text ? WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE
+                                                       : WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE;
+            fill(msg, odd[k], text);
+            err = WinHttpWebSocketSend(ws, type, msg, odd[k]);
+            ok(!err, "%lu-byte Send: %lu\n", odd[k], err);
+            memset(buf, 0, odd[k]);
+            err = ws_recv_message(ws, (char *)buf, size + 16, &len, &bt);
+            ok(!err && len == odd[k] && bt == type && !memcmp(buf, msg, odd[k]),
+               "%lu-byte echo: %lu %lu %d\n", odd[k], err, len, bt);
+        }
+    }
     WinHttpCloseHandle(ws);
     close_handles(&h);
     free(msg);

@@ -16,9 +16,11 @@ const crypto = require('crypto');
 const { spawn, execFileSync } = require('child_process');
 
 const here = __dirname;
-let WebSocket;
+const { createValidator, validCloseCode, utf8ErrorIndex } = require(path.join(here, 'validator.js'));
+let WebSocket, Sender;
 try {
   WebSocket = require(path.join(here, '..', 'node_modules', 'ws'));
+  Sender = require(path.join(here, '..', 'node_modules', 'ws', 'lib', 'sender.js'));
 } catch (e) {
   console.error('selftest: the ws package is missing: run `cd tests && npm ci`');
   console.log('0 passed, 1 failed');
@@ -57,9 +59,11 @@ const sha1 = (b) => crypto.createHash('sha1').update(b).digest('hex');
 // ---------- peer process ----------
 let certs, ca, ports, peer, peerExited = null;
 
-function startPeer(args) {
+function startPeer(args, env = {}) {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [path.join(here, 'server.js'), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const penv = { ...process.env, ...env };
+    if (!('PEER_SPLIT_SEED' in env)) delete penv.PEER_SPLIT_SEED;
+    const p = spawn(process.execPath, [path.join(here, 'server.js'), ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: penv });
     let out = '', err = '';
     const t = setTimeout(() => reject(new Error('peer did not print its ports in 20 s: ' + err)), 20000);
     p.stderr.on('data', (d) => { err += d; if (process.env.SELFTEST_VERBOSE) process.stderr.write(d); });
@@ -243,6 +247,309 @@ async function wsFails(url, opts = {}) {
     ws.terminate();
     return null;
   } catch (e) { return e; }
+}
+
+
+// ---------- validator.js on its own ----------
+// runs the validator over bytes cut at the given offsets
+function validate(bytes, cuts = []) {
+  const v = createValidator();
+  let at = 0;
+  for (const c of cuts) { v.push(bytes.subarray(at, c)); at = c; }
+  v.push(bytes.subarray(at));
+  return v;
+}
+const kinds = (v) => v.violations.map((x) => x.kind);
+// a correct client encoder: the `ws` library's own frame builder, masked
+function wsFrame(opcode, payload, fin = true) {
+  return Buffer.concat(Sender.frame(Buffer.from(payload), { fin, rsv1: false, opcode, mask: true, readOnly: false }));
+}
+const m = (i) => Buffer.from([i & 255, (i * 7 + 1) & 255, (i * 13 + 2) & 255, (i * 31 + 3) & 255]);
+
+function testValidatorUnit() {
+  // a valid stream: every frame kind, fragments with a UTF-8 character cut
+  // between them, control frames inside a message, all three length forms
+  const eacute = Buffer.from('h\u00e9\u20ac\u{1f600}!');   // 68 c3a9 e282ac f09f9880 21
+  const frames = [
+    cframe(1, 'hello', { mask: m(1) }),
+    cframe(1, eacute.subarray(0, 2), { fin: 0, mask: m(2) }),
+    cframe(9, 'ping', { mask: m(3) }),
+    cframe(0, eacute.subarray(2, 6), { fin: 0, mask: m(4) }),
+    cframe(10, '', { mask: m(5) }),
+    cframe(0, eacute.subarray(6), { fin: 1, mask: m(6) }),
+    cframe(2, content(300, 'binary'), { mask: m(7) }),
+    cframe(2, Buffer.from([0xff, 0xfe]), { fin: 0, mask: m(8) }),
+    cframe(0, Buffer.from([0xc3]), { fin: 1, mask: m(9) }),           // binary: no UTF-8 rule
+    cframe(1, '', { mask: Buffer.alloc(4) }),                           // all-zero key, once
+    cframe(1, content(126, 'text'), { mask: m(11) }),
+    cframe(8, Buffer.concat([Buffer.from([0x03, 0xe8]), Buffer.from('bye \u00fc')]), { mask: m(12) }),
+  ];
+  const stream = Buffer.concat(frames);
+  let v = validate(stream);
+  eq('validator: valid stream, one push', [kinds(v), v.frames, v.offset], [[], frames.length, stream.length]);
+  let bad = [];
+  for (let i = 1; i < stream.length; i++) {
+    v = validate(stream, [i]);
+    if (v.violations.length || v.frames !== frames.length) bad.push([i, kinds(v), v.frames]);
+  }
+  eq('validator: valid stream cut at every byte boundary', bad.slice(0, 5), []);
+  bad = [];
+  for (let i = 1; i + 7 < stream.length; i += 3) {
+    v = validate(stream, [i, i + 2, i + 7]);
+    if (v.violations.length || v.frames !== frames.length) bad.push([i, kinds(v)]);
+  }
+  eq('validator: valid stream cut in four pieces', bad.slice(0, 5), []);
+  v = validate(stream, Array.from({ length: stream.length - 1 }, (_, i) => i + 1));
+  eq('validator: valid stream byte by byte', [kinds(v), v.frames], [[], frames.length]);
+
+  // every violation kind; each also fed byte by byte (same result expected)
+  const p126 = Buffer.alloc(126, 0x61);
+  const cases = [
+    ['unmasked', cframe(1, 'hi', { mask: null }), ['unmasked']],
+    ['mask reused', Buffer.concat([cframe(1, 'a', { mask: m(1) }), cframe(1, 'b', { mask: m(1) })]), ['mask-reused']],
+    ['zero mask reused', Buffer.concat([cframe(2, 'a', { mask: Buffer.alloc(4) }), cframe(9, '', { mask: Buffer.alloc(4) })]), ['mask-reused']],
+    ['mask repeats, not consecutive', Buffer.concat([cframe(1, 'a', { mask: m(1) }), cframe(1, 'b', { mask: m(2) }),
+                                                      cframe(1, 'c', { mask: m(1) })]), []],
+    ['RSV1', cframe(1, 'hi', { rsv: 4 }), ['rsv']],
+    ['RSV2', cframe(2, 'hi', { rsv: 2 }), ['rsv']],
+    ['RSV3', cframe(9, '', { rsv: 1 }), ['rsv']],
+    ['opcode 3', cframe(3, 'hi'), ['opcode']],
+    ['opcode 7', cframe(7, ''), ['opcode']],
+    ['opcode 11', cframe(11, ''), ['opcode']],
+    ['opcode 15', cframe(15, 'x'), ['opcode']],
+    ['16-bit form for 125', cframe(2, Buffer.alloc(125), { lenForm: 16 }), ['length-encoding']],
+    ['16-bit form for 0', cframe(2, '', { lenForm: 16 }), ['length-encoding']],
+    ['64-bit form for 65535', cframe(2, Buffer.alloc(65535), { lenForm: 64 }), ['length-encoding']],
+    ['64-bit form for 1', cframe(1, 'x', { lenForm: 64 }), ['length-encoding']],
+    ['16-bit form for 126 is right', cframe(2, Buffer.alloc(126)), []],
+    ['64-bit form for 65536 is right', cframe(2, Buffer.alloc(65536)), []],
+    ['64-bit length top bit', Buffer.from('81ff8000000000000002' + '01020304' + '6a6b', 'hex'), ['length-top-bit']],
+    ['64-bit length over 2^53', Buffer.from('82ff0040000000000000' + '01020304', 'hex'), ['length-absurd']],
+    ['ping of 126', cframe(9, p126), ['control-length']],
+    ['close of 126', cframe(8, Buffer.concat([Buffer.from([3, 232]), p126.subarray(2)])), ['control-length']],
+    ['pong of 125 is right', cframe(10, p126.subarray(1)), []],
+    ['fragmented ping', cframe(9, 'p', { fin: 0 }), ['control-fragmented']],
+    ['fragmented close', cframe(8, Buffer.from([3, 232]), { fin: 0 }), ['control-fragmented']],
+    ['continuation first', cframe(0, 'x', { mask: m(1) }), ['continuation']],
+    ['continuation after a whole message', Buffer.concat([cframe(1, 'a', { mask: m(1) }), cframe(0, 'b', { mask: m(2) })]), ['continuation']],
+    ['text inside a message', Buffer.concat([cframe(1, 'a', { fin: 0, mask: m(1) }), cframe(1, 'b', { mask: m(2) })]), ['data-in-message']],
+    ['binary inside a message', Buffer.concat([cframe(2, 'a', { fin: 0, mask: m(1) }), cframe(2, 'b', { mask: m(2) })]), ['data-in-message']],
+    ['invalid UTF-8', cframe(1, Buffer.from('c328', 'hex')), ['utf8']],
+    ['overlong 2-byte', cframe(1, Buffer.from('c0af', 'hex')), ['utf8']],
+    ['overlong 3-byte', cframe(1, Buffer.from('e080af', 'hex')), ['utf8']],
+    ['overlong 4-byte', cframe(1, Buffer.from('f08080af', 'hex')), ['utf8']],
+    ['surrogate', cframe(1, Buffer.from('eda080', 'hex')), ['utf8']],
+    ['above U+10FFFF', cframe(1, Buffer.from('f4908080', 'hex')), ['utf8']],
+    ['byte 0xf5', cframe(1, Buffer.from('61f5', 'hex')), ['utf8']],
+    ['lone continuation byte', cframe(1, Buffer.from('80', 'hex')), ['utf8']],
+    ['text ends inside a character', cframe(1, Buffer.from('61e282', 'hex')), ['utf8']],
+    ['bad UTF-8 across fragments', Buffer.concat([cframe(1, Buffer.from('c3', 'hex'), { fin: 0, mask: m(1) }),
+                                                   cframe(0, Buffer.from('28', 'hex'), { mask: m(2) })]), ['utf8']],
+    ['U+10FFFF, U+FFFF, U+E000 are valid', cframe(1, Buffer.from('f48fbfbf' + 'efbfbf' + 'ee8080', 'hex')), []],
+    ['close payload of 1 byte', cframe(8, Buffer.from([3])), ['close-length']],
+    ['close code 1005', cframe(8, Buffer.from([0x03, 0xed])), ['close-code']],
+    ['close code 1006', cframe(8, Buffer.from([0x03, 0xee])), ['close-code']],
+    ['close code 1004', cframe(8, Buffer.from([0x03, 0xec])), ['close-code']],
+    ['close code 1015', cframe(8, Buffer.from([0x03, 0xf7])), ['close-code']],
+    ['close code 999', cframe(8, Buffer.from([0x03, 0xe7])), ['close-code']],
+    ['close code 2999', cframe(8, Buffer.from([0x0b, 0xb7])), ['close-code']],
+    ['close code 5000', cframe(8, Buffer.from([0x13, 0x88])), ['close-code']],
+    ['close code 1014 is right', cframe(8, Buffer.from([0x03, 0xf6])), []],
+    ['close reason not UTF-8', cframe(8, Buffer.from('03e8c328', 'hex')), ['close-reason-utf8']],
+    ['close reason cut inside a character', cframe(8, Buffer.from('03e8e282', 'hex')), ['close-reason-utf8']],
+    ['frame after close', Buffer.concat([cframe(8, ''), cframe(1, 'late', { mask: m(7) })]), ['after-close']],
+    ['one byte after close', Buffer.concat([cframe(8, Buffer.from([3, 232]), { mask: m(1) }), Buffer.from([0])]), ['after-close']],
+    ['several at once', cframe(1, Buffer.from('c328', 'hex'), { mask: null, rsv: 4, lenForm: 16 }),
+     ['length-encoding', 'unmasked', 'rsv', 'utf8']],
+  ];
+  for (const [name, bytes, want] of cases) {
+    const whole = validate(bytes);
+    const bytewise = validate(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1));
+    eq(`validator: ${name}`, [kinds(whole), kinds(bytewise)], [want, want]);
+  }
+  // offsets: of the frame, of the bad UTF-8 byte, of the first byte after close
+  {
+    const a = cframe(1, 'ok', { mask: m(1) }), b = cframe(1, 'x', { mask: null }), c = cframe(1, Buffer.from('61ff', 'hex'), { mask: m(3) });
+    const close = cframe(8, '', { mask: m(4) });
+    v = validate(Buffer.concat([a, b, c, close, Buffer.from('zz')]));
+    eq('validator: offsets', v.violations.map((x) => [x.kind, x.offset]),
+       [['unmasked', a.length], ['utf8', a.length + b.length + 6 + 1], ['after-close', a.length + b.length + c.length + close.length]]);
+  }
+  // an unfinished frame or message at the end is not a violation
+  v = validate(Buffer.concat([cframe(1, 'abc', { fin: 0, mask: m(1) }), cframe(0, 'abcdef', { mask: m(2) }).subarray(0, 8)]));
+  eq('validator: cut off inside a frame and a message', [kinds(v), v.frames], [[], 2]);
+
+  // frames from a correct encoder (ws's own), every length form
+  const sizes = [0, 1, 125, 126, 127, 65535, 65536, 65537];
+  const enc = [];
+  for (const size of sizes) {
+    enc.push(wsFrame(1, content(size, 'text')), wsFrame(2, crypto.randomBytes(size)));
+    if (size > 0) enc.push(wsFrame(1, content(size, 'text'), false), wsFrame(0, Buffer.from('\u00e9'), true));
+  }
+  enc.push(wsFrame(9, 'x'), wsFrame(10, Buffer.alloc(125)), wsFrame(8, Buffer.concat([Buffer.from([0x0f, 0xa0]), Buffer.from('done')])));
+  const all = Buffer.concat(enc);
+  const rnd = crypto.randomBytes(64);
+  const cuts = [];
+  for (let at = 0, k = 0; ; k++) { at += 1 + (rnd[k % 64] * 997) % 20000; if (at >= all.length) break; cuts.push(at); }
+  v = validate(all);
+  const v2 = validate(all, cuts);
+  eq('validator: ws-encoded frames of sizes 0..65537 pass', [kinds(v), v.frames, kinds(v2), v2.frames],
+     [[], enc.length, [], enc.length]);
+
+  // the helpers
+  const codes = [[0, false], [999, false], [1000, true], [1001, true], [1002, true], [1003, true], [1004, false],
+                 [1005, false], [1006, false], [1007, true], [1011, true], [1012, true], [1013, true], [1014, true],
+                 [1015, false], [1016, false], [2999, false], [3000, true], [4999, true], [5000, false], [65535, false]];
+  eq('validCloseCode', codes.filter(([c, ok]) => validCloseCode(c) !== ok), []);
+  eq('utf8ErrorIndex', ['', '61', 'c3a9', 'c328', 'e282', 'eda080', 'f4908080'].map((h) => utf8ErrorIndex(Buffer.from(h, 'hex'))),
+     [-1, -1, -1, 1, 2, 1, 1]);
+}
+
+// ---------- validation and splitting through a running peer ----------
+async function peerReport(port, since = 0) {
+  const r = await request(port, `/violations?since=${since}`);
+  return JSON.parse(r.body.toString());
+}
+
+// waits until the peer's stderr matches re (checked on every stderr chunk)
+function waitStderr(p, re, ms = 5000) {
+  return withTimeout(new Promise((resolve) => {
+    const test = () => { if (re.test(p.stderrText())) { p.stderr.removeListener('data', test); resolve(); } };
+    p.stderr.on('data', test);
+    test();
+  }), ms, 'peer stderr ' + re);
+}
+
+// the main peer (no PEER_SPLIT_SEED) after every test: the tests' deliberate
+// client mistakes are on its list; no splitting
+async function testMainPeerReport() {
+  const rep = await peerReport(ports.ws);
+  check('/violations: the deliberate mistakes were seen', rep.count > 10 && rep.items.length === Math.min(rep.count, 50) &&
+        rep.connections > 10 && rep.frames > rep.count, [rep.count, rep.items.length, rep.connections, rep.frames]);
+  const kindsSeen = new Set(rep.items.map((x) => x.kind));
+  check('/violations: items have seq, connection, path, offset, kind, description',
+        rep.items.every((x, i) => x.seq === i && Number.isInteger(x.connection) && typeof x.path === 'string' &&
+                        Number.isInteger(x.offset) && typeof x.kind === 'string' && typeof x.description === 'string') &&
+        kindsSeen.has('unmasked') && kindsSeen.has('mask-reused'), rep.items.slice(0, 3));
+  const later = await peerReport(ports.ws, 5);
+  eq('/violations?since=5', [later.count, later.items], [rep.count, rep.items.filter((x) => x.seq >= 5)]);
+  eq('/violations: no splitting without PEER_SPLIT_SEED', rep.split, null);
+  const viaTls = await request(ports.wss, '/violations', { secure: true });
+  eq('/violations on the TLS listener too', JSON.parse(viaTls.body.toString()).count >= rep.count, true);
+}
+
+// with PEER_SPLIT_SEED set: validation end to end, then the contract again
+async function testSplitPeer(seed) {
+  const p = await startPeer(['--certs', certs], { PEER_SPLIT_SEED: String(seed) });
+  const port = JSON.parse(p.portsLine).ws;
+  try {
+    let rep = await peerReport(port);
+    eq('split peer: fresh report', [rep.count, rep.items, rep.connections, rep.split && rep.split.seed], [0, [], 0, seed]);
+    // a correct client (ws) produces no violation
+    {
+      const ws = await wsOpen(`ws://127.0.0.1:${port}/echo`);
+      const sent = [];
+      for (const size of [0, 1, 125, 126, 127, 65535, 65536, 65537]) {
+        const t = content(size, 'text').toString(), b = crypto.randomBytes(size);
+        ws.send(t); ws.send(b, { binary: true });
+        sent.push([t, false], [b, true]);
+      }
+      ws.send('h\u00e9', { fin: false }); ws.send('\u20ac', { fin: false }); ws.send('', { fin: true });
+      sent.push(['h\u00e9\u20ac', false]);
+      ws.ping('x');
+      let okCount = 0;
+      for (const [data, bin] of sent) {
+        const msg = await wsNext(ws, 10000);
+        if (msg.isBinary === bin && Buffer.from(data).equals(msg.data)) okCount++;
+      }
+      eq('split peer: ws client echoes intact', okCount, sent.length);
+      ws.close(4000, 'bye \u00fc');
+      eq('split peer: ws client close answered', await wsClosed(ws), { code: 4000, reason: 'bye \u00fc' });
+      rep = await peerReport(port);
+      eq('split peer: a correct ws client makes no violation', [rep.count, rep.items], [0, []]);
+      check('split peer: its frames were checked', rep.frames >= sent.length + 2 + 1 && rep.connections === 1, rep);
+    }
+    // an unmasked frame sent together with the upgrade request (the `head` bytes)
+    {
+      const r = await Raw.connect(port);
+      r.write(Buffer.concat([Buffer.from(upgradeRequest('/echo?head')), cframe(1, 'hi', { mask: null })]));
+      const h = await r.head();
+      const f = await r.frame();
+      eq('split peer: unmasked frame in the request -> ws fails with 1002', [h.status, f.opcode, f.payload.readUInt16BE(0)], [101, 8, 1002]);
+      await r.waitEnd().catch(() => {});
+      r.destroy();
+      rep = await peerReport(port);
+      eq('split peer: one violation, at byte 0 of the client stream', [rep.count, rep.items.map((x) => [x.path, x.kind, x.offset])],
+         [1, [['/echo?head', 'unmasked', 0]]]);
+      check('split peer: the violation says what broke', /MASK/.test(rep.items[0] && rep.items[0].description), rep.items);
+      await waitStderr(p, /peer: VIOLATION .*\/echo\?head.*unmasked/).then(() => check('split peer: violation printed on stderr', true),
+        (e) => check('split peer: violation printed on stderr', false, p.stderrText()));
+    }
+    // an unmasked frame on its own, after the handshake
+    {
+      const before = rep.count;
+      const { r } = await rawUpgrade(port, '/echo');
+      r.write(cframe(2, 'xyz', { mask: null }));
+      await r.frame();
+      r.destroy();
+      rep = await peerReport(port, before);
+      eq('split peer: unmasked frame to /echo', [rep.count - before, rep.items.map((x) => [x.path, x.kind])], [1, [['/echo', 'unmasked']]]);
+    }
+    // the hand-written paths are checked too
+    {
+      const before = rep.count;
+      const { r } = await rawUpgrade(port, '/raw?send=');
+      r.write(Buffer.concat([cframe(1, 'a', { mask: m(1), rsv: 2 }), cframe(8, Buffer.from([3, 232]), { mask: m(2) }), Buffer.from('x')]));
+      await r.frame(); await r.frame(); await r.frame();   // two reports, the close
+      await r.waitEnd().catch(() => {});
+      r.destroy();
+      const s = await Raw.connect(port);
+      s.write(Buffer.concat([Buffer.from(upgradeRequest('/silent')), cframe(9, 'p', { fin: 0, mask: m(3) })]));
+      await s.head();
+      s.end();
+      await s.waitEnd().catch(() => {});
+      s.destroy();
+      rep = await peerReport(port, before);
+      eq('split peer: /raw and /silent validated', [rep.count - before, rep.items.map((x) => [x.path, x.kind])],
+         [3, [['/raw?send=', 'rsv'], ['/raw?send=', 'after-close'], ['/silent', 'control-fragmented']]]);
+    }
+    // server output really is cut: more pieces than writes
+    {
+      const ws = await wsOpen(`ws://127.0.0.1:${port}/echo`);
+      let reads = 0;
+      ws._socket.on('data', () => reads++);
+      const before = (await peerReport(port)).split;
+      const sizes = [0, 1, 125, 126, 65535, 65536, 65537, 1048576];
+      const got = [];
+      for (const type of ['binary', 'text']) {
+        for (const size of sizes) {
+          ws.send(`cmd:big:${size}:${type}`);
+          const msg = await wsNext(ws, 20000);
+          got.push(msg.isBinary === (type === 'binary') && msg.data.equals(content(size, type)) ? 'ok' : `${type} ${size}: ${msg.data.length}`);
+        }
+      }
+      ws.send('cmd:frag:7:70000:binary');
+      const fm = await wsNext(ws, 20000);
+      got.push(fm.isBinary && fm.data.equals(content(70000, 'binary')) ? 'ok' : 'frag');
+      eq('split peer: messages of sizes 0..1 MiB arrive intact', got, got.map(() => 'ok'));
+      const after = (await peerReport(port)).split;
+      check('split peer: writes were cut into more pieces', after.pieces - before.pieces > after.writes - before.writes &&
+            after.writes - before.writes >= 2 * 2 * sizes.length, [before, after]);
+      if (process.env.SELFTEST_VERBOSE) console.log(`split peer: ${reads} client reads`);
+      ws.close();
+      await wsClosed(ws);
+    }
+    // the whole contract holds with splitting on
+    await testEcho(`ws://127.0.0.1:${port}`, 'split ws');
+    await testEcho(`wss://localhost:${JSON.parse(p.portsLine).wss}`, 'split wss', { ca });
+    await testEchoFrames(port, false, 'split ws');
+    await testRawPaths(port, false, 'split ws');
+    check('split peer: no uncaught exception', !/uncaught/.test(p.stderrText()), p.stderrText().slice(0, 2000));
+  } finally {
+    p.stdin.end();
+    const st = await waitExit(p, 5000).catch(() => null);
+    if (!st) p.kill('SIGKILL');
+  }
 }
 
 // ---------- the tests ----------
@@ -822,7 +1129,7 @@ async function testLifecycle() {
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'peer-selftest-'));
   let exitCode = 1;
-  const guard = setTimeout(() => { console.log('selftest: overall timeout (120 s)'); failed++; finish(); }, 120000);
+  const guard = setTimeout(() => { console.log('selftest: overall timeout (240 s)'); failed++; finish(); }, 240000);
   const finish = () => {
     try { if (peer && !peer.exitInfo) peer.kill('SIGKILL'); } catch (e) { /* gone */ }
     try { fs.rmSync(tmp, { recursive: true, force: true }); } catch (e) { /* ignore */ }
@@ -839,7 +1146,10 @@ async function main() {
     }
     peer = await startPeer(['--certs', certs]);
     peer.on('exit', (code, sig) => { peer.exitInfo = { code, sig }; });
+    const seed = process.env.PEER_SPLIT_SEED && /^\d+$/.test(process.env.PEER_SPLIT_SEED)
+      ? Number(process.env.PEER_SPLIT_SEED) : crypto.randomInt(1, 2 ** 31 - 1);
     const steps = [
+      ['validator', testValidatorUnit],
       ['startup', testStartup],
       ['plain http', () => testPlainHttp(ports.ws, false, 'http')],
       ['plain https', () => testPlainHttp(ports.wss, true, 'https')],
@@ -851,9 +1161,11 @@ async function main() {
       ['raw paths wss', () => testRawPaths(ports.wss, true, 'wss')],
       ['tls', testTls],
       ['lifecycle', testLifecycle],
+      ['no violations', testMainPeerReport],
+      [`split peer (PEER_SPLIT_SEED=${seed})`, () => testSplitPeer(seed)],
     ];
     for (const [name, fn] of steps) {
-      try { await withTimeout(fn(), 60000, name); } catch (e) { check(`${name}: no exception`, false, e.stack || e.message); }
+      try { await withTimeout(fn(), 120000, name); } catch (e) { check(`${name}: no exception`, false, e.stack || e.message); }
       if (peer.exitInfo) { check(`peer still running after ${name}`, false, peer.stderrText()); break; }
     }
     // the peer ends when its stdin closes

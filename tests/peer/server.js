@@ -15,6 +15,7 @@ const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
 const { WebSocketServer } = require('ws');
+const { createValidator } = require('./validator');
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const WS_OPEN = 1;
@@ -39,6 +40,145 @@ function content(size, type) {
 function intParam(v, dflt) {
   const n = parseInt(v, 10);
   return Number.isFinite(n) && n >= 0 ? n : dflt;
+}
+
+// ---------- validation of what clients send (validator.js) ----------
+// Every WebSocket connection (every path that answers 101) gets an id and a
+// validator fed with every byte the client sends after the 101.  Violations
+// go to one process-wide list, served by GET /violations.
+const MAX_ITEMS = 50;          // per answer
+const MAX_STORED = 1000;       // kept in memory (count goes on)
+const MAX_LOGGED_PER_CONNECTION = 20;
+const validation = { count: 0, frames: 0, connections: 0, items: [] };
+let lastConnectionId = 0;
+
+function watchClient(socket, req, head) {
+  const id = ++lastConnectionId;
+  const where = req.url;
+  let logged = 0;
+  validation.connections++;
+  const v = createValidator({
+    onViolation: (x) => {
+      const seq = validation.count++;
+      const item = { seq, connection: id, path: where, offset: x.offset, kind: x.kind, description: x.description };
+      if (validation.items.length < MAX_STORED) validation.items.push(item);
+      if (logged++ < MAX_LOGGED_PER_CONNECTION) {
+        console.error(`peer: VIOLATION connection ${id} ${where} at byte ${x.offset}: ${x.kind}: ${x.description}`);
+      } else if (logged === MAX_LOGGED_PER_CONNECTION + 1) {
+        console.error(`peer: VIOLATION connection ${id}: further violations on this connection not logged`);
+      }
+    },
+  });
+  const feed = (d) => {
+    const before = v.frames;
+    v.push(d);
+    validation.frames += v.frames - before;
+  };
+  if (head && head.length) feed(head);
+  // first in line: `ws` unmasks payloads in place in the very Buffers the
+  // socket emits, so the validator must see each chunk before it does
+  socket.prependListener('data', feed);
+  return id;
+}
+
+// GET /violations[?since=SEQ]: totals and the first MAX_ITEMS violations
+// with seq >= SEQ (of the first MAX_STORED)
+function violationsReport(url) {
+  const since = intParam(url.searchParams.get('since'), 0);
+  return JSON.stringify({ count: validation.count, frames: validation.frames, connections: validation.connections,
+                          items: validation.items.filter((x) => x.seq >= since).slice(0, MAX_ITEMS),
+                          split: SPLIT_SEED === null ? null : { seed: SPLIT_SEED, ...splitStats } });
+}
+
+// ---------- random split points of server output (PEER_SPLIT_SEED) ----------
+const SPLIT_SEED = /^\s*-?\d+\s*$/.test(process.env.PEER_SPLIT_SEED || '') ? Number(process.env.PEER_SPLIT_SEED) : null;
+const MAX_PIECES = 4;
+const splitStats = { writes: 0, pieces: 0 };
+
+// xorshift32 seeded through an integer hash of (seed, connection id)
+function prng(seed, id) {
+  let x = (Math.imul((seed | 0) ^ 0x3c6ef372, 0x9e3779b1) + Math.imul(id | 0, 0x85ebca6b)) | 0;
+  x ^= x >>> 16; x = Math.imul(x, 0x7feb352d); x ^= x >>> 15; x = Math.imul(x, 0x846ca68b); x ^= x >>> 16;
+  if (x === 0) x = 0x1234567;
+  return () => {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
+}
+
+// Cut points (sorted, distinct, inside 1..n-1) for one write of n bytes:
+// 0 to 3 of them, half of them near the start (frame headers).
+function cutPoints(rand, n) {
+  const pieces = Math.min(n, 1 + Math.floor(rand() * MAX_PIECES));
+  const cuts = new Set();
+  for (let k = 1; k < pieces; k++) {
+    const span = rand() < 0.5 ? Math.min(n - 1, 16) : n - 1;
+    cuts.add(1 + Math.floor(rand() * span));
+  }
+  return [...cuts].sort((a, b) => a - b);
+}
+
+// From now on every write on this socket goes out cut into pieces, one piece
+// per event-loop turn, in order; end() waits for the queue.  cork/uncork
+// become no-ops (the queue keeps the order).
+function splitOutput(socket, id) {
+  const rand = prng(SPLIT_SEED, id);
+  const write = socket.write, end = socket.end;
+  const queue = [];       // { buf, cb, last } in wire order
+  let running = false, endArgs = null, ended = false;
+  if (socket.setNoDelay) socket.setNoDelay(true);
+  const finish = () => {
+    if (endArgs && !ended) { ended = true; end.apply(socket, endArgs); }
+  };
+  const pump = () => {
+    while (queue.length) {
+      if (socket.destroyed) {
+        const err = new Error('socket destroyed before the write');
+        for (const item of queue.splice(0)) if (item.cb) process.nextTick(item.cb, err);
+        break;
+      }
+      const item = queue.shift();
+      write.call(socket, item.buf, item.cb);
+      if (!item.last && queue.length) { setImmediate(pump); return; }
+    }
+    running = false;
+    finish();
+  };
+  socket.write = function (chunk, encoding, cb) {
+    if (typeof encoding === 'function') { cb = encoding; encoding = undefined; }
+    if (endArgs) return write.call(socket, chunk, encoding, cb);  // write after end: the usual error
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, encoding);
+    const cuts = cutPoints(rand, buf.length);
+    splitStats.writes++;
+    splitStats.pieces += cuts.length + 1;
+    let at = 0;
+    for (const c of cuts) { queue.push({ buf: buf.subarray(at, c), cb: null, last: false }); at = c; }
+    queue.push({ buf: buf.subarray(at), cb: cb || null, last: true });
+    if (!running) { running = true; pump(); }
+    return true;
+  };
+  socket.end = function (...args) {
+    if (endArgs) return socket;
+    if (args.length && typeof args[0] !== 'function') {
+      const data = args.shift();
+      const enc = typeof args[0] === 'string' ? args.shift() : undefined;
+      if (data !== undefined && data !== null) socket.write(data, enc);
+    }
+    endArgs = args;
+    if (!running) finish();
+    return socket;
+  };
+  socket.cork = () => {};
+  socket.uncork = () => {};
+}
+
+// A WebSocket connection after its 101: validate what the client sends,
+// split what we send (if asked).  head: bytes that came with the request and
+// that nothing puts back into the socket (null when `ws` unshifts them).
+function wsConnection(socket, req, head) {
+  const id = watchClient(socket, req, head);
+  if (SPLIT_SEED !== null) splitOutput(socket, id);
+  return id;
 }
 
 // ---------- plain HTTP ----------
@@ -84,6 +224,11 @@ function plainResponse(req, body, res) {
     case '/multi-header':
       res.writeHead(200, ['Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'X-Num', '42', 'Content-Length', '2']);
       return res.end('ok');
+    case '/violations': {
+      const json = violationsReport(url);
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) });
+      return res.end(json);
+    }
     case '/reject':
       res.writeHead(403, { 'Content-Length': 17, 'Content-Type': 'text/plain' });
       return res.end('no websocket here');
@@ -315,7 +460,12 @@ function onUpgrade(wss, req, socket, head) {
   try { url = new URL(req.url, 'http://x'); } catch (e) { return socket.destroy(); }
   const upgradeWs = () => {
     if (socket.destroyed) return;
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    // ws writes the 101, then puts `head` back into the socket (unshift),
+    // so the validator's 'data' tap sees those bytes too
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      wsConnection(socket, req, null);
+      wss.emit('connection', ws, req);
+    });
   };
   if (!isWebSocketUpgrade(req)) return rawPlainAnswer(req, socket, head);
   switch (url.pathname) {
@@ -325,9 +475,11 @@ function onUpgrade(wss, req, socket, head) {
       return setTimeout(upgradeWs, intParam(url.searchParams.get('ms'), 0));
     case '/silent':
       handshake(req, socket);
+      wsConnection(socket, req, head);
       return discard(socket);
     case '/raw': {
       handshake(req, socket);
+      wsConnection(socket, req, head);
       const hex = url.searchParams.get('send') || '';
       if (hex) socket.write(Buffer.from(hex, 'hex'));
       if (url.searchParams.get('end') === '1') { socket.end(); return discard(socket); }
@@ -335,12 +487,15 @@ function onUpgrade(wss, req, socket, head) {
     }
     case '/bad-accept':
       handshake(req, socket, { acceptValue: acceptFor('not the key') });
+      wsConnection(socket, req, head);
       return discard(socket);
     case '/no-accept':
       handshake(req, socket, { accept: false });
+      wsConnection(socket, req, head);
       return discard(socket);
     case '/no-upgrade':
       handshake(req, socket, { upgradeHeader: false });
+      wsConnection(socket, req, head);
       return discard(socket);
     default:
       return rawPlainAnswer(req, socket, head);

@@ -3,9 +3,11 @@
  *
  * - a private thread pool (at most POOL_MAX_THREADS threads) that runs work
  *   items: asynchronous HTTP steps, WebSocket receive steps, keep-alive pings;
- * - one dispatcher thread that waits on the transport's poller (WebSocket
- *   connections with a receive pending) and, every TICK_MS while WebSockets
- *   exist, runs their timers (keep-alive, Close timeouts).
+ * - one dispatcher thread that waits on the transport's poller (connections
+ *   an object watches, e.g. a WebSocket with a receive pending: the object's
+ *   vtbl->readable then runs on the pool) and, every TICK_MS while objects
+ *   are registered, runs their vtbl->timer (keep-alive, Close timeouts).
+ * It knows objects only through those two calls.
  *
  * Both start at first use and live until the process ends (the DLL pins
  * itself then, so the threads never outlive its code).
@@ -20,7 +22,7 @@ static TP_CALLBACK_ENVIRON pool_env;
 static INIT_ONCE start_once = INIT_ONCE_STATIC_INIT;
 static BOOL started;
 
-/* handles of the WebSockets that need timers */
+/* handles of the objects that need timers */
 static SRWLOCK timers_lock = SRWLOCK_INIT;
 static HINTERNET *timer_handles;
 static DWORD timer_count, timer_capacity;
@@ -54,10 +56,19 @@ static void run_timers(void)
     {
         struct object *obj = grab_object(handles[i]);
         if (!obj) continue;
-        if (obj->type == WINHTTP_HANDLE_TYPE_WEBSOCKET) websocket_timer(obj, now);
+        if (obj->vtbl->timer) obj->vtbl->timer(obj, now);
         release_object(obj);
     }
     if (handles != local) heap_free(handles);
+}
+
+/* on the pool: the object behind a poller token, if it still exists */
+static void readable_task(void *ctx, ULONGLONG token)
+{
+    struct object *obj = grab_object((HINTERNET)(ULONG_PTR)(token >> 32));
+    if (!obj) return;  /* closed meanwhile: its close ended what was pending */
+    if (obj->vtbl->readable) obj->vtbl->readable(obj, (DWORD)token);
+    release_object(obj);
 }
 
 static DWORD WINAPI dispatcher(void *arg)
@@ -75,7 +86,7 @@ static DWORD WINAPI dispatcher(void *arg)
             Sleep(TICK_MS);
             count = 0;
         }
-        for (i = 0; i < count; i++) websocket_readable(tokens[i]);
+        for (i = 0; i < count; i++) if (!queue_task(readable_task, NULL, tokens[i])) readable_task(NULL, tokens[i]);
         now = GetTickCount64();
         if (timer_count && now >= next_tick)
         {

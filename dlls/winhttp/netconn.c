@@ -150,6 +150,23 @@ DWORD netconn_read_exact(struct netconn *c, void *buf, DWORD len, int timeout)
     return ERROR_SUCCESS;
 }
 
+/* The read-ahead buffer becomes size bytes (never less than it holds). */
+void netconn_set_buffer_size(struct netconn *c, DWORD size)
+{
+    DWORD held = c->rlen - c->rpos;
+    BYTE *p;
+
+    size = max(size, held);
+    if (size == c->rbuf_size) return;
+    if (!(p = heap_alloc(size))) return;
+    memcpy(p, c->rbuf + c->rpos, held);
+    heap_free(c->rbuf);
+    c->rbuf = p;
+    c->rbuf_size = size;
+    c->rpos = 0;
+    c->rlen = held;
+}
+
 void netconn_cancel(struct netconn *c)
 {
     if (c) transport_get()->cancel(c->id);

@@ -44,7 +44,7 @@ DWORD transport_random(void *buf, DWORD len);  /* CSPRNG, batched */
 typedef void (*task_fn)(void *ctx, ULONGLONG arg);
 BOOL async_start(void);                          /* thread pool + dispatcher; FALSE if unavailable */
 BOOL queue_task(task_fn fn, void *ctx, ULONGLONG arg);
-BOOL timers_add(HINTERNET h);                    /* websocket_timer(h) every tick from now on */
+BOOL timers_add(HINTERNET h);                    /* vtbl->timer every tick from now on */
 void timers_remove(HINTERNET h);
 BOOL inline_enter(void);                         /* FALSE: too deeply nested, complete on the pool */
 void inline_leave(void);
@@ -55,6 +55,10 @@ struct object_vtbl
 {
     void (*close)(struct object *obj);      /* WinHttpCloseHandle: cancel pending work */
     void (*destroy)(struct object *obj);    /* last reference gone: free */
+    /* the asynchronous machinery's calls (async.c), NULL when unused: */
+    void (*timer)(struct object *obj, ULONGLONG now);  /* every tick while registered (timers_add) */
+    void (*readable)(struct object *obj, DWORD seq);   /* on the pool: a watch armed with
+                                                        * poll_token(obj, seq) fired */
 };
 
 struct object
@@ -186,6 +190,10 @@ DWORD netconn_send(struct netconn *c, const struct whnet_buf *bufs, DWORD count,
 DWORD netconn_fill(struct netconn *c, int timeout);       /* read more into rbuf */
 DWORD netconn_read(struct netconn *c, void *buf, DWORD len, int timeout, DWORD *read);
 DWORD netconn_read_exact(struct netconn *c, void *buf, DWORD len, int timeout);
+static inline DWORD netconn_buffered(const struct netconn *c) { return c->rlen - c->rpos; }
+static inline const BYTE *netconn_peek(const struct netconn *c) { return c->rbuf + c->rpos; }
+static inline void netconn_consume(struct netconn *c, DWORD n) { c->rpos += n; }
+void netconn_set_buffer_size(struct netconn *c, DWORD size);
 void netconn_cancel(struct netconn *c);
 void netconn_close(struct netconn *c);
 DWORD timeout_to_ms(int t);
@@ -203,9 +211,14 @@ DWORD query_headers(struct request *req, DWORD level, const WCHAR *name, void *b
 /* request.c */
 struct netconn *request_swap_conn(struct request *r, struct netconn *conn);
 
-/* websocket.c / ws_engine.c */
-void websocket_readable(ULONGLONG token);          /* from the dispatcher */
-void websocket_timer(struct object *obj, ULONGLONG now);
+/* The transport's poller token for an object's watch: the handle and a
+ * sequence number the object uses to tell a current watch from a stale one. */
+static inline ULONGLONG poll_token(const struct object *obj, DWORD seq)
+{
+    return ((ULONGLONG)(ULONG_PTR)obj->handle << 32) | seq;
+}
+
+/* websocket.c */
 DWORD websocket_set_keepalive(struct object *obj, DWORD interval);
 
 /* options.c helpers */

@@ -55,7 +55,7 @@ static void request_destroy(struct object *obj)
     heap_free(r);
 }
 
-static const struct object_vtbl request_vtbl = { request_close, request_destroy };
+static const struct object_vtbl request_vtbl = { request_close, request_destroy, NULL, NULL };
 
 static DWORD queue_request_task(struct request *r, DWORD api, const void *data, DWORD len, DWORD total);
 

@@ -10,7 +10,7 @@ static void session_destroy(struct object *obj)
     heap_free(s);
 }
 
-static const struct object_vtbl session_vtbl = { NULL, session_destroy };
+static const struct object_vtbl session_vtbl = { NULL, session_destroy, NULL, NULL };
 
 HINTERNET WINAPI WinHttpOpen(LPCWSTR agent, DWORD access, LPCWSTR proxy, LPCWSTR bypass, DWORD flags)
 {
@@ -59,7 +59,7 @@ static void connect_destroy(struct object *obj)
     heap_free(c);
 }
 
-static const struct object_vtbl connect_vtbl = { NULL, connect_destroy };
+static const struct object_vtbl connect_vtbl = { NULL, connect_destroy, NULL, NULL };
 
 HINTERNET WINAPI WinHttpConnect(HINTERNET hsession, LPCWSTR server, INTERNET_PORT port, DWORD reserved)
 {

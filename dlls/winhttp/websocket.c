@@ -168,25 +168,12 @@ static void websocket_destroy(struct object *obj)
     heap_free(ws);
 }
 
-static const struct object_vtbl websocket_vtbl = { websocket_close_handle, websocket_destroy };
-
-/* The read-ahead buffer becomes WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE
- * bytes (never less than what it already holds). */
-static void resize_read_buffer(struct netconn *c, DWORD size)
+static void websocket_timer(struct object *obj, ULONGLONG now);
+static void websocket_readable(struct object *obj, DWORD seq);
+static const struct object_vtbl websocket_vtbl =
 {
-    DWORD held = c->rlen - c->rpos;
-    BYTE *p;
-
-    size = max(size, held);
-    if (size == c->rbuf_size) return;
-    if (!(p = heap_alloc(size))) return;
-    memcpy(p, c->rbuf + c->rpos, held);
-    heap_free(c->rbuf);
-    c->rbuf = p;
-    c->rbuf_size = size;
-    c->rpos = 0;
-    c->rlen = held;
-}
+    websocket_close_handle, websocket_destroy, websocket_timer, websocket_readable
+};
 
 /* RFC 6455 4.1: the server may select only what the client offered.  We
  * offer no extension (and could not decode one an application offered by
@@ -286,7 +273,7 @@ HINTERNET WINAPI WinHttpWebSocketCompleteUpgrade(HINTERNET hrequest, DWORD_PTR c
     ws->last_send = GetTickCount64();
     /* the connection (and any frame bytes that came with the 101) move over */
     ws->conn = request_swap_conn(r, NULL);
-    resize_read_buffer(ws->conn, ws->recv_buffer_size);
+    netconn_set_buffer_size(ws->conn, ws->recv_buffer_size);
     r->state = REQ_UPGRADED;
     if (!(h = alloc_handle(&ws->hdr))) err = ERROR_OUTOFMEMORY;
     else
@@ -375,11 +362,6 @@ static LONG rop_counter;
 /* seq 0 is the Close deadline's token (see websocket_timer) */
 #define ROP_DEADLINE_SEQ 0
 
-static ULONGLONG rop_token(struct websocket *ws, DWORD seq)
-{
-    return ((ULONGLONG)(ULONG_PTR)ws->hdr.handle << 32) | seq;
-}
-
 static void rop_task(void *ctx, ULONGLONG token);
 
 /* Run the pending receive once data may be there: now (data is buffered),
@@ -390,10 +372,10 @@ static DWORD rop_schedule(struct websocket *ws, BOOL now)
     DWORD err = ERROR_MORE_DATA;
 
     do ws->rop_seq = (DWORD)InterlockedIncrement(&rop_counter); while (ws->rop_seq == ROP_DEADLINE_SEQ);
-    if (!now) err = transport_get()->watch(ws->conn->id, rop_token(ws, ws->rop_seq));
+    if (!now) err = transport_get()->watch(ws->conn->id, poll_token(&ws->hdr, ws->rop_seq));
     if (err == ERROR_SUCCESS) return ERROR_SUCCESS;
     if (err != ERROR_MORE_DATA) return err;
-    return queue_task(rop_task, NULL, rop_token(ws, ws->rop_seq)) ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
+    return queue_task(rop_task, NULL, poll_token(&ws->hdr, ws->rop_seq)) ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
 }
 
 /* A Close's wait for the server's close frame is over: end the connection. */
@@ -434,34 +416,34 @@ static enum wss_call rop_step(struct websocket *ws, struct completion *c)
     return WSS_CALL_RECEIVE;
 }
 
+/* The pending receive (or Close) may go on: seq is the watch's (or
+ * ROP_DEADLINE_SEQ when the Close's deadline passed). */
+static void rop_run(struct websocket *ws, DWORD seq)
+{
+    struct completion c = { 0 };
+    enum wss_call call = WSS_CALL_COUNT;
+
+    EnterCriticalSection(&ws->recv_cs);
+    if (ws->rop_pending && (ws->rop_seq == seq || (seq == ROP_DEADLINE_SEQ && ws->rop_close)))
+        call = rop_step(ws, &c);
+    LeaveCriticalSection(&ws->recv_cs);
+    if (call == WSS_CALL_COUNT) return;
+    end(ws, call, WSS_MSG_NONE, FALSE, c.status != WINHTTP_CALLBACK_STATUS_REQUEST_ERROR);
+    deliver(ws, &c);
+}
+
+static void websocket_readable(struct object *obj, DWORD seq)
+{
+    rop_run((struct websocket *)obj, seq);
+}
+
 static void rop_task(void *ctx, ULONGLONG token)
 {
     struct object *obj = grab_object((HINTERNET)(ULONG_PTR)(token >> 32));
-    struct completion c = { 0 };
-    enum wss_call call = WSS_CALL_COUNT;
-    struct websocket *ws;
-    DWORD seq = (DWORD)token;
 
     if (!obj) return;  /* closed meanwhile: the close cancelled the receive */
-    if (obj->type == WINHTTP_HANDLE_TYPE_WEBSOCKET)
-    {
-        ws = (struct websocket *)obj;
-        EnterCriticalSection(&ws->recv_cs);
-        if (ws->rop_pending && (ws->rop_seq == seq || (seq == ROP_DEADLINE_SEQ && ws->rop_close)))
-            call = rop_step(ws, &c);
-        LeaveCriticalSection(&ws->recv_cs);
-        if (call != WSS_CALL_COUNT)
-        {
-            end(ws, call, WSS_MSG_NONE, FALSE, c.status != WINHTTP_CALLBACK_STATUS_REQUEST_ERROR);
-            deliver(ws, &c);
-        }
-    }
+    if (obj->type == WINHTTP_HANDLE_TYPE_WEBSOCKET) rop_run((struct websocket *)obj, (DWORD)token);
     release_object(obj);
-}
-
-void websocket_readable(ULONGLONG token)
-{
-    if (!queue_task(rop_task, NULL, token)) rop_task(NULL, token);
 }
 
 /* ---- timers: keep-alive pings, the asynchronous Close's deadline ---- */
@@ -491,13 +473,13 @@ static void ping_task(void *ctx, ULONGLONG arg)
 }
 
 /* Every tick, from the dispatcher thread. */
-void websocket_timer(struct object *obj, ULONGLONG now)
+static void websocket_timer(struct object *obj, ULONGLONG now)
 {
     struct websocket *ws = (struct websocket *)obj;
 
     if (ws->async && ws->rop_pending && ws->rop_close && now >= ws->close_deadline
         && !InterlockedExchange(&ws->rop_deadline_queued, 1))
-        queue_task(rop_task, NULL, rop_token(ws, ROP_DEADLINE_SEQ));
+        queue_task(rop_task, NULL, poll_token(&ws->hdr, ROP_DEADLINE_SEQ));
     if (ws->keepalive && now - ws->last_send >= ws->keepalive && !InterlockedCompareExchange(&ws->ping_queued, 1, 0))
     {
         addref_object(obj);
@@ -551,7 +533,7 @@ DWORD WINAPI WinHttpWebSocketReceive(HINTERNET hsocket, void *buf, DWORD len, DW
         ws->rop_buf = buf;
         ws->rop_len = len;
         ws->rop_done = 0;
-        if ((err = rop_schedule(ws, ws->conn->rlen > ws->conn->rpos))) ws->rop_pending = FALSE;
+        if ((err = rop_schedule(ws, netconn_buffered(ws->conn) != 0))) ws->rop_pending = FALSE;
         LeaveCriticalSection(&ws->recv_cs);
         if (err) end(ws, WSS_CALL_RECEIVE, WSS_MSG_NONE, FALSE, FALSE);
         goto done;

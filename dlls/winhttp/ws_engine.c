@@ -218,12 +218,12 @@ static DWORD read_frame_header(struct websocket *ws, wsf_header *h, ULONGLONG de
 
     for (;;)
     {
-        DWORD avail = c->rlen - c->rpos;
-        rc = wsf_parse_header(c->rbuf + c->rpos, avail, 1, h);
+        DWORD avail = netconn_buffered(c);
+        rc = wsf_parse_header(netconn_peek(c), avail, 1, h);
         if (rc < 0) return protocol_error(ws, rc);
         if (rc > 0 && (h->opcode < WSF_OP_CLOSE || avail >= rc + h->payload_len))
         {
-            c->rpos += rc;
+            netconn_consume(c, rc);
             return ERROR_SUCCESS;
         }
         if ((err = netconn_fill(c, wait_ms(deadline)))) return read_error(ws, err, deadline);

@@ -176,6 +176,15 @@ struct request
     BYTE *body_buf;                   /* decoded but not yet returned chunked payload */
     DWORD body_buf_len, body_buf_pos;
     BOOL body_done;
+    BOOL receiving_sent;              /* RECEIVING_RESPONSE reported for this request */
+
+    /* asynchronous mode: a step that found nothing to read waits for the
+     * poller instead of a pool thread (see request.c) */
+    BOOL nowait;                      /* the running step must not wait (under hdr.cs) */
+    SRWLOCK wait_lock;                /* guards waiting and wait_seq */
+    void *waiting;                    /* struct request_task * */
+    DWORD wait_seq;
+    BOOL timers;                      /* registered with timers_add (for wait deadlines) */
 };
 
 /* struct websocket lives in websocket.h */

@@ -8,13 +8,24 @@
 #include "codec/http_parse.h"
 #include "codec/ws_handshake.h"
 
+static void request_task(void *ctx, ULONGLONG arg);
+
 static void request_close(struct object *obj)
 {
     struct request *r = (struct request *)obj;
+    void *waiting;
+
     /* wake a blocked call on another thread; it releases its reference after */
     AcquireSRWLockShared(&r->conn_lock);
     if (r->conn) netconn_cancel(r->conn);
     ReleaseSRWLockShared(&r->conn_lock);
+    if (r->timers) timers_remove(obj->handle);
+    /* a step waiting for data ends now (cancelled) */
+    AcquireSRWLockExclusive(&r->wait_lock);
+    waiting = r->waiting;
+    r->waiting = NULL;
+    ReleaseSRWLockExclusive(&r->wait_lock);
+    if (waiting && !queue_task(request_task, waiting, 0)) request_task(waiting, 0);
 }
 
 /* Install a new connection (or NULL), returning the old one for the caller
@@ -55,7 +66,9 @@ static void request_destroy(struct object *obj)
     heap_free(r);
 }
 
-static const struct object_vtbl request_vtbl = { request_close, request_destroy, NULL, NULL };
+static void request_timer(struct object *obj, ULONGLONG now);
+static void request_readable(struct object *obj, DWORD seq);
+static const struct object_vtbl request_vtbl = { request_close, request_destroy, request_timer, request_readable };
 
 static DWORD queue_request_task(struct request *r, DWORD api, const void *data, DWORD len, DWORD total);
 
@@ -270,6 +283,7 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
     /* a resend starts from scratch */
     netconn_close(request_swap_conn(r, NULL));
     request_reset_response(r);
+    r->receiving_sent = FALSE;
     r->state = REQ_FAILED;
 
     if ((err = build_request_head(r, port, secure, total, &head))) goto done;
@@ -469,6 +483,14 @@ static int response_timeout(const struct timeouts *t)
     return min(t->receive, t->receive_response);
 }
 
+/* How long a step may wait for the network: not at all when it runs for an
+ * asynchronous call (it then ends with ERROR_WINHTTP_TIMEOUT and r->nowait
+ * still set, and waits for the poller; see request_task). */
+static int step_timeout(const struct request *r, int timeout)
+{
+    return r->nowait ? NETCONN_NOWAIT : timeout;
+}
+
 static DWORD receive_response(struct request *r)
 {
     struct netconn *c = r->conn;
@@ -477,14 +499,16 @@ static DWORD receive_response(struct request *r)
     if (r->state == REQ_RESPONSE) return ERROR_SUCCESS; /* already have it */
     if (r->state != REQ_SENT) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
     if (r->optional_sent < r->optional_total) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_RECEIVING_RESPONSE, NULL, 0);
+    if (!r->receiving_sent) send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_RECEIVING_RESPONSE, NULL, 0);
+    r->receiving_sent = TRUE;
     for (;;)
     {
         size_t end;
         request_reset_response(r);
         while (!(end = http_header_block_end((const char *)c->rbuf + c->rpos, c->rlen - c->rpos)))
         {
-            err = netconn_fill(c, response_timeout(&r->timeouts));
+            err = netconn_fill(c, step_timeout(r, response_timeout(&r->timeouts)));
+            if (err == ERROR_WINHTTP_TIMEOUT && r->nowait) return err;  /* nothing yet */
             if (err == ERROR_HANDLE_EOF) err = ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
             if (err == ERROR_WINHTTP_HEADER_SIZE_OVERFLOW) err = ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
             if (err) { r->state = REQ_FAILED; return err; }
@@ -544,13 +568,13 @@ static DWORD read_body(struct request *r, void *buf, DWORD len, DWORD *read)
         return ERROR_SUCCESS;
     case BODY_LENGTH:
         if (r->body_remaining < len) len = (DWORD)r->body_remaining;
-        if ((err = netconn_read(c, buf, len, r->timeouts.receive, &got))) return err;
+        if ((err = netconn_read(c, buf, len, step_timeout(r, r->timeouts.receive), &got))) return err;
         if (!got) return ERROR_WINHTTP_CONNECTION_ERROR; /* closed before Content-Length bytes */
         r->body_remaining -= got;
         if (!r->body_remaining) r->body_done = TRUE;
         break;
     case BODY_UNTIL_CLOSE:
-        if ((err = netconn_read(c, buf, len, r->timeouts.receive, &got))) return err;
+        if ((err = netconn_read(c, buf, len, step_timeout(r, r->timeouts.receive), &got))) return err;
         if (!got) r->body_done = TRUE;
         break;
     case BODY_CHUNKED:
@@ -561,7 +585,7 @@ static DWORD read_body(struct request *r, void *buf, DWORD len, DWORD *read)
             long n;
             if (((http_chunked *)r->chunked)->done) { r->body_done = TRUE; return ERROR_SUCCESS; }
             if (!r->body_buf && !(r->body_buf = heap_alloc(16384))) return ERROR_NOT_ENOUGH_MEMORY;
-            if ((err = netconn_read(c, r->body_buf, 16384, r->timeouts.receive, &raw))) return err;
+            if ((err = netconn_read(c, r->body_buf, 16384, step_timeout(r, r->timeouts.receive), &raw))) return err;
             if (!raw) return ERROR_WINHTTP_CONNECTION_ERROR;
             n = http_chunked_decode(r->chunked, r->body_buf, raw, &consumed);
             if (n < 0) return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
@@ -638,7 +662,7 @@ static DWORD query_data_available(struct request *r, DWORD *available)
         case BODY_UNTIL_CLOSE:
             if (c->rlen == c->rpos && !c->eof)
             {
-                err = netconn_fill(c, r->timeouts.receive);
+                err = netconn_fill(c, step_timeout(r, r->timeouts.receive));
                 if (err == ERROR_HANDLE_EOF)
                     err = (r->body_mode == BODY_LENGTH) ? ERROR_WINHTTP_CONNECTION_ERROR : ERROR_SUCCESS;
             }
@@ -688,7 +712,18 @@ done:
     return !err;
 }
 
-/* ---- asynchronous mode: each call becomes a work item on the pool ---- */
+/* ---- asynchronous mode: each call becomes a work item on the pool ----
+ *
+ * Steps that wait for the server (ReceiveResponse, QueryDataAvailable,
+ * ReadData) run without waiting: when nothing is there to read, the work
+ * item parks on the request (r->waiting), the transport's poller watches
+ * the connection, and the step runs again on the pool once it is readable
+ * (request_readable), or ends with ERROR_WINHTTP_TIMEOUT when its timeout
+ * passes (request_timer), or cancelled when the handle is closed
+ * (request_close).  Connecting, the TLS handshake and sending still run on
+ * a pool thread. */
+
+#define TASK_TIMED_OUT 1   /* request_task's arg: the wait's deadline passed */
 
 struct request_task
 {
@@ -697,7 +732,70 @@ struct request_task
     const void *data;
     DWORD len, total;
     DWORD out;
+    ULONGLONG deadline;               /* of the wait for data, 0: none (yet) */
+    BOOL waited;                      /* the deadline was set */
 };
+
+static LONG wait_counter;
+
+/* The step found nothing to read: park t until the connection is readable.
+ * Caller holds hdr.cs.  FALSE: it cannot wait (*err says why). */
+static BOOL wait_for_data(struct request *r, struct request_task *t, DWORD *err)
+{
+    int timeout = t->api == API_RECEIVE_RESPONSE ? response_timeout(&r->timeouts) : r->timeouts.receive;
+    DWORD ret;
+
+    if (!t->waited)
+    {
+        t->waited = TRUE;
+        t->deadline = timeout > 0 ? GetTickCount64() + timeout : 0;
+        if (t->deadline && !r->timers) r->timers = timers_add(r->hdr.handle);
+    }
+    if (t->deadline && GetTickCount64() >= t->deadline) { *err = ERROR_WINHTTP_TIMEOUT; return FALSE; }
+    AcquireSRWLockExclusive(&r->wait_lock);
+    if (r->hdr.closed) ret = ERROR_WINHTTP_OPERATION_CANCELLED;
+    else
+    {
+        do r->wait_seq = (DWORD)InterlockedIncrement(&wait_counter); while (!r->wait_seq);
+        r->waiting = t;
+        ret = transport_get()->watch(r->conn->id, poll_token(&r->hdr, r->wait_seq));
+        if (ret) r->waiting = NULL;
+    }
+    ReleaseSRWLockExclusive(&r->wait_lock);
+    if (!ret) return TRUE;
+    /* readable already: run again on the pool */
+    if (ret == ERROR_MORE_DATA && queue_task(request_task, t, 0)) return TRUE;
+    *err = ret == ERROR_MORE_DATA ? ERROR_NOT_ENOUGH_MEMORY : ret;
+    return FALSE;
+}
+
+static void request_readable(struct object *obj, DWORD seq)
+{
+    struct request *r = (struct request *)obj;
+    struct request_task *t = NULL;
+
+    AcquireSRWLockExclusive(&r->wait_lock);
+    if (r->waiting && r->wait_seq == seq)
+    {
+        t = r->waiting;
+        r->waiting = NULL;
+    }
+    ReleaseSRWLockExclusive(&r->wait_lock);
+    if (t) request_task(t, 0);
+}
+
+/* Every tick, from the dispatcher thread: a wait whose deadline passed. */
+static void request_timer(struct object *obj, ULONGLONG now)
+{
+    struct request *r = (struct request *)obj;
+    struct request_task *t = NULL;
+
+    AcquireSRWLockExclusive(&r->wait_lock);
+    if ((t = r->waiting) && t->deadline && now >= t->deadline) r->waiting = NULL;
+    else t = NULL;
+    ReleaseSRWLockExclusive(&r->wait_lock);
+    if (t && !queue_task(request_task, t, TASK_TIMED_OUT)) request_task(t, TASK_TIMED_OUT);
+}
 
 static void request_task(void *ctx, ULONGLONG arg)
 {
@@ -708,37 +806,59 @@ static void request_task(void *ctx, ULONGLONG arg)
 
     EnterCriticalSection(&r->hdr.cs);
     if (r->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
-    else switch (t->api)
+    else if (arg == TASK_TIMED_OUT) err = ERROR_WINHTTP_TIMEOUT;
+    else
     {
-    case API_SEND_REQUEST:
-        err = send_request(r, NULL, 0, t->data, t->len, t->total);
-        status = WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE;
-        break;
-    case API_RECEIVE_RESPONSE:
-        err = receive_response(r);
-        status = WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE;
-        break;
+        r->nowait = t->api != API_SEND_REQUEST && t->api != API_WRITE_DATA;
+        switch (t->api)
+        {
+        case API_SEND_REQUEST:
+            err = send_request(r, NULL, 0, t->data, t->len, t->total);
+            break;
+        case API_RECEIVE_RESPONSE:
+            err = receive_response(r);
+            break;
+        case API_QUERY_DATA_AVAILABLE:
+            err = query_data_available(r, &t->out);
+            break;
+        case API_READ_DATA:
+            err = read_data(r, (void *)t->data, t->len, &t->out);
+            break;
+        case API_WRITE_DATA:
+            err = write_data(r, t->data, t->len);
+            t->out = t->len;
+            break;
+        }
+        if (r->nowait && err == ERROR_WINHTTP_TIMEOUT && wait_for_data(r, t, &err))
+        {
+            r->nowait = FALSE;
+            LeaveCriticalSection(&r->hdr.cs);
+            return;
+        }
+        r->nowait = FALSE;
+    }
+    if (err == ERROR_WINHTTP_TIMEOUT && t->api == API_RECEIVE_RESPONSE) r->state = REQ_FAILED;
+    LeaveCriticalSection(&r->hdr.cs);
+    switch (t->api)
+    {
+    case API_SEND_REQUEST: status = WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE; break;
+    case API_RECEIVE_RESPONSE: status = WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE; break;
     case API_QUERY_DATA_AVAILABLE:
-        err = query_data_available(r, &t->out);
         status = WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE;
         info = &t->out;
         info_len = sizeof(t->out);
         break;
     case API_READ_DATA:
-        err = read_data(r, (void *)t->data, t->len, &t->out);
         status = WINHTTP_CALLBACK_STATUS_READ_COMPLETE;
         info = (void *)t->data;
         info_len = t->out;
         break;
     case API_WRITE_DATA:
-        err = write_data(r, t->data, t->len);
         status = WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE;
-        t->out = t->len;
         info = &t->out;
         info_len = sizeof(t->out);
         break;
     }
-    LeaveCriticalSection(&r->hdr.cs);
     if (err && r->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
     TRACE("%p: api %lu -> %lu\n", r->hdr.handle, t->api, err);
     if (err)
@@ -764,6 +884,8 @@ static DWORD queue_request_task(struct request *r, DWORD api, const void *data, 
     t->len = len;
     t->total = total;
     t->out = 0;
+    t->deadline = 0;
+    t->waited = FALSE;
     if (queue_task(request_task, t, 0)) return ERROR_SUCCESS;
     release_object(&r->hdr);
     heap_free(t);

@@ -479,6 +479,106 @@ static void test_async_protocol_error(void)
     check_fresh_echo("after an asynchronous protocol error");
 }
 
+/* ---- slow servers do not hold up other connections ---- */
+
+#define SLOW_REQUESTS 100
+static volatile LONG slow_sent, slow_headers, slow_errors;
+static HANDLE slow_all_sent, slow_all_answered;
+
+static void CALLBACK slow_callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *info, DWORD len)
+{
+    switch (status)
+    {
+    case WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE:
+        if (!WinHttpReceiveResponse(h, NULL)) InterlockedIncrement(&slow_errors);
+        if (InterlockedIncrement(&slow_sent) == SLOW_REQUESTS) SetEvent(slow_all_sent);
+        break;
+    case WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE:
+        if (InterlockedIncrement(&slow_headers) == SLOW_REQUESTS) SetEvent(slow_all_answered);
+        break;
+    case WINHTTP_CALLBACK_STATUS_REQUEST_ERROR:
+        InterlockedIncrement(&slow_errors);
+        break;
+    }
+}
+
+/* 100 asynchronous requests wait for a server that answers after 8 s; a
+ * WebSocket opened meanwhile in the same process still upgrades and echoes
+ * before any of them is answered (waiting for a response must not hold a
+ * pool thread). */
+static void test_async_slow_requests(void)
+{
+    HINTERNET ses, con, req[SLOW_REQUESTS], ws;
+    struct conn_handles h;
+    char buf[64] = "";
+    DWORD size = 0, answered, i, sent = 0;
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
+
+    slow_all_sent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    slow_all_answered = CreateEventW(NULL, TRUE, FALSE, NULL);
+    ses = WinHttpOpen(L"winhttp-conformance/1.0", WINHTTP_ACCESS_TYPE_NO_PROXY, WINHTTP_NO_PROXY_NAME,
+                      WINHTTP_NO_PROXY_BYPASS, WINHTTP_FLAG_ASYNC);
+    WinHttpSetStatusCallback(ses, slow_callback, WINHTTP_CALLBACK_FLAG_SENDREQUEST_COMPLETE |
+                             WINHTTP_CALLBACK_FLAG_HEADERS_AVAILABLE | WINHTTP_CALLBACK_FLAG_REQUEST_ERROR, 0);
+    con = WinHttpConnect(ses, L"127.0.0.1", peer_port("WS"), 0);
+    for (i = 0; i < SLOW_REQUESTS; i++)
+    {
+        req[i] = WinHttpOpenRequest(con, L"GET", L"/slow?ms=8000", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
+        if (req[i] && WinHttpSendRequest(req[i], WINHTTP_NO_ADDITIONAL_HEADERS, 0, NULL, 0, 0, i)) sent++;
+    }
+    ok(sent == SLOW_REQUESTS, "%lu of %u slow requests started\n", sent, SLOW_REQUESTS);
+    ok(!WaitForSingleObject(slow_all_sent, 30000), "%ld of %u slow requests sent\n", slow_sent, SLOW_REQUESTS);
+
+    ws = async_ws_connect(&h, L"/echo", 0x51);
+    ok(ws != NULL, "upgrade while 100 requests wait: %lu\n", GetLastError());
+    if (ws)
+    {
+        int from = notes_count();
+        ok(!WinHttpWebSocketReceive(ws, buf, sizeof(buf) - 1, &size, &type), "Receive\n");
+        ok(!WinHttpWebSocketSend(ws, WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE, (void *)"quick", 5), "Send\n");
+        ok(note_wait(ws, WINHTTP_CALLBACK_STATUS_READ_COMPLETE, from, 30000) >= 0 && !strcmp(buf, "quick"),
+           "echo while 100 requests wait: '%s'\n", buf);
+        answered = slow_headers;
+        ok(answered == 0, "the echo came after %lu slow responses: something waited on a pool thread\n", answered);
+        WinHttpCloseHandle(ws);
+        close_handles(&h);
+    }
+    ok(!WaitForSingleObject(slow_all_answered, 60000) && !slow_errors, "slow responses: %ld answered, %ld errors\n",
+       slow_headers, slow_errors);
+    for (i = 0; i < SLOW_REQUESTS; i++) if (req[i]) WinHttpCloseHandle(req[i]);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+    CloseHandle(slow_all_sent);
+    CloseHandle(slow_all_answered);
+}
+
+/* An asynchronous response that does not come in time: REQUEST_ERROR
+ * (API_RECEIVE_RESPONSE, ERROR_WINHTTP_TIMEOUT) once the receive-response
+ * timeout passes, also while nothing holds a thread for it. */
+static void test_async_response_timeout(void)
+{
+    HINTERNET ses, con, req;
+    DWORD timeout = 1000;
+    struct note n;
+    int i;
+
+    notes_reset();
+    ses = open_async_session();
+    con = WinHttpConnect(ses, L"127.0.0.1", peer_port("WS"), 0);
+    req = WinHttpOpenRequest(con, L"GET", L"/slow?ms=20000", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
+    ok(req && WinHttpSetOption(req, WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, &timeout, sizeof(timeout)),
+       "request: %lu\n", GetLastError());
+    ok(req && WinHttpSendRequest(req, WINHTTP_NO_ADDITIONAL_HEADERS, 0, NULL, 0, 0, 0), "send: %lu\n", GetLastError());
+    ok(note_wait(req, WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE, 0, 10000) >= 0, "SENDREQUEST_COMPLETE: %s\n", notes_for(req));
+    ok(WinHttpReceiveResponse(req, NULL), "ReceiveResponse: %lu\n", GetLastError());
+    i = note_wait(req, WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, 0, 15000);
+    ok(i >= 0 && note_get(i, &n) && ((WINHTTP_ASYNC_RESULT *)n.info)->dwResult == API_RECEIVE_RESPONSE
+       && ((WINHTTP_ASYNC_RESULT *)n.info)->dwError == ERROR_WINHTTP_TIMEOUT, "timeout: %s\n", notes_for(req));
+    WinHttpCloseHandle(req);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+}
+
 void test_async(void)
 {
     test_callback_api();
@@ -490,4 +590,6 @@ void test_async(void)
     test_async_closehandle_races();
     test_async_close_pending();
     test_async_protocol_error();
+    test_async_slow_requests();
+    test_async_response_timeout();
 }

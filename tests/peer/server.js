@@ -377,9 +377,39 @@ function command(ws, req, text, state) {
       return ws.send(String(state.count));
     case 'lastinfo':
       return ws.send(JSON.stringify(state.last || {}));
+    case 'pingflood':
+      return pingFlood(ws, intParam(parts[2], 0), intParam(parts[3], 0), state);
     default:
       return ws.send('unknown command');
   }
+}
+
+// cmd:pingflood:SIZE[:AFTER]: once AFTER more bytes have come in (the
+// client's next message is under way), stop reading (the client's sending
+// backs up), ping "pf", then one binary message of SIZE bytes; read again
+// once that message has been handed to the kernel entirely.  ws.pause()
+// pauses the underlying net.Socket and keeps the library from resuming it.
+function pingFlood(ws, size, after, state) {
+  const socket = ws._socket;
+  const until = socket.bytesRead + after;
+  const whenFlushed = () => {
+    if (socket.destroyed || ws.readyState !== WS_OPEN) return;
+    if (socket.writableLength > 0) return setTimeout(whenFlushed, 10);
+    log('pingflood: flushed, reading again');
+    ws.resume();
+  };
+  const flood = () => {
+    if (socket.bytesRead < until) return;
+    socket.removeListener('data', flood);
+    if (ws.readyState !== WS_OPEN) return;
+    log('pingflood: stop reading at', socket.bytesRead);
+    ws.pause();
+    state.pings++;
+    ws.ping(Buffer.from('pf'));
+    ws.send(content(size, 'binary'), { binary: true }, (err) => { if (!err) whenFlushed(); });
+  };
+  socket.on('data', flood);
+  flood();
 }
 
 // ---------- raw WebSocket endpoints ----------
@@ -397,11 +427,12 @@ function acceptFor(key) {
   return crypto.createHash('sha1').update(key + GUID).digest('base64');
 }
 
-function handshake(req, socket, { accept = true, acceptValue, upgradeHeader = true } = {}) {
+function handshake(req, socket, { accept = true, acceptValue, upgradeHeader = true, extra = [] } = {}) {
   const lines = ['HTTP/1.1 101 Switching Protocols'];
   if (upgradeHeader) lines.push('Upgrade: websocket');
   lines.push('Connection: Upgrade');
   if (accept) lines.push('Sec-WebSocket-Accept: ' + (acceptValue || acceptFor(req.headers['sec-websocket-key'] || '')));
+  lines.push(...extra);
   socket.write(lines.join('\r\n') + '\r\n\r\n');
 }
 
@@ -478,11 +509,17 @@ function onUpgrade(wss, req, socket, head) {
       wsConnection(socket, req, head);
       return discard(socket);
     case '/raw': {
-      handshake(req, socket);
+      // optional ext=VALUE / proto=VALUE: that Sec-WebSocket-Extensions /
+      // Sec-WebSocket-Protocol in the 101, whatever the client offered
+      const extra = [];
+      if (url.searchParams.has('ext')) extra.push('Sec-WebSocket-Extensions: ' + url.searchParams.get('ext'));
+      if (url.searchParams.has('proto')) extra.push('Sec-WebSocket-Protocol: ' + url.searchParams.get('proto'));
+      handshake(req, socket, { extra });
       wsConnection(socket, req, head);
       const hex = url.searchParams.get('send') || '';
       if (hex) socket.write(Buffer.from(hex, 'hex'));
       if (url.searchParams.get('end') === '1') { socket.end(); return discard(socket); }
+      if (url.searchParams.get('silent') === '1') return discard(socket);
       return rawReporter(socket, head);
     }
     case '/bad-accept':

@@ -44,13 +44,28 @@ void ws_finish(struct websocket *ws)
     LeaveCriticalSection(&ws->send_cs);
 }
 
+/* A deadline (WS_WAIT_FOREVER, WS_NO_WAIT or a GetTickCount64 value) as
+ * the ms a netconn call may wait. */
+static int wait_ms(ULONGLONG deadline)
+{
+    ULONGLONG now;
+    if (deadline == WS_WAIT_FOREVER) return -1;
+    if (deadline == WS_NO_WAIT) return NETCONN_NOWAIT;
+    now = GetTickCount64();
+    if (now >= deadline) return NETCONN_NOWAIT;
+    return (int)min(deadline - now, 0x7fffffff);
+}
+
 /* ---- sending ---- */
+
+/* One frame; the send timeout covers the whole frame, not each write. */
 
 DWORD ws_send_frame(struct websocket *ws, int opcode, BOOL fin, const BYTE *data, DWORD len)
 {
     BYTE head[WSF_MAX_HEADER], mask[4], *chunk = NULL, *spare = NULL;
     struct whnet_buf bufs[2];
     DWORD err, done = 0, chunk_size = 0;
+    ULONGLONG deadline = (int)ws->send_timeout > 0 ? GetTickCount64() + ws->send_timeout : WS_WAIT_FOREVER;
     size_t hlen;
 
     if ((err = transport_random(mask, sizeof(mask)))) return err;
@@ -92,7 +107,7 @@ DWORD ws_send_frame(struct websocket *ws, int opcode, BOOL fin, const BYTE *data
             bufs[count].data = chunk;
             bufs[count++].len = n;
         }
-        if ((err = netconn_send(ws->conn, bufs, count, ws->send_timeout))) break;
+        if ((err = netconn_send(ws->conn, bufs, count, wait_ms(deadline)))) break;
         done += n;
     } while (done < len);
     heap_free(spare);
@@ -160,16 +175,6 @@ static void queue_pong(struct websocket *ws, const BYTE *payload, DWORD len)
 }
 
 /* ---- receiving ---- */
-
-static int wait_ms(ULONGLONG deadline)
-{
-    ULONGLONG now;
-    if (deadline == WS_WAIT_FOREVER) return -1;
-    if (deadline == WS_NO_WAIT) return NETCONN_NOWAIT;
-    now = GetTickCount64();
-    if (now >= deadline) return NETCONN_NOWAIT;
-    return (int)min(deadline - now, 0x7fffffff);
-}
 
 /* A read returned err: nothing there yet (ERROR_IO_PENDING when not
  * waiting), the deadline passed (ERROR_WINHTTP_TIMEOUT, the connection stays

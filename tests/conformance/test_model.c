@@ -1,4 +1,5 @@
-/* Model-based random test of the WebSocket calls (synchronous mode): a
+/* Model-based random test of the WebSocket calls, in synchronous and
+ * asynchronous mode (there each call is followed by its completion): a
  * seeded random sequence of Send (4 buffer types, boundary sizes), Receive
  * (random buffer sizes), server pings, server- and client-initiated closes,
  * Shutdown, QueryCloseStatus and CloseHandle against the /echo peer, each
@@ -75,9 +76,108 @@ static const DWORD sizes[] = { 0, 1, 2, 125, 126, 127, 300, 4095, 4097, 8191, 81
 #define NSIZES (sizeof(sizes) / sizeof(sizes[0]))
 
 #define CHECK_STEP(cond, ...) do { char what_[200]; snprintf(what_, sizeof(what_), __VA_ARGS__); \
-        ok(cond, "seed %u step %d (%s): %s\n", seed, step, mstate_name[m->st], what_); if (!(cond)) return FALSE; } while (0)
+        ok(cond, "seed %u step %d (%s, %s): %s\n", seed, step, async_mode ? "async" : "sync", mstate_name[m->st], what_); \
+        if (!(cond)) return FALSE; } while (0)
 
 static BYTE *buffer;
+
+/* ---- the calls, synchronous or asynchronous ---- */
+
+#define NO_COMPLETION 0xfffffffe
+static BOOL async_mode;
+static struct
+{
+    HANDLE event;
+    DWORD status, bytes, error;
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
+} done;
+
+static void CALLBACK model_callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *info, DWORD len)
+{
+    switch (status)
+    {
+    case WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE:
+    case WINHTTP_CALLBACK_STATUS_READ_COMPLETE:
+        done.bytes = ((WINHTTP_WEB_SOCKET_STATUS *)info)->dwBytesTransferred;
+        done.type = ((WINHTTP_WEB_SOCKET_STATUS *)info)->eBufferType;
+        break;
+    case WINHTTP_CALLBACK_STATUS_REQUEST_ERROR:
+        done.error = ((WINHTTP_ASYNC_RESULT *)info)->dwError;
+        break;
+    case WINHTTP_CALLBACK_STATUS_SHUTDOWN_COMPLETE:
+    case WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE:
+    case WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE:
+    case WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE:
+        break;
+    default:
+        return;
+    }
+    done.status = status;
+    SetEvent(done.event);
+}
+
+/* An asynchronous call returned err: its completion's error (or 0). */
+static DWORD completion(DWORD err)
+{
+    if (err) return err;
+    if (WaitForSingleObject(done.event, 30000)) return NO_COMPLETION;
+    return done.status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR ? done.error : ERROR_SUCCESS;
+}
+
+static DWORD m_send(HINTERNET ws, WINHTTP_WEB_SOCKET_BUFFER_TYPE type, void *buf, DWORD len)
+{
+    if (!async_mode) return WinHttpWebSocketSend(ws, type, buf, len);
+    ResetEvent(done.event);
+    return completion(WinHttpWebSocketSend(ws, type, buf, len));
+}
+
+static DWORD m_receive(HINTERNET ws, void *buf, DWORD len, DWORD *got, WINHTTP_WEB_SOCKET_BUFFER_TYPE *type)
+{
+    DWORD err;
+    if (!async_mode) return WinHttpWebSocketReceive(ws, buf, len, got, type);
+    ResetEvent(done.event);
+    if (!(err = completion(WinHttpWebSocketReceive(ws, buf, len, NULL, NULL))))
+    {
+        *got = done.bytes;
+        *type = done.type;
+    }
+    return err;
+}
+
+static DWORD m_close(HINTERNET ws, BOOL shutdown, USHORT status, void *reason, DWORD len)
+{
+    if (!async_mode)
+        return shutdown ? WinHttpWebSocketShutdown(ws, status, reason, len) : WinHttpWebSocketClose(ws, status, reason, len);
+    ResetEvent(done.event);
+    return completion(shutdown ? WinHttpWebSocketShutdown(ws, status, reason, len)
+                               : WinHttpWebSocketClose(ws, status, reason, len));
+}
+
+/* An asynchronous upgrade on the plain or TLS listener. */
+static HINTERNET async_upgrade(struct conn_handles *h, BOOL secure)
+{
+    HINTERNET ws = NULL;
+
+    memset(h, 0, sizeof(*h));
+    h->session = WinHttpOpen(L"winhttp-conformance/1.0", WINHTTP_ACCESS_TYPE_NO_PROXY, WINHTTP_NO_PROXY_NAME,
+                             WINHTTP_NO_PROXY_BYPASS, WINHTTP_FLAG_ASYNC);
+    if (!h->session) return NULL;
+    WinHttpSetStatusCallback(h->session, model_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
+    h->connect = WinHttpConnect(h->session, L"127.0.0.1", peer_port(secure ? "WSS" : "WS"), 0);
+    h->request = h->connect ? WinHttpOpenRequest(h->connect, L"GET", L"/echo", NULL, WINHTTP_NO_REFERER,
+                                                 WINHTTP_DEFAULT_ACCEPT_TYPES, secure ? WINHTTP_FLAG_SECURE : 0) : NULL;
+    if (h->request && WinHttpSetOption(h->request, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0))
+    {
+        ResetEvent(done.event);
+        if (!completion(!WinHttpSendRequest(h->request, NULL, 0, NULL, 0, 0, 0)))
+        {
+            ResetEvent(done.event);
+            if (!completion(!WinHttpReceiveResponse(h->request, NULL))) ws = WinHttpWebSocketCompleteUpgrade(h->request, 0);
+        }
+    }
+    if (!ws) close_handles(h);
+    return ws;
+}
 
 static BOOL op_send(struct model *m, HINTERNET ws, unsigned seed, int step)
 {
@@ -98,7 +198,7 @@ static BOOL op_send(struct model *m, HINTERNET ws, unsigned seed, int step)
     if (m->st != M_OPEN) expect = ERROR_INVALID_OPERATION;
     else if (m->open_kind >= 0 && m->open_kind != (int)kind) expect = ERROR_INVALID_PARAMETER;
     else expect = ERROR_SUCCESS;
-    err = WinHttpWebSocketSend(ws, type, buffer, size);
+    err = m_send(ws, type, buffer, size);
     CHECK_STEP(err == expect, "Send(type %d, %lu bytes) returned %lu, expected %lu", type, size, err, expect);
     if (err) return TRUE;
     if (m->open_kind < 0)
@@ -144,7 +244,7 @@ static BOOL op_command(struct model *m, HINTERNET ws, unsigned seed, int step)
         push(m, e);
         m->ping_out = TRUE;
     }
-    err = WinHttpWebSocketSend(ws, WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE, cmd, (DWORD)strlen(cmd));
+    err = m_send(ws, WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE, cmd, (DWORD)strlen(cmd));
     CHECK_STEP(!err, "Send(%s) returned %lu", cmd, err);
     return TRUE;
 }
@@ -158,13 +258,13 @@ static BOOL op_receive(struct model *m, HINTERNET ws, unsigned seed, int step)
 
     if (m->st == M_RECV_CLOSED || m->st == M_CLOSED)
     {
-        err = WinHttpWebSocketReceive(ws, buffer, len, &got, &type);
+        err = m_receive(ws, buffer, len, &got, &type);
         CHECK_STEP(err == ERROR_INVALID_OPERATION, "Receive returned %lu, expected 4317", err);
         return TRUE;
     }
     if (!e) return TRUE;  /* it would wait forever */
     if (len == 1 && e->size - e->pos > 1000) len = 4096;
-    err = WinHttpWebSocketReceive(ws, buffer, len, &got, &type);
+    err = m_receive(ws, buffer, len, &got, &type);
     CHECK_STEP(!err, "Receive(%lu) returned %lu", len, err);
     if (e->kind == K_CLOSE)
     {
@@ -208,7 +308,7 @@ static BOOL op_close(struct model *m, HINTERNET ws, unsigned seed, int step, BOO
     if (m->ping_out) return TRUE;
     if (shutdown) expect = m->st == M_OPEN || m->st == M_RECV_CLOSED ? ERROR_SUCCESS : ERROR_INVALID_OPERATION;
     else expect = ERROR_SUCCESS;
-    err = shutdown ? WinHttpWebSocketShutdown(ws, 1000, (void *)reason, 3) : WinHttpWebSocketClose(ws, 1000, (void *)reason, 3);
+    err = m_close(ws, shutdown, 1000, (void *)reason, 3);
     CHECK_STEP(err == expect, "%s returned %lu, expected %lu", shutdown ? "Shutdown" : "Close", err, expect);
     if (err) return TRUE;
     if (m->st == M_OPEN && !m->server_closing)
@@ -251,15 +351,17 @@ static BOOL op_query(struct model *m, HINTERNET ws, unsigned seed, int step)
     return TRUE;
 }
 
-static void run_episode(unsigned seed, BOOL secure)
+static void run_episode(unsigned seed, BOOL secure, BOOL async)
 {
     struct conn_handles h;
     struct model model = { 0 }, *m = &model;
-    HINTERNET ws = ws_connect(&h, secure, L"/echo");
+    HINTERNET ws;
     BOOL going = TRUE;
     int step;
 
-    ok(ws != NULL, "seed %u: upgrade failed: %lu\n", seed, GetLastError());
+    async_mode = async;
+    ws = async ? async_upgrade(&h, secure) : ws_connect(&h, secure, L"/echo");
+    ok(ws != NULL, "seed %u: %s upgrade failed: %lu\n", seed, async ? "async" : "sync", GetLastError());
     if (!ws) return;
     m->rng = seed * 2654435761u + 1;
     m->open_kind = -1;
@@ -285,8 +387,11 @@ void test_model(void)
     int episodes = n ? atoi(n) : 24, i;
 
     if (!(buffer = malloc(200000))) return;
+    done.event = CreateEventW(NULL, TRUE, FALSE, NULL);
     trace("model: seed %u, %d episodes\n", seed, episodes);
-    for (i = 0; i < episodes; i++) run_episode(seed + i, i % 4 == 3);
+    /* every other episode asynchronous, every fourth over TLS */
+    for (i = 0; i < episodes; i++) run_episode(seed + i, i % 4 == 3, i % 2 == 1);
+    CloseHandle(done.event);
     free(buffer);
     check_fresh_echo("after the model run");
 }

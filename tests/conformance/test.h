@@ -70,4 +70,9 @@ void check_fresh_echo(const char *after);
 /* Hex helper for /raw paths: out must hold 2*len+1 chars. */
 void to_hex(const void *data, size_t len, char *out);
 
+/* The peer's content rule (SCENARIOS.md): bytes i % 251, or text 'a' + i % 26. */
+void fill_pattern(BYTE *p, DWORD n, BOOL text);
+/* SHA-1 of data as 40 lowercase hex digits (CryptoAPI); "" if unavailable. */
+void sha1_hex(const void *data, DWORD len, char out[41]);
+
 #endif

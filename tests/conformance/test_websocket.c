@@ -2,30 +2,6 @@
  * pings, parameter checks, full duplex, frames as seen on the wire. */
 #include <stdlib.h>
 #include "test.h"
-#include <wincrypt.h>
-
-static void fill(BYTE *p, DWORD n, BOOL text)
-{
-    DWORD i;
-    for (i = 0; i < n; i++) p[i] = text ? (BYTE)('a' + i % 26) : (BYTE)(i % 251);
-}
-
-static void sha1_hex(const void *data, DWORD len, char out[41])
-{
-    HCRYPTPROV prov;
-    HCRYPTHASH hash;
-    BYTE digest[20];
-    DWORD size = sizeof(digest);
-    out[0] = 0;
-    if (!CryptAcquireContextW(&prov, NULL, NULL, PROV_RSA_FULL, CRYPT_VERIFYCONTEXT)) return;
-    if (CryptCreateHash(prov, CALG_SHA1, 0, 0, &hash))
-    {
-        if (CryptHashData(hash, data, len, 0) && CryptGetHashParam(hash, HP_HASHVAL, digest, &size, 0))
-            to_hex(digest, 20, out);
-        CryptDestroyHash(hash);
-    }
-    CryptReleaseContext(prov, 0);
-}
 
 static HINTERNET echo_socket(struct conn_handles *h, BOOL secure)
 {
@@ -49,7 +25,7 @@ static void test_echo_types(BOOL secure)
     ok(!err && bt == WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE && len == 6 && !memcmp(buf, "h\xc3\xa9llo", 6),
        "text echo: err %lu type %d len %lu\n", err, bt, len);
 
-    fill(bin, sizeof(bin), FALSE);
+    fill_pattern(bin, sizeof(bin), FALSE);
     err = WinHttpWebSocketSend(ws, WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE, bin, sizeof(bin));
     ok(!err, "binary Send: %lu\n", err);
     err = ws_recv_message(ws, (char *)buf, sizeof(buf), &len, &bt);
@@ -173,7 +149,7 @@ static void test_receive_fragments(void)
 
     if (!ws) return;
     /* a small buffer: FRAGMENT pieces, then the MESSAGE type on the last */
-    fill(msg, sizeof(msg), TRUE);
+    fill_pattern(msg, sizeof(msg), TRUE);
     WinHttpWebSocketSend(ws, WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE, msg, sizeof(msg));
     total = pieces = 0;
     do
@@ -190,7 +166,7 @@ static void test_receive_fragments(void)
 
     /* server-sent fragments: 5 frames of a 1000-byte binary message */
     ws_send_text(ws, "cmd:frag:5:1000:binary");
-    fill(expect, 1000, FALSE);
+    fill_pattern(expect, 1000, FALSE);
     total = pieces = 0;
     {
         BYTE big[1200];
@@ -207,7 +183,7 @@ static void test_receive_fragments(void)
         ok(pieces >= 5, "%lu pieces for 5 frames\n", pieces);
     }
     ws_send_text(ws, "cmd:frag:3:90:text");
-    fill(expect, 90, TRUE);
+    fill_pattern(expect, 90, TRUE);
     err = ws_recv_message(ws, (char *)buf, sizeof(buf), &len, &bt);
     ok(!err && len == 90 && bt == WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE && !memcmp(buf, expect, 90),
        "text fragments: %lu %lu %d\n", err, len, bt);
@@ -226,12 +202,12 @@ static void test_big(BOOL secure)
 
     if (!ws) { free(msg); free(buf); return; }
     ws_send_text(ws, "cmd:big:1048576:binary");
-    fill(msg, size, FALSE);
+    fill_pattern(msg, size, FALSE);
     err = ws_recv_message(ws, (char *)buf, size + 16, &len, &bt);
     ok(!err && len == size && bt == WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE && !memcmp(buf, msg, size),
        "1 MiB binary from server: %lu %lu %d\n", err, len, bt);
     ws_send_text(ws, "cmd:big:1048576:text");
-    fill(msg, size, TRUE);
+    fill_pattern(msg, size, TRUE);
     err = ws_recv_message(ws, (char *)buf, size + 16, &len, &bt);
     ok(!err && len == size && bt == WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE && !memcmp(buf, msg, size),
        "1 MiB text from server: %lu %lu %d\n", err, len, bt);
@@ -241,7 +217,7 @@ static void test_big(BOOL secure)
     err = ws_recv_message(ws, (char *)buf, size + 16, &len, &bt);
     ok(!err && len == size && bt == WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE && !memcmp(buf, msg, size),
        "1 MiB text echo: %lu %lu %d\n", err, len, bt);
-    fill(msg, size, FALSE);
+    fill_pattern(msg, size, FALSE);
     err = WinHttpWebSocketSend(ws, WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE, msg, size);
     ok(!err, "1 MiB binary Send: %lu\n", err);
     err = ws_recv_message(ws, (char *)buf, size + 16, &len, &bt);
@@ -256,7 +232,7 @@ static void test_big(BOOL secure)
             BOOL text = k == 1;
             WINHTTP_WEB_SOCKET_BUFFER_TYPE type = text ? WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE
                                                        : WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE;
-            fill(msg, odd[k], text);
+            fill_pattern(msg, odd[k], text);
             err = WinHttpWebSocketSend(ws, type, msg, odd[k]);
             ok(!err, "%lu-byte Send: %lu\n", odd[k], err);
             memset(buf, 0, odd[k]);
@@ -387,7 +363,7 @@ static void test_wire_frames(void)
         ok(strlen(mask2) == 8 && strcmp(mask1, mask2), "same mask twice: %s %s\n", mask1, mask2);
     }
     /* fragments: first frame carries the type, later ones continuation, FIN last */
-    fill(data, sizeof(data), FALSE);
+    fill_pattern(data, sizeof(data), FALSE);
     WinHttpWebSocketSend(ws, WINHTTP_WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE, data, 150);
     if (next_report(ws, rep, sizeof(rep)))
     {

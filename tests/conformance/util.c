@@ -1,6 +1,7 @@
 /* Helpers shared by the conformance groups. */
 #include <stdlib.h>
 #include "test.h"
+#include <wincrypt.h>
 
 INTERNET_PORT peer_port(const char *which)
 {
@@ -115,4 +116,27 @@ void check_fresh_echo(const char *after)
     ok(!err && len == 5 && !memcmp(buf, "alive", 5), "echo %s: %lu %lu\n", after, err, len);
     WinHttpCloseHandle(ws);
     close_handles(&h);
+}
+
+void fill_pattern(BYTE *p, DWORD n, BOOL text)
+{
+    DWORD i;
+    for (i = 0; i < n; i++) p[i] = text ? (BYTE)('a' + i % 26) : (BYTE)(i % 251);
+}
+
+void sha1_hex(const void *data, DWORD len, char out[41])
+{
+    HCRYPTPROV prov;
+    HCRYPTHASH hash;
+    BYTE digest[20];
+    DWORD size = sizeof(digest);
+    out[0] = 0;
+    if (!CryptAcquireContextW(&prov, NULL, NULL, PROV_RSA_FULL, CRYPT_VERIFYCONTEXT)) return;
+    if (CryptCreateHash(prov, CALG_SHA1, 0, 0, &hash))
+    {
+        if (CryptHashData(hash, data, len, 0) && CryptGetHashParam(hash, HP_HASHVAL, digest, &size, 0))
+            to_hex(digest, 20, out);
+        CryptDestroyHash(hash);
+    }
+    CryptReleaseContext(prov, 0);
 }

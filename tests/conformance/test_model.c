@@ -388,7 +388,7 @@ void test_model(void)
 
     if (!(buffer = malloc(200000))) return;
     done.event = CreateEventW(NULL, TRUE, FALSE, NULL);
-    trace("model: seed %u, %d episodes\n", seed, episodes);
+    printf("figure: model seed %u, %d episodes (MODEL_SEED / MODEL_EPISODES repeat it)\n", seed, episodes);
     /* every other episode asynchronous, every fourth over TLS */
     for (i = 0; i < episodes; i++) run_episode(seed + i, i % 4 == 3, i % 2 == 1);
     CloseHandle(done.event);

@@ -181,10 +181,12 @@ struct request
     /* asynchronous mode: a step that found nothing to read waits for the
      * poller instead of a pool thread (see request.c) */
     BOOL nowait;                      /* the running step must not wait (under hdr.cs) */
-    SRWLOCK wait_lock;                /* guards waiting and wait_seq */
-    void *waiting;                    /* struct request_task * */
+    SRWLOCK wait_lock;                /* guards the fields below */
+    void *waiting;                    /* struct request_task * parked for data */
     DWORD wait_seq;
     BOOL timers;                      /* registered with timers_add (for wait deadlines) */
+    BOOL task_active;                 /* one asynchronous call runs at a time; */
+    void *queued, *queued_tail;       /* the later ones wait here, in order */
 };
 
 /* struct websocket lives in websocket.h */

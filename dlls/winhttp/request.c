@@ -14,17 +14,20 @@ static void request_close(struct object *obj)
 {
     struct request *r = (struct request *)obj;
     void *waiting;
+    BOOL timers;
 
     /* wake a blocked call on another thread; it releases its reference after */
     AcquireSRWLockShared(&r->conn_lock);
     if (r->conn) netconn_cancel(r->conn);
     ReleaseSRWLockShared(&r->conn_lock);
-    if (r->timers) timers_remove(obj->handle);
-    /* a step waiting for data ends now (cancelled) */
+    /* a step waiting for data ends now (cancelled); the calls queued behind
+     * it follow, cancelled too */
     AcquireSRWLockExclusive(&r->wait_lock);
     waiting = r->waiting;
     r->waiting = NULL;
+    timers = r->timers;
     ReleaseSRWLockExclusive(&r->wait_lock);
+    if (timers) timers_remove(obj->handle);
     if (waiting && !queue_task(request_task, waiting, 0)) request_task(waiting, 0);
 }
 
@@ -732,36 +735,36 @@ struct request_task
     const void *data;
     DWORD len, total;
     DWORD out;
-    ULONGLONG deadline;               /* of the wait for data, 0: none (yet) */
-    BOOL waited;                      /* the deadline was set */
+    ULONGLONG deadline;               /* of the wait for data, 0: none */
+    struct request_task *next;        /* in r->queued */
 };
 
 static LONG wait_counter;
 
-/* The step found nothing to read: park t until the connection is readable.
- * Caller holds hdr.cs.  FALSE: it cannot wait (*err says why). */
+/* The step found nothing to read: park t until the connection is readable,
+ * for at most the step's timeout from now (as a synchronous read waits that
+ * long for each piece).  Caller holds hdr.cs.  FALSE: it cannot wait (*err
+ * says why). */
 static BOOL wait_for_data(struct request *r, struct request_task *t, DWORD *err)
 {
     int timeout = t->api == API_RECEIVE_RESPONSE ? response_timeout(&r->timeouts) : r->timeouts.receive;
+    BOOL add_timer = FALSE;
     DWORD ret;
 
-    if (!t->waited)
-    {
-        t->waited = TRUE;
-        t->deadline = timeout > 0 ? GetTickCount64() + timeout : 0;
-        if (t->deadline && !r->timers) r->timers = timers_add(r->hdr.handle);
-    }
-    if (t->deadline && GetTickCount64() >= t->deadline) { *err = ERROR_WINHTTP_TIMEOUT; return FALSE; }
+    t->deadline = timeout > 0 ? GetTickCount64() + timeout : 0;
     AcquireSRWLockExclusive(&r->wait_lock);
     if (r->hdr.closed) ret = ERROR_WINHTTP_OPERATION_CANCELLED;
     else
     {
+        if (t->deadline && !r->timers) add_timer = r->timers = TRUE;
         do r->wait_seq = (DWORD)InterlockedIncrement(&wait_counter); while (!r->wait_seq);
         r->waiting = t;
         ret = transport_get()->watch(r->conn->id, poll_token(&r->hdr, r->wait_seq));
         if (ret) r->waiting = NULL;
     }
     ReleaseSRWLockExclusive(&r->wait_lock);
+    /* registered after the handle closed: the tick finds no object, harmless */
+    if (add_timer && !timers_add(r->hdr.handle)) WARN("%p: no timer thread, no timeout\n", r->hdr.handle);
     if (!ret) return TRUE;
     /* readable already: run again on the pool */
     if (ret == ERROR_MORE_DATA && queue_task(request_task, t, 0)) return TRUE;
@@ -797,6 +800,18 @@ static void request_timer(struct object *obj, ULONGLONG now)
     if (t && !queue_task(request_task, t, TASK_TIMED_OUT)) request_task(t, TASK_TIMED_OUT);
 }
 
+/* The running call completed: the next queued one starts. */
+static void start_next_task(struct request *r)
+{
+    struct request_task *next;
+
+    AcquireSRWLockExclusive(&r->wait_lock);
+    if ((next = r->queued) && !(r->queued = next->next)) r->queued_tail = NULL;
+    if (!next) r->task_active = FALSE;
+    ReleaseSRWLockExclusive(&r->wait_lock);
+    if (next && !queue_task(request_task, next, 0)) request_task(next, 0);
+}
+
 static void request_task(void *ctx, ULONGLONG arg)
 {
     struct request_task *t = ctx;
@@ -806,9 +821,9 @@ static void request_task(void *ctx, ULONGLONG arg)
 
     EnterCriticalSection(&r->hdr.cs);
     if (r->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
-    else if (arg == TASK_TIMED_OUT) err = ERROR_WINHTTP_TIMEOUT;
     else
     {
+        /* once the deadline passed, the step still gets what is there now */
         r->nowait = t->api != API_SEND_REQUEST && t->api != API_WRITE_DATA;
         switch (t->api)
         {
@@ -829,7 +844,7 @@ static void request_task(void *ctx, ULONGLONG arg)
             t->out = t->len;
             break;
         }
-        if (r->nowait && err == ERROR_WINHTTP_TIMEOUT && wait_for_data(r, t, &err))
+        if (r->nowait && err == ERROR_WINHTTP_TIMEOUT && arg != TASK_TIMED_OUT && wait_for_data(r, t, &err))
         {
             r->nowait = FALSE;
             LeaveCriticalSection(&r->hdr.cs);
@@ -869,8 +884,9 @@ static void request_task(void *ctx, ULONGLONG arg)
         send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, &res, sizeof(res));
     }
     else send_callback(&r->hdr, status, info, info_len);
-    release_object(&r->hdr);
     heap_free(t);
+    start_next_task(r);
+    release_object(&r->hdr);
 }
 
 static DWORD queue_request_task(struct request *r, DWORD api, const void *data, DWORD len, DWORD total)
@@ -885,8 +901,23 @@ static DWORD queue_request_task(struct request *r, DWORD api, const void *data, 
     t->total = total;
     t->out = 0;
     t->deadline = 0;
-    t->waited = FALSE;
+    t->next = NULL;
+    /* one call at a time, in the order they were made */
+    AcquireSRWLockExclusive(&r->wait_lock);
+    if (r->task_active)
+    {
+        if (r->queued_tail) ((struct request_task *)r->queued_tail)->next = t;
+        else r->queued = t;
+        r->queued_tail = t;
+        ReleaseSRWLockExclusive(&r->wait_lock);
+        return ERROR_SUCCESS;
+    }
+    r->task_active = TRUE;
+    ReleaseSRWLockExclusive(&r->wait_lock);
     if (queue_task(request_task, t, 0)) return ERROR_SUCCESS;
+    AcquireSRWLockExclusive(&r->wait_lock);
+    r->task_active = FALSE;
+    ReleaseSRWLockExclusive(&r->wait_lock);
     release_object(&r->hdr);
     heap_free(t);
     return ERROR_NOT_ENOUGH_MEMORY;

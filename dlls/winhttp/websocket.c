@@ -116,6 +116,20 @@ static DWORD begin(struct websocket *ws, enum wss_call call, enum wss_msg msg, B
     }
 }
 
+/* The error to report for a failed operation: a protocol error seen by the
+ * other side of the connection cuts it, which cancels a blocked operation;
+ * that one reports the protocol error.  (A Close that gives up cancels a
+ * blocked receive: that stays ERROR_WINHTTP_OPERATION_CANCELLED.) */
+static DWORD op_error(struct websocket *ws, DWORD err)
+{
+    AcquireSRWLockShared(&ws->state_lock);
+    if (err == ERROR_WINHTTP_OPERATION_CANCELLED && !ws->hdr.closed && ws->st.state == WSS_ABORTED
+        && ws->fail_error == ERROR_WINHTTP_INVALID_SERVER_RESPONSE)
+        err = ws->fail_error;
+    ReleaseSRWLockShared(&ws->state_lock);
+    return err;
+}
+
 static void end(struct websocket *ws, enum wss_call call, enum wss_msg msg, BOOL fin, BOOL ok)
 {
     AcquireSRWLockExclusive(&ws->state_lock);
@@ -336,6 +350,7 @@ DWORD WINAPI WinHttpWebSocketSend(HINTERNET hsocket, WINHTTP_WEB_SOCKET_BUFFER_T
     EnterCriticalSection(&ws->send_cs);
     if (!(err = ws_send_frame(ws, opcode, fin, buf, len))) ws_send_pending_pong(ws);
     LeaveCriticalSection(&ws->send_cs);
+    if (err) err = op_error(ws, err);
     if (err) ws_fail(ws, err);
     end(ws, WSS_CALL_SEND, msg, fin, !err);
     ws_flush_pong(ws);
@@ -466,7 +481,9 @@ static void ping_task(void *ctx, ULONGLONG arg)
             TRACE("%p: keep-alive ping sent, error %lu\n", ws->hdr.handle, err);
             if (err) ws_fail(ws, err);
         }
+        ws_send_pending_pong(ws);
         LeaveCriticalSection(&ws->send_cs);
+        ws_flush_pong(ws);
     }
     InterlockedExchange(&ws->ping_queued, 0);
     release_object(&ws->hdr);
@@ -525,6 +542,14 @@ DWORD WINAPI WinHttpWebSocketReceive(HINTERNET hsocket, void *buf, DWORD len, DW
     if (!buf || !len || (!ws->async && (!read || !type))) { err = ERROR_INVALID_PARAMETER; goto done; }
     if ((err = begin(ws, WSS_CALL_RECEIVE, WSS_MSG_NONE, FALSE, NULL))) goto done;
     EnterCriticalSection(&ws->recv_cs);
+    if (ws->async && ws->hdr.closed)
+    {
+        /* WinHttpCloseHandle ran meanwhile: it found nothing pending to cancel */
+        LeaveCriticalSection(&ws->recv_cs);
+        end(ws, WSS_CALL_RECEIVE, WSS_MSG_NONE, FALSE, FALSE);
+        err = ERROR_WINHTTP_OPERATION_CANCELLED;
+        goto done;
+    }
     if (ws->async)
     {
         /* completes with READ_COMPLETE or REQUEST_ERROR */
@@ -538,7 +563,7 @@ DWORD WINAPI WinHttpWebSocketReceive(HINTERNET hsocket, void *buf, DWORD len, DW
         if (err) end(ws, WSS_CALL_RECEIVE, WSS_MSG_NONE, FALSE, FALSE);
         goto done;
     }
-    err = ws_receive(ws, buf, len, &got, &t, WS_WAIT_FOREVER);
+    if ((err = ws_receive(ws, buf, len, &got, &t, WS_WAIT_FOREVER))) err = op_error(ws, err);
     LeaveCriticalSection(&ws->recv_cs);
     end(ws, WSS_CALL_RECEIVE, WSS_MSG_NONE, FALSE, !err);
     wake_close_waiter(ws);
@@ -667,11 +692,15 @@ static void close_async(struct websocket *ws, unsigned flags, struct completion 
         deliver_inline(ws, &cancelled);
     }
     EnterCriticalSection(&ws->recv_cs);
-    ws->rop_pending = TRUE;
-    ws->rop_close = TRUE;
-    ws->close_deadline = GetTickCount64() + ws->close_timeout;
-    ws->rop_deadline_queued = 0;
-    if ((err = rop_schedule(ws, TRUE))) ws->rop_pending = FALSE;
+    if (ws->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;  /* CloseHandle found nothing to cancel */
+    else
+    {
+        ws->rop_pending = TRUE;
+        ws->rop_close = TRUE;
+        ws->close_deadline = GetTickCount64() + ws->close_timeout;
+        ws->rop_deadline_queued = 0;
+        if ((err = rop_schedule(ws, TRUE))) ws->rop_pending = FALSE;
+    }
     LeaveCriticalSection(&ws->recv_cs);
     if (!err) return;
     close_done(ws, err);

@@ -349,8 +349,12 @@ DWORD ws_receive(struct websocket *ws, BYTE *buf, DWORD len, DWORD *done, WINHTT
 /* Close: read and discard until the server's close frame, waiting for the
  * network until wait_until (see ws_receive), and never past give_up_at
  * (ERROR_WINHTTP_TIMEOUT), however fast the server trickles data. */
+#define LATE_READS 64
+
 DWORD ws_drain(struct websocket *ws, ULONGLONG wait_until, ULONGLONG give_up_at)
 {
+    int late = 0;
+
     if (!ws->scratch && !(ws->scratch = heap_alloc(WS_SCRATCH_SIZE))) return ERROR_NOT_ENOUGH_MEMORY;
     for (;;)
     {
@@ -363,7 +367,14 @@ DWORD ws_drain(struct websocket *ws, ULONGLONG wait_until, ULONGLONG give_up_at)
         else err = ERROR_MORE_DATA;
         ReleaseSRWLockShared(&ws->state_lock);
         if (err != ERROR_MORE_DATA) return err;
-        if (GetTickCount64() >= give_up_at) return ERROR_WINHTTP_TIMEOUT;
-        if ((err = ws_receive(ws, ws->scratch, WS_SCRATCH_SIZE, &got, &type, wait_until))) return err;
+        if (GetTickCount64() >= give_up_at)
+        {
+            /* late: only what is already there (a bounded amount) may still bring the close frame */
+            if (++late > LATE_READS) return ERROR_WINHTTP_TIMEOUT;
+            wait_until = WS_NO_WAIT;
+        }
+        err = ws_receive(ws, ws->scratch, WS_SCRATCH_SIZE, &got, &type, wait_until);
+        if (late && err == ERROR_IO_PENDING) return ERROR_WINHTTP_TIMEOUT;
+        if (err) return err;
     }
 }

@@ -579,6 +579,42 @@ static void test_async_response_timeout(void)
     WinHttpCloseHandle(ses);
 }
 
+/* Two reads outstanding while the body is still on its way: each is either
+ * refused at once or completes (none is lost), in order, with all the data. */
+static void test_async_two_reads(void)
+{
+    HINTERNET ses, con, req;
+    char a[8] = "", b[8] = "";
+    BOOL first, second;
+    struct note n;
+    int i, from, reads = 0;
+    DWORD total = 0;
+
+    notes_reset();
+    ses = open_async_session();
+    con = WinHttpConnect(ses, L"127.0.0.1", peer_port("WS"), 0);
+    req = WinHttpOpenRequest(con, L"GET", L"/drip?ms=1000", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
+    ok(req && WinHttpSendRequest(req, WINHTTP_NO_ADDITIONAL_HEADERS, 0, NULL, 0, 0, 0), "send: %lu\n", GetLastError());
+    ok(note_wait(req, WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE, 0, 10000) >= 0 && WinHttpReceiveResponse(req, NULL)
+       && note_wait(req, WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE, 0, 10000) >= 0, "response: %s\n", notes_for(req));
+    from = notes_count();
+    first = WinHttpReadData(req, a, 5, NULL);
+    second = WinHttpReadData(req, b, 5, NULL);
+    ok(first, "first ReadData: %lu\n", GetLastError());
+    for (i = from; reads < first + second; i++)
+    {
+        if ((i = note_wait(req, WINHTTP_CALLBACK_STATUS_READ_COMPLETE, i, 10000)) < 0 || !note_get(i, &n)) break;
+        reads++;
+        total += n.len;
+    }
+    ok(reads == first + second, "%d of %d reads completed: %s\n", reads, first + second, notes_for(req));
+    ok(!second || (total == 10 && !memcmp(a, "01234", 5) && !memcmp(b, "56789", 5)),
+       "two reads: %lu bytes, '%.5s' '%.5s'\n", total, a, b);
+    WinHttpCloseHandle(req);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+}
+
 void test_async(void)
 {
     test_callback_api();
@@ -592,4 +628,5 @@ void test_async(void)
     test_async_protocol_error();
     test_async_slow_requests();
     test_async_response_timeout();
+    test_async_two_reads();
 }

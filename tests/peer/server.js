@@ -235,6 +235,12 @@ function plainResponse(req, body, res) {
     case '/slow':
       res.writeHead(200, { 'Content-Length': 4 });
       return res.end('slow');
+    case '/drip': {
+      // headers now, the 10-byte body after ms
+      res.writeHead(200, { 'Content-Length': 10 });
+      res.flushHeaders();
+      return setTimeout(() => res.end('0123456789'), intParam(url.searchParams.get('ms'), 0));
+    }
     default:
       res.writeHead(404, { 'Content-Length': 9 });
       return res.end('not found');

@@ -62,9 +62,10 @@ struct up
     DWORD mask;
     const WCHAR *headers;
     DWORD close_timeout;
+    DWORD send_timeout;                /* WINHTTP_OPTION_SEND_TIMEOUT on the request (0: default) */
 };
 
-static const struct up async_up = { TRUE, rules_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, NULL, 0 };
+static const struct up async_up = { TRUE, rules_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, NULL, 0, 0 };
 
 /* An asynchronous step of the upgrade ended with `want` (else GetLastError
  * is set from REQUEST_ERROR, or ERROR_TIMEOUT). */
@@ -98,6 +99,8 @@ static HINTERNET upgrade(struct conn_handles *h, const WCHAR *path, const struct
     if (o->close_timeout && !WinHttpSetOption(h->request, WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT,
                                               (void *)&o->close_timeout, sizeof(DWORD)))
         trace("the request handle refuses CLOSE_TIMEOUT: %lu\n", GetLastError());
+    if (o->send_timeout && !WinHttpSetOption(h->request, WINHTTP_OPTION_SEND_TIMEOUT, (void *)&o->send_timeout,
+                                             sizeof(DWORD))) goto done;
     from = notes_count();
     if (!WinHttpSendRequest(h->request, o->headers ? o->headers : WINHTTP_NO_ADDITIONAL_HEADERS,
                             o->headers ? (DWORD)-1 : 0, WINHTTP_NO_REQUEST_DATA, 0, 0, 0)) goto done;
@@ -321,8 +324,8 @@ static void CALLBACK counting_callback(HINTERNET h, DWORD_PTR context, DWORD sta
 static void test_handle_closing_mask(void)
 {
     static const char *names[] = { "websocket", "request", "connect", "session" };
-    const struct up created_only = { FALSE, counting_callback, WINHTTP_CALLBACK_STATUS_HANDLE_CREATED, NULL, 0 };
-    const struct up handles = { FALSE, rules_callback, WINHTTP_CALLBACK_FLAG_HANDLES, NULL, 0 };
+    const struct up created_only = { FALSE, counting_callback, WINHTTP_CALLBACK_STATUS_HANDLE_CREATED, NULL, 0, 0 };
+    const struct up handles = { FALSE, rules_callback, WINHTTP_CALLBACK_FLAG_HANDLES, NULL, 0, 0 };
     struct conn_handles h;
     HINTERNET ws, all[4];
     struct note n;
@@ -507,7 +510,7 @@ static void keepalive_finish(struct keepalive *k)
 static HINTERNET open_stalled(struct conn_handles *h, BOOL async)
 {
     static BYTE buf[16];
-    const struct up o = { async, async ? rules_callback : NULL, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, NULL, 1000 };
+    const struct up o = { async, async ? rules_callback : NULL, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, NULL, 1000, 0 };
     DWORD err, len = 0, value = 0, size = sizeof(value), timeout = 1000;
     WINHTTP_WEB_SOCKET_BUFFER_TYPE type = 0;
     HINTERNET ws = open_ws(h, L"/raw?silent=1&send=827effff00010203040506070809", &o);
@@ -685,6 +688,37 @@ static void test_pong_during_big_send(void)
     done_ws(ws, &h);
 }
 
+/* ---- 12. The send timeout bounds a whole message ---- */
+
+/* The server reads one socket read's worth (64 KiB at most) every 20 ms: a
+ * 48 MiB Send crawls (15 s or more), each piece of it going out well within
+ * the timeout.  With a 3 s send timeout the Send fails with
+ * ERROR_WINHTTP_TIMEOUT after about 3 s (the timeout restarting for every
+ * piece let it run to the end). */
+static void test_send_timeout_whole_message(void)
+{
+    static const struct up slow_up = { FALSE, NULL, 0, NULL, 0, 3000 };
+    struct conn_handles h;
+    HINTERNET ws = open_ws(&h, L"/echo", &slow_up);
+    DWORD size = 48u << 20, err;
+    struct call *c;
+    BYTE *big;
+
+    if (!ws) return;
+    err = ws_send_text(ws, "cmd:slowread:20");
+    ok(!err, "slowread command: %lu\n", err);
+    big = calloc(1, size);
+    c = call_start(OP_SEND, ws, big, size, 0, NULL);
+    if ((c = call_wait(c, 40000, &ws, "48 MiB Send to a slow reader with a 3 s send timeout")))
+    {
+        ok(c->err == ERROR_WINHTTP_TIMEOUT && c->ms < 12000, "48 MiB Send to a slow reader: error %lu after %lu ms\n",
+           c->err, c->ms);
+        free(c);
+        free(big);
+    }
+    done_ws(ws, &h);
+}
+
 /* ---- 9. QueryCloseStatus with a small reason buffer ---- */
 
 static void test_close_reason_buffer(void)
@@ -753,7 +787,7 @@ static void test_close_statuses(void)
 
 static void check_upgrade(const WCHAR *path, BOOL offer_chat, BOOL want_ok)
 {
-    const struct up o = { FALSE, NULL, 0, offer_chat ? L"Sec-WebSocket-Protocol: chat\r\n" : NULL, 0 };
+    const struct up o = { FALSE, NULL, 0, offer_chat ? L"Sec-WebSocket-Protocol: chat\r\n" : NULL, 0, 0 };
     struct conn_handles h;
     DWORD err, status = 0, size = sizeof(status), len;
     WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
@@ -797,6 +831,7 @@ void test_wsrules(void)
     check_upgrade(L"/raw?proto=chat", FALSE, FALSE);
     check_upgrade(L"/raw?proto=other", TRUE, FALSE);
     check_upgrade(L"/raw?proto=chat", TRUE, TRUE);
+    test_send_timeout_whole_message();    /* 12 */
     keepalive_finish(&ka);                /* 6 */
     CloseHandle(note_event);
 }

@@ -385,6 +385,8 @@ function command(ws, req, text, state) {
       return ws.send(JSON.stringify(state.last || {}));
     case 'pingflood':
       return pingFlood(ws, intParam(parts[2], 0), intParam(parts[3], 0), state);
+    case 'slowread':
+      return slowRead(ws, intParam(parts[2], 100));
     default:
       return ws.send('unknown command');
   }
@@ -416,6 +418,19 @@ function pingFlood(ws, size, after, state) {
   };
   socket.on('data', flood);
   flood();
+}
+
+// cmd:slowread:MS: from now on the server takes in one socket read's worth
+// (up to 64 KiB) every MS ms, so a large message from the client crawls.
+function slowRead(ws, ms) {
+  const socket = ws._socket;
+  const timer = setInterval(() => {
+    if (socket.destroyed || ws.readyState !== WS_OPEN) return clearInterval(timer);
+    socket.once('data', () => ws.pause());
+    ws.resume();
+  }, ms);
+  socket.on('close', () => clearInterval(timer));
+  ws.pause();
 }
 
 // ---------- raw WebSocket endpoints ----------

@@ -27,5 +27,6 @@ void test_handshake(void);
 void test_http(void);
 void test_url(void);
 void test_ws_state(void);
+void test_http_date(void);
 
 #endif

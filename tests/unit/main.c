@@ -39,6 +39,7 @@ int main(void)
     test_utf8();
     test_handshake();
     test_ws_state();
+    test_http_date();
     test_http();
     test_url();
     printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);

@@ -689,7 +689,9 @@ static void close_async(struct websocket *ws, unsigned flags, struct completion 
         EnterCriticalSection(&ws->recv_cs);
         cancel_rop(ws, &cancelled);
         LeaveCriticalSection(&ws->recv_cs);
-        deliver_inline(ws, &cancelled);
+        /* on this thread whatever the nesting: a pool task could come after
+         * the Close's own completion */
+        deliver(ws, &cancelled);
     }
     EnterCriticalSection(&ws->recv_cs);
     if (ws->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;  /* CloseHandle found nothing to cancel */
@@ -745,7 +747,7 @@ DWORD WINAPI WinHttpWebSocketClose(HINTERNET hsocket, USHORT status, void *reaso
         err = close_sync(ws);
         end(ws, WSS_CALL_CLOSE, WSS_MSG_NONE, FALSE, !err);
     }
-    deliver_inline(ws, &cancelled);
+    deliver(ws, &cancelled);  /* first, on this thread (see close_async) */
     deliver_inline(ws, &c);
 done:
     if (err && ws->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;

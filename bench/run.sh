@@ -60,6 +60,7 @@ cleanup() {
     [ -n "$cpid" ] && kill -TERM "$cpid" 2>/dev/null
     exec 8>&- 2>/dev/null
     [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+    for p in $kept; do WINEPREFIX="$p" "$wineserver" -k 2>/dev/null; WINEPREFIX="$p" "$wineserver" -w 2>/dev/null; done
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -75,18 +76,25 @@ else
     pin_server=; pin_client=; placement="no CPU pinning"
 fi
 
-# the builtin prefix, once, outside any client's time limit (as tests/run-wine-test.sh makes it)
-case " $clients " in *" builtin-"*)
-    prefix="$build/wineprefix-builtin"
+# The prefixes, once, outside any client's time limit (as tests/run-wine-test.sh
+# makes them), each with one wineserver kept for the whole run.  Without that,
+# a client starting just as the previous client's server exits (a server
+# lingers a few seconds after its last process) meets a dying server and
+# stops with "wine client error: recvmsg: Connection reset by peer".
+kept=
+keep_prefix() { # PREFIX
     (
         flock 9
-        if [ ! -f "$prefix/system.reg" ]; then
-            echo "bench: creating $prefix" >&2
-            WINEPREFIX="$prefix" WINEDLLOVERRIDES="mscoree,mshtml=" "$wine" wineboot -i >/dev/null 2>&1
-            WINEPREFIX="$prefix" "$wineserver" -w
+        if [ ! -f "$1/system.reg" ]; then
+            echo "bench: creating $1" >&2
+            WINEPREFIX="$1" WINEDLLOVERRIDES="mscoree,mshtml=" "$wine" wineboot -i >/dev/null 2>&1
         fi
-    ) 9>"$prefix.lock"
-esac
+    ) 9>"$1.lock"
+    WINEPREFIX="$1" "$wineserver" -w
+    WINEPREFIX="$1" "$wineserver" -p && kept="$kept $1"
+}
+case " $clients " in *" ours-"*) keep_prefix "${WINEPREFIX:-$build/wineprefix}" ;; esac
+case " $clients " in *" builtin-"*) keep_prefix "$build/wineprefix-builtin" ;; esac
 
 sh "$top/tests/peer/make-certs.sh" "$tmp/certs" >"$tmp/certs.log" 2>&1 || { cat "$tmp/certs.log" >&2; exit 2; }
 mkfifo "$tmp/in" || exit 2

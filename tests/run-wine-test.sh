@@ -65,7 +65,8 @@ wine_used=
 cleanup() {
     exec 3>&- 2>/dev/null
     if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
-    [ -n "$wine_used" ] && "$wineserver" -k >/dev/null 2>&1
+    # and wait until it is gone: a dying server meets the next program
+    [ -n "$wine_used" ] && { "$wineserver" -k >/dev/null 2>&1; "$wineserver" -w >/dev/null 2>&1; }
     rm -rf "$tmp"
 }
 trap cleanup EXIT

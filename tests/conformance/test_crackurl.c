@@ -1,4 +1,4 @@
-/* WinHttpCrackUrl. */
+/* WinHttpCrackUrl (and WinHttpCreateUrl, test_createurl.c). */
 #include "test.h"
 
 static void init_uc(URL_COMPONENTS *uc)
@@ -184,9 +184,12 @@ static void test_errors(void)
        "NULL components: %lu\n", GetLastError());
 }
 
+void test_createurl(void);
+
 void test_crackurl(void)
 {
     test_pointer_mode();
     test_copy_mode();
     test_errors();
+    test_createurl();
 }

@@ -823,7 +823,6 @@ static void request_task(void *ctx, ULONGLONG arg)
     if (r->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
     else
     {
-        /* once the deadline passed, the step still gets what is there now */
         r->nowait = t->api != API_SEND_REQUEST && t->api != API_WRITE_DATA;
         switch (t->api)
         {
@@ -844,6 +843,8 @@ static void request_task(void *ctx, ULONGLONG arg)
             t->out = t->len;
             break;
         }
+        /* nothing to read yet: park (once the deadline passed, the step had
+         * its last look at what is there and the timeout is reported) */
         if (r->nowait && err == ERROR_WINHTTP_TIMEOUT && arg != TASK_TIMED_OUT && wait_for_data(r, t, &err))
         {
             r->nowait = FALSE;

@@ -80,6 +80,7 @@ static const DWORD sizes[] = { 0, 1, 2, 125, 126, 127, 300, 4095, 4097, 8191, 81
         if (!(cond)) return FALSE; } while (0)
 
 static BYTE *buffer;
+static struct { LONG steps, sends, refused, receives, pieces, commands, closes, queries; } stats;
 
 /* ---- the calls, synchronous or asynchronous ---- */
 
@@ -199,6 +200,8 @@ static BOOL op_send(struct model *m, HINTERNET ws, unsigned seed, int step)
     else if (m->open_kind >= 0 && m->open_kind != (int)kind) expect = ERROR_INVALID_PARAMETER;
     else expect = ERROR_SUCCESS;
     err = m_send(ws, type, buffer, size);
+    if (err) stats.refused++;
+    else stats.sends++;
     CHECK_STEP(err == expect, "Send(type %d, %lu bytes) returned %lu, expected %lu", type, size, err, expect);
     if (err) return TRUE;
     if (m->open_kind < 0)
@@ -245,6 +248,7 @@ static BOOL op_command(struct model *m, HINTERNET ws, unsigned seed, int step)
         m->ping_out = TRUE;
     }
     err = m_send(ws, WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE, cmd, (DWORD)strlen(cmd));
+    stats.commands++;
     CHECK_STEP(!err, "Send(%s) returned %lu", cmd, err);
     return TRUE;
 }
@@ -265,6 +269,7 @@ static BOOL op_receive(struct model *m, HINTERNET ws, unsigned seed, int step)
     if (!e) return TRUE;  /* it would wait forever */
     if (len == 1 && e->size - e->pos > 1000) len = 4096;
     err = m_receive(ws, buffer, len, &got, &type);
+    stats.pieces++;
     CHECK_STEP(!err, "Receive(%lu) returned %lu", len, err);
     if (e->kind == K_CLOSE)
     {
@@ -309,6 +314,7 @@ static BOOL op_close(struct model *m, HINTERNET ws, unsigned seed, int step, BOO
     if (shutdown) expect = m->st == M_OPEN || m->st == M_RECV_CLOSED ? ERROR_SUCCESS : ERROR_INVALID_OPERATION;
     else expect = ERROR_SUCCESS;
     err = m_close(ws, shutdown, 1000, (void *)reason, 3);
+    stats.closes++;
     CHECK_STEP(err == expect, "%s returned %lu, expected %lu", shutdown ? "Shutdown" : "Close", err, expect);
     if (err) return TRUE;
     if (m->st == M_OPEN && !m->server_closing)
@@ -341,6 +347,8 @@ static BOOL op_query(struct model *m, HINTERNET ws, unsigned seed, int step)
     char reason[64] = "";
     DWORD len = 0, err = WinHttpWebSocketQueryCloseStatus(ws, &status, reason, sizeof(reason), &len);
 
+    stats.queries++;
+
     if (m->st == M_OPEN || m->st == M_SEND_CLOSED)
     {
         CHECK_STEP(err == ERROR_INVALID_OPERATION, "QueryCloseStatus returned %lu, expected 4317", err);
@@ -357,7 +365,7 @@ static void run_episode(unsigned seed, BOOL secure, BOOL async)
     struct model model = { 0 }, *m = &model;
     HINTERNET ws;
     BOOL going = TRUE;
-    int step;
+    int step, after;
 
     async_mode = async;
     ws = async ? async_upgrade(&h, secure) : ws_connect(&h, secure, L"/echo");
@@ -365,15 +373,20 @@ static void run_episode(unsigned seed, BOOL secure, BOOL async)
     if (!ws) return;
     m->rng = seed * 2654435761u + 1;
     m->open_kind = -1;
-    for (step = 0; step < 60 && going; step++)
+    /* while open, mostly data; once a close is under way, a few more steps
+     * (what is still allowed, what is refused), then the episode ends */
+    for (step = 0, after = 0; step < 80 && going && after < 8; step++)
     {
         unsigned r = rnd(m) % 100;
-        if (r < 35) going = op_send(m, ws, seed, step);
-        else if (r < 70) going = op_receive(m, ws, seed, step);
-        else if (r < 80) going = op_command(m, ws, seed, step);
-        else if (r < 86) going = op_close(m, ws, seed, step, TRUE);
-        else if (r < 90) going = op_close(m, ws, seed, step, FALSE);
-        else if (r < 97) going = op_query(m, ws, seed, step);
+        BOOL open = m->st == M_OPEN && !m->server_closing;
+        stats.steps++;
+        if (!open) after++;
+        if (r < (open ? 45u : 25u)) going = op_send(m, ws, seed, step);
+        else if (r < 75) going = op_receive(m, ws, seed, step);
+        else if (r < 85) going = op_command(m, ws, seed, step);
+        else if (r < (open ? 88u : 90u)) going = op_close(m, ws, seed, step, TRUE);
+        else if (r < (open ? 91u : 95u)) going = op_close(m, ws, seed, step, FALSE);
+        else if (r < 99) going = op_query(m, ws, seed, step);
         else break;   /* CloseHandle at a random point */
     }
     WinHttpCloseHandle(ws);
@@ -384,14 +397,19 @@ void test_model(void)
 {
     const char *s = getenv("MODEL_SEED"), *n = getenv("MODEL_EPISODES");
     unsigned seed = s ? (unsigned)strtoul(s, NULL, 10) : 20261128u;
-    int episodes = n ? atoi(n) : 24, i;
+    int episodes = n ? atoi(n) : 60, i;
 
     if (!(buffer = malloc(200000))) return;
     done.event = CreateEventW(NULL, TRUE, FALSE, NULL);
     printf("figure: model seed %u, %d episodes (MODEL_SEED / MODEL_EPISODES repeat it)\n", seed, episodes);
     /* every other episode asynchronous, every fourth over TLS */
-    for (i = 0; i < episodes; i++) run_episode(seed + i, i % 4 == 3, i % 2 == 1);
+    /* episode seeds spread from the run's seed (runs from nearby seeds share none) */
+    for (i = 0; i < episodes; i++) run_episode((seed ^ 0x9e3779b9u) * 2654435761u + (unsigned)i * 40503u, i % 4 == 3,
+                                               i % 2 == 1);
     CloseHandle(done.event);
     free(buffer);
+    printf("figure: model %ld steps: %ld sends accepted, %ld refused, %ld receive calls, %ld server commands, "
+           "%ld Shutdown/Close, %ld QueryCloseStatus\n", stats.steps, stats.sends, stats.refused, stats.pieces,
+           stats.commands, stats.closes, stats.queries);
     check_fresh_echo("after the model run");
 }

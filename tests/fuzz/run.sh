@@ -7,7 +7,7 @@ top="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$top/build/fuzz"
 secs="${FUZZ_SECONDS:-20}"
 cc="${FUZZ_CC:-clang}"
-targets="fuzz_ws_frame fuzz_http fuzz_url"
+targets="fuzz_ws_frame fuzz_http fuzz_url fuzz_date"
 passed=0
 failed=0
 
@@ -28,6 +28,10 @@ seed fuzz_ws_frame utf8 '\000\316\272\341\275\271\317\203\355\237\277\364\217\27
 seed fuzz_http head '\005HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nContent-Length: 12\r\n\r\n'
 seed fuzz_http chunked '\0035;ext=1\r\nhello\r\n0\r\nTrailer: x\r\n\r\nrest'
 seed fuzz_http chunked2 '\021a\r\n0123456789\r\n0\n\n'
+seed fuzz_date imf '\001Sun, 06 Nov 1994 08:49:37 GMT'
+seed fuzz_date rfc850 '\001Sunday, 06-Nov-94 08:49:37 GMT'
+seed fuzz_date asctime '\001Sun Nov  6 08:49:37 1994'
+seed fuzz_date states '\000\003\013\205\006\000\001\002\207'
 seed fuzz_url plain '\000http://user:pass@example.com:8080/path/x?q=1#frag'
 seed fuzz_url v6 '\000https://[::1]:443/a%20b'
 seed fuzz_url wide '\001h\000t\000t\000p\000:\000/\000/\000h\000/\000\351\000'

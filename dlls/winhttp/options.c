@@ -197,6 +197,8 @@ DWORD get_object_option(struct object *obj, DWORD option, void *buffer, DWORD *l
 
     switch (option)
     {
+    case 0:
+        return ERROR_INVALID_PARAMETER;  /* querying no option (setting it is ERROR_WINHTTP_INVALID_OPTION) */
     case WINHTTP_OPTION_CONTEXT_VALUE:
         return put_value(&obj->context, sizeof(obj->context), buffer, len);
     case WINHTTP_OPTION_HANDLE_TYPE:

@@ -217,8 +217,48 @@ static void test_security_flags(void)
     WinHttpCloseHandle(session);
 }
 
+/* option 0 (no option), and an existing option on a handle without it */
+static void test_no_option(void)
+{
+    HINTERNET ses = open_session(), con = WinHttpConnect(ses, L"127.0.0.1", 80, 0);
+    HINTERNET req = WinHttpOpenRequest(con, L"GET", L"/", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
+    HINTERNET handles[3] = { ses, con, req };
+    DWORD value = 5, size;
+    BYTE buf[16];
+    int i;
+
+    for (i = 0; i < 3; i++)
+    {
+        SetLastError(0xdeadbeef);
+        ok(!WinHttpSetOption(handles[i], 0, buf, 4) && GetLastError() == ERROR_WINHTTP_INVALID_OPTION,
+           "handle %d: set option 0: %lu\n", i, GetLastError());
+        size = sizeof(buf);
+        SetLastError(0xdeadbeef);
+        ok(!WinHttpQueryOption(handles[i], 0, buf, &size) && GetLastError() == ERROR_INVALID_PARAMETER,
+           "handle %d: query option 0: %lu\n", i, GetLastError());
+    }
+    size = sizeof(value);
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpQueryOption(con, WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE, &value, &size)
+       && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, "receive buffer size on a connection: %lu\n", GetLastError());
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpSetOption(con, WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE, &value, sizeof(value))
+       && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, "set on a connection: %lu\n", GetLastError());
+    value = 12345;
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpQueryDataAvailable(req, &value) && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_STATE && value == 12345,
+       "QueryDataAvailable before the response: %lu, %lu\n", GetLastError(), value);
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpQueryDataAvailable(con, &value) && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
+       "QueryDataAvailable on a connection: %lu\n", GetLastError());
+    WinHttpCloseHandle(req);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+}
+
 void test_options(void)
 {
+    test_no_option();
     test_timeouts();
     test_generic();
     test_websocket_options();

@@ -828,19 +828,30 @@ static void request_task(void *ctx, ULONGLONG arg)
         {
         case API_SEND_REQUEST:
             err = send_request(r, NULL, 0, t->data, t->len, t->total);
+            status = WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE;
             break;
         case API_RECEIVE_RESPONSE:
             err = receive_response(r);
+            status = WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE;
             break;
         case API_QUERY_DATA_AVAILABLE:
             err = query_data_available(r, &t->out);
+            status = WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE;
+            info = &t->out;
+            info_len = sizeof(t->out);
             break;
         case API_READ_DATA:
             err = read_data(r, (void *)t->data, t->len, &t->out);
+            status = WINHTTP_CALLBACK_STATUS_READ_COMPLETE;
+            info = (void *)t->data;
+            info_len = t->out;
             break;
         case API_WRITE_DATA:
             err = write_data(r, t->data, t->len);
+            status = WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE;
             t->out = t->len;
+            info = &t->out;
+            info_len = sizeof(t->out);
             break;
         }
         /* nothing to read yet: park (once the deadline passed, the step had
@@ -855,26 +866,6 @@ static void request_task(void *ctx, ULONGLONG arg)
     }
     if (err == ERROR_WINHTTP_TIMEOUT && t->api == API_RECEIVE_RESPONSE) r->state = REQ_FAILED;
     LeaveCriticalSection(&r->hdr.cs);
-    switch (t->api)
-    {
-    case API_SEND_REQUEST: status = WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE; break;
-    case API_RECEIVE_RESPONSE: status = WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE; break;
-    case API_QUERY_DATA_AVAILABLE:
-        status = WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE;
-        info = &t->out;
-        info_len = sizeof(t->out);
-        break;
-    case API_READ_DATA:
-        status = WINHTTP_CALLBACK_STATUS_READ_COMPLETE;
-        info = (void *)t->data;
-        info_len = t->out;
-        break;
-    case API_WRITE_DATA:
-        status = WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE;
-        info = &t->out;
-        info_len = sizeof(t->out);
-        break;
-    }
     if (err && r->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
     TRACE("%p: api %lu -> %lu\n", r->hdr.handle, t->api, err);
     if (err)

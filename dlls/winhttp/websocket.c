@@ -348,12 +348,11 @@ DWORD WINAPI WinHttpWebSocketSend(HINTERNET hsocket, WINHTTP_WEB_SOCKET_BUFFER_T
     if (ws->st.send_msg != WSS_MSG_NONE) opcode = WSF_OP_CONTINUATION;
     else opcode = msg == WSS_MSG_BINARY ? WSF_OP_BINARY : WSF_OP_TEXT;
     EnterCriticalSection(&ws->send_cs);
-    if (!(err = ws_send_frame(ws, opcode, fin, buf, len))) ws_send_pending_pong(ws);
-    LeaveCriticalSection(&ws->send_cs);
+    err = ws_send_frame(ws, opcode, fin, buf, len);
+    ws_leave_send(ws);
     if (err) err = op_error(ws, err);
     if (err) ws_fail(ws, err);
     end(ws, WSS_CALL_SEND, msg, fin, !err);
-    ws_flush_pong(ws);
     io = TRUE;
 done:
     if (err && ws->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
@@ -481,9 +480,7 @@ static void ping_task(void *ctx, ULONGLONG arg)
             TRACE("%p: keep-alive ping sent, error %lu\n", ws->hdr.handle, err);
             if (err) ws_fail(ws, err);
         }
-        ws_send_pending_pong(ws);
-        LeaveCriticalSection(&ws->send_cs);
-        ws_flush_pong(ws);
+        ws_leave_send(ws);
     }
     InterlockedExchange(&ws->ping_queued, 0);
     release_object(&ws->hdr);
@@ -661,12 +658,8 @@ static DWORD close_sync(struct websocket *ws)
             LeaveCriticalSection(&ws->recv_cs);
             break;
         }
-        AcquireSRWLockShared(&ws->state_lock);
-        if (ws->st.state == WSS_CLOSED) err = ERROR_SUCCESS;
-        else if (ws->st.state == WSS_ABORTED) err = ws->fail_error;
-        else err = ERROR_IO_PENDING;
-        ReleaseSRWLockShared(&ws->state_lock);
-        if (err != ERROR_IO_PENDING) break;
+        /* a receive on another thread reads: it may read the close frame itself */
+        if ((err = ws_close_outcome(ws)) != ERROR_IO_PENDING) break;
         if ((now = GetTickCount64()) >= give_up) { err = ERROR_WINHTTP_TIMEOUT; break; }
         if (!ws->close_waiter) Sleep(10);
         else WaitForSingleObject(ws->close_waiter, (DWORD)min(give_up - now, 0x7fffffff));

@@ -10,7 +10,8 @@
  *               the close status, the failure error, the queued pong.
  *               Held only for a few instructions, never across I/O.
  * The receive side never waits for send_cs: a pong it owes is queued and
- * written by whichever thread next holds send_cs between two frames.
+ * written between two frames by whichever thread holds send_cs next (a
+ * writer leaves send_cs through ws_leave_send, which writes it).
  */
 #ifndef WINHTTP_WEBSOCKET_H
 #define WINHTTP_WEBSOCKET_H
@@ -77,13 +78,13 @@ struct websocket
 /* ws_engine.c: sending (caller holds send_cs unless said otherwise) */
 DWORD ws_send_frame(struct websocket *ws, int opcode, BOOL fin, const BYTE *data, DWORD len);
 DWORD ws_send_close(struct websocket *ws, USHORT status, const void *reason, DWORD len);
-void ws_send_pending_pong(struct websocket *ws);
-void ws_flush_pong(struct websocket *ws);          /* caller does not hold send_cs */
+void ws_leave_send(struct websocket *ws);          /* leaves send_cs, writing a pong owed */
 
 /* ws_engine.c: receiving (caller holds recv_cs) */
 DWORD ws_receive(struct websocket *ws, BYTE *buf, DWORD len, DWORD *done, WINHTTP_WEB_SOCKET_BUFFER_TYPE *type,
                  ULONGLONG deadline);
 DWORD ws_drain(struct websocket *ws, ULONGLONG wait_until, ULONGLONG give_up_at);
+DWORD ws_close_outcome(struct websocket *ws);
 
 /* ws_engine.c: state */
 void ws_fail(struct websocket *ws, DWORD err);

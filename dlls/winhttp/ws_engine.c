@@ -59,7 +59,6 @@ static int wait_ms(ULONGLONG deadline)
 /* ---- sending ---- */
 
 /* One frame; the send timeout covers the whole frame, not each write. */
-
 DWORD ws_send_frame(struct websocket *ws, int opcode, BOOL fin, const BYTE *data, DWORD len)
 {
     BYTE head[WSF_MAX_HEADER], mask[4], *chunk = NULL, *spare = NULL;
@@ -134,7 +133,7 @@ DWORD ws_send_close(struct websocket *ws, USHORT status, const void *reason, DWO
 }
 
 /* Write the pong owed, if any (caller holds send_cs: between two frames). */
-void ws_send_pending_pong(struct websocket *ws)
+static void send_pending_pong(struct websocket *ws)
 {
     BYTE payload[WSF_MAX_CONTROL_PAYLOAD];
     DWORD len = 0, err;
@@ -152,14 +151,20 @@ void ws_send_pending_pong(struct websocket *ws)
 }
 
 /* Write the pong owed unless another thread is writing: that thread then
- * writes it after its frame (it checks after leaving send_cs too). */
-void ws_flush_pong(struct websocket *ws)
+ * writes it when it leaves send_cs (ws_leave_send). */
+static void flush_pong(struct websocket *ws)
 {
     while (ws->pong_pending && TryEnterCriticalSection(&ws->send_cs))
     {
-        ws_send_pending_pong(ws);
+        send_pending_pong(ws);
         LeaveCriticalSection(&ws->send_cs);
     }
+}
+
+void ws_leave_send(struct websocket *ws)
+{
+    LeaveCriticalSection(&ws->send_cs);
+    flush_pong(ws);
 }
 
 /* A ping arrived: owe a pong with its payload (RFC 6455 5.5.3: answering
@@ -171,7 +176,7 @@ static void queue_pong(struct websocket *ws, const BYTE *payload, DWORD len)
     ws->pong_len = len;
     InterlockedExchange(&ws->pong_pending, 1);
     ReleaseSRWLockExclusive(&ws->state_lock);
-    ws_flush_pong(ws);
+    flush_pong(ws);
 }
 
 /* ---- receiving ---- */
@@ -207,8 +212,11 @@ static DWORD protocol_error(struct websocket *ws, int wsf_err)
     }
     ws_fail(ws, ERROR_WINHTTP_INVALID_SERVER_RESPONSE);
     if (can_send) ws_send_frame(ws, WSF_OP_CLOSE, TRUE, payload, (DWORD)wsf_close_build(payload, code, NULL, 0));
-    if (locked) LeaveCriticalSection(&ws->send_cs);
-    if (locked) ws_finish(ws);
+    if (locked)
+    {
+        LeaveCriticalSection(&ws->send_cs);
+        ws_finish(ws);
+    }
     else netconn_cancel(ws->conn);
     return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
 }
@@ -346,6 +354,19 @@ DWORD ws_receive(struct websocket *ws, BYTE *buf, DWORD len, DWORD *done, WINHTT
     return ERROR_SUCCESS;
 }
 
+/* Where a Close's wait stands: ERROR_SUCCESS once the server's close frame
+ * is here, the failure once the connection is aborted, else ERROR_IO_PENDING. */
+DWORD ws_close_outcome(struct websocket *ws)
+{
+    DWORD err = ERROR_IO_PENDING;
+
+    AcquireSRWLockShared(&ws->state_lock);
+    if (ws->st.state == WSS_CLOSED || ws->st.state == WSS_RECV_CLOSED) err = ERROR_SUCCESS;
+    else if (ws->st.state == WSS_ABORTED) err = ws->fail_error;
+    ReleaseSRWLockShared(&ws->state_lock);
+    return err;
+}
+
 /* Close: read and discard until the server's close frame, waiting for the
  * network until wait_until (see ws_receive), and never past give_up_at
  * (ERROR_WINHTTP_TIMEOUT), however fast the server trickles data. */
@@ -361,12 +382,7 @@ DWORD ws_drain(struct websocket *ws, ULONGLONG wait_until, ULONGLONG give_up_at)
         WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
         DWORD got = 0, err;
 
-        AcquireSRWLockShared(&ws->state_lock);
-        if (ws->st.state == WSS_CLOSED || ws->st.state == WSS_RECV_CLOSED) err = ERROR_SUCCESS;
-        else if (ws->st.state == WSS_ABORTED) err = ws->fail_error;
-        else err = ERROR_MORE_DATA;
-        ReleaseSRWLockShared(&ws->state_lock);
-        if (err != ERROR_MORE_DATA) return err;
+        if ((err = ws_close_outcome(ws)) != ERROR_IO_PENDING) return err;
         if (GetTickCount64() >= give_up_at)
         {
             /* late: only what is already there (a bounded amount) may still bring the close frame */

@@ -25,7 +25,7 @@
 
 #include <stdint.h>
 
-#define WHNET_INTERFACE_VERSION 2
+#define WHNET_INTERFACE_VERSION 3
 #define WHNET_INFINITE 0xffffffffu   /* timeout: wait forever */
 
 /* Certificate problems reported by tls_handshake (same values as the
@@ -108,6 +108,23 @@ struct whnet_ops
 
     /* Make a current or the next wait_events() return at once. */
     uint32_t (*wake)(void);
+
+    /* ---- writing without waiting, for asynchronous sends (version 3) ----
+     * send_nowait hands over as many bytes of the count buffers, in order,
+     * as the connection takes now, and never waits.  *taken receives how
+     * many were taken (they must not be passed again; 0 is possible).
+     * *pending is nonzero while taken bytes still wait inside the transport
+     * (a TLS record only partly written): call send_nowait again, with the
+     * rest or with count 0, once writable, until *pending is 0.  A blocking
+     * send or shutdown_send writes such bytes first. */
+    uint32_t (*send_nowait)(whnet_conn conn, const struct whnet_buf *bufs, uint32_t count,
+                            uint32_t *taken, uint32_t *pending);
+
+    /* Like watch(), for writability: the token comes back from one
+     * wait_events() call once conn can take more bytes (or failed).
+     * ERROR_MORE_DATA: writable right now, nothing armed.  Independent of
+     * a read watch on the same conn. */
+    uint32_t (*watch_write)(whnet_conn conn, uint64_t token);
 };
 
 /* Exported by whnet.dll (cdecl on i386). Returns NULL if the Unix side is

@@ -131,11 +131,44 @@ static uint32_t w_wake(void)
     return st ? st : a.ret;
 }
 
+static uint32_t w_send_nowait(whnet_conn conn, const struct whnet_buf *bufs, uint32_t count,
+                              uint32_t *taken, uint32_t *pending)
+{
+    struct whnet_send_nowait_args a = { conn, (UINT_PTR)bufs, count, 0, 0, 0 };
+    uint32_t st;
+#ifndef _WIN64
+    struct whnet_buf64 b64[16];
+    uint32_t i;
+
+    if (count > ARRAYSIZE(b64)) count = ARRAYSIZE(b64);  /* takes less: allowed */
+    for (i = 0; i < count && bufs; i++)
+    {
+        b64[i].data = (UINT_PTR)bufs[i].data;
+        b64[i].len = bufs[i].len;
+        b64[i].pad = 0;
+    }
+    a.bufs = (UINT_PTR)b64;
+    a.count = count;
+#endif
+    if ((count && !bufs) || !taken || !pending) return ERROR_INVALID_PARAMETER;
+    st = call(WHNET_CALL_SEND_NOWAIT, &a);
+    *taken = st ? 0 : a.taken;
+    *pending = st ? 0 : a.pending;
+    return st ? st : a.ret;
+}
+
+static uint32_t w_watch_write(whnet_conn conn, uint64_t token)
+{
+    struct whnet_watch_args a = { conn, token, 0, 0 };
+    uint32_t st = call(WHNET_CALL_WATCH_WRITE, &a);
+    return st ? st : a.ret;
+}
+
 static const struct whnet_ops ops =
 {
     WHNET_INTERFACE_VERSION,
     w_connect, w_tls_handshake, w_send, w_recv, w_shutdown_send, w_cancel, w_close, w_random,
-    w_watch, w_wait_events, w_wake,
+    w_watch, w_wait_events, w_wake, w_send_nowait, w_watch_write,
 };
 
 static BOOL CALLBACK init_unix(INIT_ONCE *once, void *param, void **ctx)

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -55,6 +56,9 @@ struct conn
     int evfd;                 /* readable once cancelled */
     volatile int cancelled;
     int watched;              /* fd is in the poller's epoll set */
+    int wfd;                  /* dup of fd for write watches (epoll keys on the fd), -1 until needed */
+    int wwatched;             /* wfd is in the poller's epoll set */
+    int tls_pending;          /* send_nowait left a record inside GnuTLS */
     gnutls_session_t tls;     /* NULL for plain TCP */
 };
 
@@ -164,6 +168,7 @@ static unsigned int w_connect(void *args)
     }
     if (!(c = calloc(1, sizeof(*c)))) { freeaddrinfo(res); a->ret = ERROR_NOT_ENOUGH_MEMORY; return 0; }
     c->fd = -1;
+    c->wfd = -1;
     if ((c->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
     {
         free(c);
@@ -433,6 +438,23 @@ static uint32_t tls_send_direct(struct conn *c, const char *data, size_t len, in
     return ERROR_SUCCESS;
 }
 
+/* A record send_nowait left inside GnuTLS goes out before anything else
+ * (GnuTLS resends it when given no data). */
+static uint32_t tls_flush(struct conn *c, int64_t deadline)
+{
+    uint32_t ret;
+
+    while (c->tls_pending)
+    {
+        ssize_t rc = gnutls_record_send(c->tls, NULL, 0);
+        if (rc >= 0) { c->tls_pending = 0; break; }
+        if (rc == GNUTLS_E_INTERRUPTED) continue;
+        if (rc != GNUTLS_E_AGAIN) return tls_error((int)rc);
+        if ((ret = wait_fd(c, POLLOUT, deadline))) return ret;
+    }
+    return ERROR_SUCCESS;
+}
+
 /* Small leading buffers (a frame header, say) are corked together with the
  * start of the next one so that they leave in one record; anything past one
  * record's worth is sent straight from the caller's buffer, uncopied. */
@@ -442,6 +464,7 @@ static uint32_t send_tls(struct conn *c, const struct whnet_buf64 *bufs, uint32_
     size_t off = 0;
     ssize_t rc;
 
+    if ((ret = tls_flush(c, deadline))) return ret;
     if (count > 1)
     {
         gnutls_record_cork(c->tls);
@@ -480,6 +503,112 @@ static unsigned int w_send(void *args)
     if (!c || (a->count && !bufs)) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
     if (c->cancelled) { a->ret = ERROR_WINHTTP_OPERATION_CANCELLED; return 0; }
     a->ret = c->tls ? send_tls(c, bufs, a->count, deadline) : send_plain(c, bufs, a->count, deadline);
+    return 0;
+}
+
+/* ---- sending without waiting ---- */
+
+static uint32_t nowait_plain(struct conn *c, const struct whnet_buf64 *bufs, uint32_t count, uint32_t *taken)
+{
+    struct iovec iov[IOV_BATCH];
+    struct msghdr msg;
+    uint32_t i;
+    int n_iov = 0;
+    ssize_t n;
+
+    for (i = 0; i < count && n_iov < IOV_BATCH; i++)
+    {
+        if (!bufs[i].len) continue;
+        iov[n_iov].iov_base = (void *)(uintptr_t)bufs[i].data;
+        iov[n_iov++].iov_len = bufs[i].len;
+    }
+    if (!n_iov) return ERROR_SUCCESS;
+    memset(&msg, 0, sizeof(msg));
+    msg.msg_iov = iov;
+    msg.msg_iovlen = n_iov;
+    while ((n = sendmsg(c->fd, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {}
+    if (n >= 0) *taken = (uint32_t)n;
+    else if (errno != EAGAIN && errno != EWOULDBLOCK) return errno_to_error(errno);
+    return ERROR_SUCCESS;
+}
+
+/* Records until the socket is full.  GnuTLS keeps a record it could not
+ * write whole and writes it when called again with no data (tls_flush): its
+ * bytes count as taken.  Small leading pieces (a frame header) are copied
+ * into one record with what follows. */
+static uint32_t nowait_tls(struct conn *c, const struct whnet_buf64 *bufs, uint32_t count, uint32_t *taken)
+{
+    char stage[TLS_RECORD_MAX];
+    size_t max = gnutls_record_get_max_size(c->tls), off = 0;
+    uint32_t i = 0;
+    ssize_t rc;
+
+    if (!max || max > TLS_RECORD_MAX) max = TLS_RECORD_MAX;
+    if (c->tls_pending)
+    {
+        while ((rc = gnutls_record_send(c->tls, NULL, 0)) == GNUTLS_E_INTERRUPTED) {}
+        if (rc == GNUTLS_E_AGAIN) return ERROR_SUCCESS;
+        if (rc < 0) return tls_error((int)rc);
+        c->tls_pending = 0;
+    }
+    for (;;)
+    {
+        const char *data;
+        size_t n;
+
+        while (i < count && off >= bufs[i].len) { i++; off = 0; }
+        if (i == count) return ERROR_SUCCESS;
+        n = bufs[i].len - off;
+        if (n < max && i + 1 < count)
+        {
+            uint32_t j = i;
+            size_t o = off, k;
+            for (n = 0; j < count && n < max; o = 0, j++)
+            {
+                k = bufs[j].len - o;
+                if (k > max - n) k = max - n;
+                memcpy(stage + n, (const char *)(uintptr_t)bufs[j].data + o, k);
+                n += k;
+                if (o + k < bufs[j].len) break;
+            }
+            data = stage;
+        }
+        else
+        {
+            data = (const char *)(uintptr_t)bufs[i].data + off;
+            if (n > max) n = max;
+        }
+        rc = gnutls_record_send(c->tls, data, n);
+        if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+        {
+            c->tls_pending = 1;
+            rc = (ssize_t)n;
+        }
+        else if (rc < 0) return tls_error((int)rc);
+        *taken += (uint32_t)rc;
+        for (n = (size_t)rc; n; )
+        {
+            size_t k = bufs[i].len - off;
+            if (k > n) k = n;
+            off += k;
+            n -= k;
+            if (off == bufs[i].len) { i++; off = 0; }
+        }
+        if (c->tls_pending) return ERROR_SUCCESS;
+    }
+}
+
+static unsigned int w_send_nowait(void *args)
+{
+    struct whnet_send_nowait_args *a = args;
+    struct conn *c = to_conn(a->conn);
+    const struct whnet_buf64 *bufs = (const struct whnet_buf64 *)(uintptr_t)a->bufs;
+
+    a->taken = a->pending = 0;
+    if (!c || (a->count && !bufs)) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    if (c->cancelled) { a->ret = ERROR_WINHTTP_OPERATION_CANCELLED; return 0; }
+    a->ret = c->tls ? nowait_tls(c, bufs, a->count, &a->taken) : nowait_plain(c, bufs, a->count, &a->taken);
+    a->pending = c->tls_pending;
     return 0;
 }
 
@@ -531,8 +660,9 @@ static unsigned int w_shutdown_send(void *args)
     if (c->tls)
     {
         int64_t deadline = now_ms() + 5000;  /* bounded: close_notify is best effort */
-        int rc;
-        while ((rc = gnutls_bye(c->tls, GNUTLS_SHUT_WR)) == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+        int rc = 0;
+        if ((ret = tls_flush(c, deadline))) rc = GNUTLS_E_AGAIN;
+        else while ((rc = gnutls_bye(c->tls, GNUTLS_SHUT_WR)) == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
             if ((ret = wait_fd(c, POLLOUT, deadline))) break;
         if (ret == ERROR_WINHTTP_TIMEOUT) ret = ERROR_SUCCESS;
         else if (!ret && rc < 0) ret = tls_error(rc);
@@ -563,6 +693,7 @@ static unsigned int w_close(void *args)
 
     if (!c) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
     if (c->tls) gnutls_deinit(c->tls);
+    if (c->wfd >= 0) close(c->wfd);
     if (c->fd >= 0) close(c->fd);
     close(c->evfd);
     free(c);
@@ -601,11 +732,26 @@ static int poller_ready(void)
     return poll_epfd >= 0 && poll_wakefd >= 0;
 }
 
+/* One-shot interest in events on fd, reported with token. */
+static uint32_t arm(int fd, int *watched, uint32_t events, uint64_t token)
+{
+    struct epoll_event ev;
+
+    ev.events = events | EPOLLONESHOT;
+    ev.data.u64 = token;
+    if (epoll_ctl(poll_epfd, *watched ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev))
+    {
+        int again = *watched ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+        if ((errno != ENOENT && errno != EEXIST) || epoll_ctl(poll_epfd, again, fd, &ev)) return errno_to_error(errno);
+    }
+    *watched = 1;
+    return ERROR_SUCCESS;
+}
+
 static unsigned int w_watch(void *args)
 {
     struct whnet_watch_args *a = args;
     struct conn *c = to_conn(a->conn);
-    struct epoll_event ev;
 
     if (!c || !a->token) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
     if (!poller_ready()) { a->ret = ERROR_NOT_ENOUGH_MEMORY; return 0; }
@@ -617,19 +763,23 @@ static unsigned int w_watch(void *args)
         struct pollfd p = { c->fd, POLLIN | POLLRDHUP, 0 };
         if (poll(&p, 1, 0) > 0 && p.revents) { a->ret = ERROR_MORE_DATA; return 0; }
     }
-    ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
-    ev.data.u64 = a->token;
-    if (epoll_ctl(poll_epfd, c->watched ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c->fd, &ev))
-    {
-        int again = c->watched ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
-        if ((errno != ENOENT && errno != EEXIST) || epoll_ctl(poll_epfd, again, c->fd, &ev))
-        {
-            a->ret = errno_to_error(errno);
-            return 0;
-        }
-    }
-    c->watched = 1;
-    a->ret = ERROR_SUCCESS;
+    a->ret = arm(c->fd, &c->watched, EPOLLIN | EPOLLRDHUP, a->token);
+    return 0;
+}
+
+static unsigned int w_watch_write(void *args)
+{
+    struct whnet_watch_args *a = args;
+    struct conn *c = to_conn(a->conn);
+    struct pollfd p;
+
+    if (!c || !a->token) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    if (!poller_ready()) { a->ret = ERROR_NOT_ENOUGH_MEMORY; return 0; }
+    p.fd = c->fd; p.events = POLLOUT; p.revents = 0;
+    if (poll(&p, 1, 0) > 0 && p.revents) { a->ret = ERROR_MORE_DATA; return 0; }
+    /* epoll knows a descriptor once: reads watch fd, writes its duplicate */
+    if (c->wfd < 0 && (c->wfd = fcntl(c->fd, F_DUPFD_CLOEXEC, 0)) < 0) { a->ret = errno_to_error(errno); return 0; }
+    a->ret = arm(c->wfd, &c->wwatched, EPOLLOUT, a->token);
     return 0;
 }
 
@@ -685,4 +835,6 @@ const whnet_unix_fn __wine_unix_call_funcs[WHNET_CALL_COUNT] =
     w_watch,
     w_wait_events,
     w_wake,
+    w_send_nowait,
+    w_watch_write,
 };

@@ -19,6 +19,8 @@ enum whnet_call
     WHNET_CALL_WATCH,
     WHNET_CALL_WAIT_EVENTS,
     WHNET_CALL_WAKE,
+    WHNET_CALL_SEND_NOWAIT,
+    WHNET_CALL_WATCH_WRITE,
     WHNET_CALL_COUNT
 };
 
@@ -35,5 +37,7 @@ struct whnet_random_args { uint64_t buf; uint32_t len; uint32_t ret; };
 struct whnet_watch_args { uint64_t conn; uint64_t token; uint32_t ret; uint32_t pad; };
 struct whnet_wait_args { uint64_t tokens; uint32_t max; uint32_t timeout_ms; uint32_t count; uint32_t ret; };
 struct whnet_wake_args { uint32_t ret; uint32_t pad; };
+struct whnet_send_nowait_args { uint64_t conn; uint64_t bufs; /* struct whnet_buf64[count] */ uint32_t count;
+                                uint32_t taken; uint32_t pending; uint32_t ret; };
 
 #endif

@@ -12,7 +12,8 @@
 #   builtin: wine EXE GROUP with Wine's own winhttp (WINEDLLOVERRIDES=winhttp=b)
 #            in a separate prefix (BUILD_DIR/wineprefix-builtin by default);
 #            a reference only: always exits 0.
-# Environment: WINE, WINESERVER, NODE, WINEPREFIX, GROUP_TIMEOUT, VERBOSE
+# Environment: WINE, WINESERVER, NODE, WINEPREFIX, GROUP_TIMEOUT, VERBOSE, KEEP_LOGS (a
+# directory to keep each group's whole output in),
 # (also show failures in builtin mode), PEER_SPLIT_SEED.
 #
 # The peer checks every frame the client sends (tests/peer/validator.js).
@@ -179,6 +180,7 @@ for g in $groups; do
     rc=$?
     secs=$(( $(date +%s) - start ))
     tr -d '\r' <"$log" >"$log.txt"
+    [ -n "$KEEP_LOGS" ] && mkdir -p "$KEEP_LOGS" && cp "$log.txt" "$KEEP_LOGS/$g.log"
     line=$(grep -E "^$g: [0-9]+ passed, [0-9]+ failed" "$log.txt" | tail -n 1)
     p=$(echo "$line" | sed -n 's/^[^:]*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
     f=$(echo "$line" | sed -n 's/^[^:]*: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')

@@ -4,12 +4,15 @@
  * asynchronous mode.  What each call may do in each state is decided by the
  * state machine (codec/ws_state.c); the frames are ws_engine.c's.
  *
- * Asynchronous mode, as Windows does it: Send and Shutdown run on the
- * caller's thread and report WRITE_COMPLETE / SHUTDOWN_COMPLETE before they
- * return; Receive (and the wait for the server's close frame in Close)
- * completes on a pool thread when data arrives: the receive engine is
- * resumable, it never blocks in asynchronous mode, and the dispatcher
- * (async.c) calls back when the connection becomes readable.
+ * Asynchronous mode, as Windows does it: Send, Shutdown and Close write
+ * their frame on the caller's thread as far as the connection takes it
+ * without waiting; when all of it went, WRITE_COMPLETE / SHUTDOWN_COMPLETE
+ * come before the call returns, otherwise the rest goes when the connection
+ * is writable and the completion comes from the pool then (ws_out_done).
+ * Receive (and the wait for the server's close frame in Close) completes on
+ * a pool thread when data arrives: the receive engine is resumable, it never
+ * blocks in asynchronous mode, and the dispatcher (async.c) calls back when
+ * the connection becomes readable or writable.
  */
 #include "websocket.h"
 #include "codec/http_parse.h"
@@ -160,7 +163,9 @@ static void websocket_close_handle(struct object *obj)
     /* end any blocking receive or send on another thread */
     netconn_cancel(ws->conn);
     if (!ws->async) return;
-    /* a pending receive or Close ends now, before HANDLE_CLOSING */
+    /* a pending write ends now, before HANDLE_CLOSING, and so does */
+    ws_out_cancel(ws);
+    /* a pending receive or Close */
     EnterCriticalSection(&ws->recv_cs);
     call = cancel_rop(ws, &c);
     LeaveCriticalSection(&ws->recv_cs);
@@ -348,8 +353,26 @@ DWORD WINAPI WinHttpWebSocketSend(HINTERNET hsocket, WINHTTP_WEB_SOCKET_BUFFER_T
     if (ws->st.send_msg != WSS_MSG_NONE) opcode = WSF_OP_CONTINUATION;
     else opcode = msg == WSS_MSG_BINARY ? WSF_OP_BINARY : WSF_OP_TEXT;
     EnterCriticalSection(&ws->send_cs);
-    err = ws_send_frame(ws, opcode, fin, buf, len);
+    if (ws->async)
+    {
+        struct ws_frame_req req;
+        req.kind = WS_OUT_SEND;
+        req.opcode = opcode;
+        req.fin = fin;
+        req.data = buf;
+        req.len = len;
+        req.type = type;
+        req.msg = msg;
+        err = ws_send_user(ws, &req);
+    }
+    else err = ws_send_frame(ws, opcode, fin, buf, len);
     ws_leave_send(ws);
+    if (err == ERROR_IO_PENDING)
+    {
+        /* the rest goes out when the connection takes it: WRITE_COMPLETE then */
+        err = ERROR_SUCCESS;
+        goto done;
+    }
     if (err) err = op_error(ws, err);
     if (err) ws_fail(ws, err);
     end(ws, WSS_CALL_SEND, msg, fin, !err);
@@ -371,8 +394,6 @@ done:
 
 /* ---- asynchronous receiving ---- */
 
-static LONG rop_counter;
-
 /* seq 0 is the Close deadline's token (see websocket_timer) */
 #define ROP_DEADLINE_SEQ 0
 
@@ -385,7 +406,7 @@ static DWORD rop_schedule(struct websocket *ws, BOOL now)
 {
     DWORD err = ERROR_MORE_DATA;
 
-    do ws->rop_seq = (DWORD)InterlockedIncrement(&rop_counter); while (ws->rop_seq == ROP_DEADLINE_SEQ);
+    ws->rop_seq = ws_next_seq();  /* never ROP_DEADLINE_SEQ */
     if (!now) err = transport_get()->watch(ws->conn->id, poll_token(&ws->hdr, ws->rop_seq));
     if (err == ERROR_SUCCESS) return ERROR_SUCCESS;
     if (err != ERROR_MORE_DATA) return err;
@@ -448,7 +469,10 @@ static void rop_run(struct websocket *ws, DWORD seq)
 
 static void websocket_readable(struct object *obj, DWORD seq)
 {
-    rop_run((struct websocket *)obj, seq);
+    /* a read watch's or a write watch's: each checks its own */
+    struct websocket *ws = (struct websocket *)obj;
+    rop_run(ws, seq);
+    if (ws->out.busy) ws_out_resume(ws, seq);  /* checked again under send_cs */
 }
 
 static void rop_task(void *ctx, ULONGLONG token)
@@ -471,14 +495,14 @@ static void ping_task(void *ctx, ULONGLONG arg)
     if (TryEnterCriticalSection(&ws->send_cs))
     {
         AcquireSRWLockShared(&ws->state_lock);
-        go = wss_can_send(&ws->st) && ws->st.send_op == WSS_OP_NONE && ws->keepalive
+        go = wss_can_send(&ws->st) && ws->st.send_op == WSS_OP_NONE && !ws->out.busy && ws->keepalive
              && GetTickCount64() - ws->last_send >= ws->keepalive;
         ReleaseSRWLockShared(&ws->state_lock);
         if (go)
         {
             DWORD err = ws_send_frame(ws, WSF_OP_PING, TRUE, NULL, 0);
             TRACE("%p: keep-alive ping sent, error %lu\n", ws->hdr.handle, err);
-            if (err) ws_fail(ws, err);
+            if (err && err != ERROR_IO_PENDING) ws_fail(ws, err);
         }
         ws_leave_send(ws);
     }
@@ -486,10 +510,30 @@ static void ping_task(void *ctx, ULONGLONG arg)
     release_object(&ws->hdr);
 }
 
+static void expire_task(void *ctx, ULONGLONG now)
+{
+    struct websocket *ws = ctx;
+    ws_out_expire(ws, now);
+    InterlockedExchange(&ws->out.expire_queued, 0);
+    release_object(&ws->hdr);
+}
+
 /* Every tick, from the dispatcher thread. */
 static void websocket_timer(struct object *obj, ULONGLONG now)
 {
     struct websocket *ws = (struct websocket *)obj;
+
+    /* an asynchronous frame still not out when the send timeout is over
+     * (read without send_cs: expire_task checks again) */
+    if (ws->async && ws->out.busy && now >= ws->out.deadline && !InterlockedExchange(&ws->out.expire_queued, 1))
+    {
+        addref_object(obj);
+        if (!queue_task(expire_task, ws, now))
+        {
+            InterlockedExchange(&ws->out.expire_queued, 0);
+            release_object(obj);
+        }
+    }
 
     if (ws->async && ws->rop_pending && ws->rop_close && now >= ws->close_deadline
         && !InterlockedExchange(&ws->rop_deadline_queued, 1))
@@ -595,17 +639,32 @@ static DWORD check_close_params(USHORT status, const void *reason, DWORD len)
     return ERROR_SUCCESS;
 }
 
-/* Shutdown and Close: our close frame, when the state says one is due. */
-static DWORD send_close_if(struct websocket *ws, unsigned flags, USHORT status, const void *reason, DWORD len)
+/* Our close frame went out (or failed): both close frames exchanged means
+ * the TCP connection ends. */
+static void close_frame_out(struct websocket *ws, DWORD err)
+{
+    if (!err && ws_state_is(ws, WSS_CLOSED)) ws_finish(ws);
+}
+
+/* Shutdown and Close: our close frame, when the state says one is due.
+ * ERROR_IO_PENDING (asynchronous mode): ws_out_done goes on once it is out. */
+static DWORD send_close_if(struct websocket *ws, enum ws_out_kind kind, unsigned flags, USHORT status,
+                           const void *reason, DWORD len)
 {
     DWORD err;
     if (!(flags & WSS_NEED_SEND)) return ERROR_SUCCESS;
     EnterCriticalSection(&ws->send_cs);
-    err = ws_send_close(ws, status, reason, len);
+    err = ws_send_close(ws, kind, flags, status, reason, len);
     LeaveCriticalSection(&ws->send_cs);
-    /* both close frames exchanged: the TCP connection ends */
-    if (!err && ws_state_is(ws, WSS_CLOSED)) ws_finish(ws);
+    if (err != ERROR_IO_PENDING) close_frame_out(ws, err);
     return err;
+}
+
+static void shutdown_done(struct websocket *ws, DWORD err, struct completion *c)
+{
+    end(ws, WSS_CALL_SHUTDOWN, WSS_MSG_NONE, FALSE, !err);
+    if (err) complete_error(c, WINHTTP_WEB_SOCKET_SHUTDOWN_OPERATION, err);
+    else complete_none(c, WINHTTP_CALLBACK_STATUS_SHUTDOWN_COMPLETE);
 }
 
 DWORD WINAPI WinHttpWebSocketShutdown(HINTERNET hsocket, USHORT status, void *reason, DWORD len)
@@ -614,24 +673,23 @@ DWORD WINAPI WinHttpWebSocketShutdown(HINTERNET hsocket, USHORT status, void *re
     struct completion c = { 0 };
     unsigned flags;
     DWORD err;
-    BOOL io = FALSE;
 
     TRACE("%p, %u, %p, %lu\n", hsocket, status, reason, len);
     if (!(ws = grab_websocket(hsocket, &err))) return err;
     if ((err = check_close_params(status, reason, len))) goto done;
     if ((err = begin(ws, WSS_CALL_SHUTDOWN, WSS_MSG_NONE, FALSE, &flags))) goto done;
-    err = send_close_if(ws, flags, status, reason, len);
-    end(ws, WSS_CALL_SHUTDOWN, WSS_MSG_NONE, FALSE, !err);
-    io = TRUE;
-done:
-    if (err && ws->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
-    if (ws->async && io)
+    err = send_close_if(ws, WS_OUT_SHUTDOWN, flags, status, reason, len);
+    if (err == ERROR_IO_PENDING) err = ERROR_SUCCESS;  /* SHUTDOWN_COMPLETE once it is out */
+    else if (ws->async)
     {
-        if (err) complete_error(&c, WINHTTP_WEB_SOCKET_SHUTDOWN_OPERATION, err);
-        else complete_none(&c, WINHTTP_CALLBACK_STATUS_SHUTDOWN_COMPLETE);
+        if (err && ws->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
+        shutdown_done(ws, err, &c);
         deliver_inline(ws, &c);
         err = ERROR_SUCCESS;
     }
+    else end(ws, WSS_CALL_SHUTDOWN, WSS_MSG_NONE, FALSE, !err);
+done:
+    if (err && ws->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
     TRACE("%p -> %lu\n", hsocket, err);
     release_object(&ws->hdr);
     return err;
@@ -668,39 +726,32 @@ static DWORD close_sync(struct websocket *ws)
     return err;
 }
 
-/* Asynchronous Close, once our close frame is out: a pending receive ends
- * (cancelled, reported at once), then the receiving side waits for the
- * server's close frame on the pool: CLOSE_COMPLETE or REQUEST_ERROR. */
-static void close_async(struct websocket *ws, unsigned flags, struct completion *c)
+/* Asynchronous Close, once our close frame is out (or failed with err):
+ * CLOSE_COMPLETE now when the server's close frame is already here,
+ * otherwise the receiving side waits for it on the pool (the completion
+ * comes from rop_step).  c receives a completion to report now. */
+static void close_async(struct websocket *ws, unsigned flags, DWORD err, struct completion *c)
 {
-    struct completion cancelled = { 0 };
-    DWORD err;
-
-    if (flags & WSS_CANCEL_RECEIVE)
+    if (!err && (flags & WSS_NEED_RECEIVE))
     {
-        /* reported before anything about the Close, on this thread */
         EnterCriticalSection(&ws->recv_cs);
-        cancel_rop(ws, &cancelled);
+        if (ws->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;  /* CloseHandle found nothing to cancel */
+        else
+        {
+            ws->rop_pending = TRUE;
+            ws->rop_close = TRUE;
+            ws->close_deadline = GetTickCount64() + ws->close_timeout;
+            ws->rop_deadline_queued = 0;
+            if ((err = rop_schedule(ws, TRUE))) ws->rop_pending = FALSE;
+        }
         LeaveCriticalSection(&ws->recv_cs);
-        /* on this thread whatever the nesting: a pool task could come after
-         * the Close's own completion */
-        deliver(ws, &cancelled);
+        if (!err) return;
     }
-    EnterCriticalSection(&ws->recv_cs);
-    if (ws->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;  /* CloseHandle found nothing to cancel */
-    else
-    {
-        ws->rop_pending = TRUE;
-        ws->rop_close = TRUE;
-        ws->close_deadline = GetTickCount64() + ws->close_timeout;
-        ws->rop_deadline_queued = 0;
-        if ((err = rop_schedule(ws, TRUE))) ws->rop_pending = FALSE;
-    }
-    LeaveCriticalSection(&ws->recv_cs);
-    if (!err) return;
-    close_done(ws, err);
-    complete_error(c, WINHTTP_WEB_SOCKET_CLOSE_OPERATION, err);
-    end(ws, WSS_CALL_CLOSE, WSS_MSG_NONE, FALSE, FALSE);
+    if (err) close_done(ws, err);
+    else ws_finish(ws);
+    end(ws, WSS_CALL_CLOSE, WSS_MSG_NONE, FALSE, !err);
+    if (err) complete_error(c, WINHTTP_WEB_SOCKET_CLOSE_OPERATION, err);
+    else complete_none(c, WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE);
 }
 
 DWORD WINAPI WinHttpWebSocketClose(HINTERNET hsocket, USHORT status, void *reason, DWORD len)
@@ -714,39 +765,69 @@ DWORD WINAPI WinHttpWebSocketClose(HINTERNET hsocket, USHORT status, void *reaso
     if (!(ws = grab_websocket(hsocket, &err))) return err;
     if ((err = check_close_params(status, reason, len))) goto done;
     if ((err = begin(ws, WSS_CALL_CLOSE, WSS_MSG_NONE, FALSE, &flags))) goto done;
-    err = send_close_if(ws, flags, status, reason, len);
-    if (err || !(flags & WSS_NEED_RECEIVE))
+    if (ws->async)
     {
-        /* nothing to wait for: the server's close frame is already here (or the send failed) */
-        if (err) close_done(ws, err);
-        else ws_finish(ws);
-        if (ws->async && (flags & WSS_CANCEL_RECEIVE))
+        /* a pending receive ends (cancelled), reported first, on this thread
+         * whatever the nesting: a pool task could come after the Close's own
+         * completion */
+        if (flags & WSS_CANCEL_RECEIVE)
         {
             EnterCriticalSection(&ws->recv_cs);
             cancel_rop(ws, &cancelled);
             LeaveCriticalSection(&ws->recv_cs);
+            deliver(ws, &cancelled);
         }
-        end(ws, WSS_CALL_CLOSE, WSS_MSG_NONE, FALSE, !err);
-        if (ws->async)
+        err = send_close_if(ws, WS_OUT_CLOSE, flags, status, reason, len);
+        if (err != ERROR_IO_PENDING)  /* else ws_out_done goes on once it is out */
         {
-            if (err) complete_error(&c, WINHTTP_WEB_SOCKET_CLOSE_OPERATION, err);
-            else complete_none(&c, WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE);
-            err = ERROR_SUCCESS;
+            close_async(ws, flags, err, &c);
+            deliver_inline(ws, &c);
         }
+        err = ERROR_SUCCESS;
+        goto done;
     }
-    else if (ws->async) close_async(ws, flags, &c);
-    else
-    {
-        err = close_sync(ws);
-        end(ws, WSS_CALL_CLOSE, WSS_MSG_NONE, FALSE, !err);
-    }
-    deliver(ws, &cancelled);  /* first, on this thread (see close_async) */
-    deliver_inline(ws, &c);
+    err = send_close_if(ws, WS_OUT_CLOSE, flags, status, reason, len);
+    if (!err && (flags & WSS_NEED_RECEIVE)) err = close_sync(ws);
+    else if (err) close_done(ws, err);
+    else ws_finish(ws);
+    end(ws, WSS_CALL_CLOSE, WSS_MSG_NONE, FALSE, !err);
 done:
     if (err && ws->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
     TRACE("%p -> %lu\n", hsocket, err);
     release_object(&ws->hdr);
     return err;
+}
+
+/* Asynchronous mode: the frame of a Send, Shutdown or Close that had to
+ * wait for the connection is out, or failed (on the pool, or in
+ * WinHttpCloseHandle; no lock held). */
+void ws_out_done(struct websocket *ws, const struct ws_frame_req *req, DWORD err)
+{
+    struct completion c = { 0 };
+
+    if (err) err = op_error(ws, err);
+    if (err && ws->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
+    TRACE("%p: frame of call kind %d out, error %lu\n", ws->hdr.handle, req->kind, err);
+    switch (req->kind)
+    {
+    case WS_OUT_SEND:
+        if (err) ws_fail(ws, err);
+        end(ws, WSS_CALL_SEND, req->msg, req->fin, !err);
+        if (err) complete_error(&c, WINHTTP_WEB_SOCKET_SEND_OPERATION, err);
+        else complete_ok(&c, WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE, req->len, req->type);
+        break;
+    case WS_OUT_SHUTDOWN:
+        close_frame_out(ws, err);
+        shutdown_done(ws, err, &c);
+        break;
+    case WS_OUT_CLOSE:
+        close_frame_out(ws, err);
+        close_async(ws, req->flags, err, &c);
+        break;
+    default:
+        return;
+    }
+    deliver(ws, &c);
 }
 
 DWORD WINAPI WinHttpWebSocketQueryCloseStatus(HINTERNET hsocket, USHORT *status, void *reason, DWORD len,

@@ -27,6 +27,47 @@
 #define WS_WAIT_FOREVER ((ULONGLONG)-1)
 #define WS_NO_WAIT      ((ULONGLONG)-2)
 
+/* What a frame written in asynchronous mode completes once it is out. */
+enum ws_out_kind { WS_OUT_CONTROL, WS_OUT_SEND, WS_OUT_SHUTDOWN, WS_OUT_CLOSE };
+
+/* A frame to write in asynchronous mode, and what to report when it is out. */
+struct ws_frame_req
+{
+    enum ws_out_kind kind;
+    int opcode;
+    BOOL fin;
+    const BYTE *data;                 /* WS_OUT_SEND: the application's buffer */
+    DWORD len;
+    BYTE ctl[WSF_MAX_CONTROL_PAYLOAD]; /* the payload of the other kinds */
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE type;  /* WS_OUT_SEND */
+    enum wss_msg msg;                     /* WS_OUT_SEND */
+    unsigned flags;                       /* WS_OUT_CLOSE: what wss_begin said */
+};
+
+/* The frame being written (guarded by send_cs).  Synchronous mode writes it
+ * whole; asynchronous mode writes what the connection takes and, when that
+ * is not everything, leaves it busy until the connection is writable. */
+struct ws_out
+{
+    BYTE head[WSF_MAX_HEADER];
+    DWORD hlen, hdone;                /* header bytes, and how many are out */
+    const BYTE *data;
+    DWORD len, masked;                /* payload bytes, and how many were masked */
+    BYTE mask[4];
+    BYTE *chunk, *spare;              /* masked bytes: chunk[chunk_pos..chunk_len) still to write */
+    DWORD chunk_size, chunk_pos, chunk_len;
+    BYTE ctl[WSF_MAX_CONTROL_PAYLOAD];
+    ULONGLONG deadline;               /* the send timeout covers the whole frame */
+    /* asynchronous mode */
+    BOOL busy;                        /* partly written: goes on when writable */
+    BOOL tls_pending;                 /* the transport still holds taken bytes */
+    DWORD seq;                        /* the write watch's poller token */
+    volatile LONG expire_queued;
+    struct ws_frame_req req;          /* what completes when it is out */
+    BOOL next_set;                    /* an application's frame waits for this one */
+    struct ws_frame_req next;
+};
+
 struct websocket
 {
     struct object hdr;
@@ -50,6 +91,7 @@ struct websocket
     CRITICAL_SECTION send_cs;
     BYTE *mask_buf;
     DWORD mask_buf_size;
+    struct ws_out out;
 
     CRITICAL_SECTION recv_cs;
     BOOL in_frame;                    /* in a data frame's payload */
@@ -75,10 +117,23 @@ struct websocket
     volatile LONG ping_queued;
 };
 
-/* ws_engine.c: sending (caller holds send_cs unless said otherwise) */
+/* ws_engine.c: sending (caller holds send_cs unless said otherwise).  In
+ * asynchronous mode nothing waits: ERROR_IO_PENDING means the rest of the
+ * frame goes out when the connection is writable; for an application's
+ * call (ws_send_user, ws_send_close) ws_out_done then reports it. */
 DWORD ws_send_frame(struct websocket *ws, int opcode, BOOL fin, const BYTE *data, DWORD len);
-DWORD ws_send_close(struct websocket *ws, USHORT status, const void *reason, DWORD len);
+DWORD ws_send_user(struct websocket *ws, const struct ws_frame_req *req);
+DWORD ws_send_close(struct websocket *ws, enum ws_out_kind kind, unsigned flags, USHORT status,
+                    const void *reason, DWORD len);
 void ws_leave_send(struct websocket *ws);          /* leaves send_cs, writing a pong owed */
+/* asynchronous mode, without send_cs: the write watch seq fired; the send
+ * deadline passed; the handle closes.  Each reports what ends through
+ * ws_out_done (websocket.c) and returns how many ended. */
+int ws_out_resume(struct websocket *ws, DWORD seq);
+int ws_out_expire(struct websocket *ws, ULONGLONG now);
+int ws_out_cancel(struct websocket *ws);
+void ws_out_done(struct websocket *ws, const struct ws_frame_req *req, DWORD err);
+DWORD ws_next_seq(void);                           /* a poller token's sequence number, never 0 */
 
 /* ws_engine.c: receiving (caller holds recv_cs) */
 DWORD ws_receive(struct websocket *ws, BYTE *buf, DWORD len, DWORD *done, WINHTTP_WEB_SOCKET_BUFFER_TYPE *type,

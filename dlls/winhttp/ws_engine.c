@@ -58,77 +58,231 @@ static int wait_ms(ULONGLONG deadline)
 
 /* ---- sending ---- */
 
-/* One frame; the send timeout covers the whole frame, not each write. */
-DWORD ws_send_frame(struct websocket *ws, int opcode, BOOL fin, const BYTE *data, DWORD len)
+DWORD ws_next_seq(void)
 {
-    BYTE head[WSF_MAX_HEADER], mask[4], *chunk = NULL, *spare = NULL;
-    struct whnet_buf bufs[2];
-    DWORD err, done = 0, chunk_size = 0;
-    ULONGLONG deadline = (int)ws->send_timeout > 0 ? GetTickCount64() + ws->send_timeout : WS_WAIT_FOREVER;
-    size_t hlen;
+    static LONG counter;
+    DWORD seq;
+    do seq = (DWORD)InterlockedIncrement(&counter); while (!seq);
+    return seq;
+}
 
-    if ((err = transport_random(mask, sizeof(mask)))) return err;
-    hlen = wsf_encode_header(head, fin, opcode, len, mask);
+/* Set up ws->out for one frame.  Control payloads are copied (the caller's
+ * may not outlive the call). */
+static DWORD frame_begin(struct websocket *ws, int opcode, BOOL fin, const BYTE *data, DWORD len)
+{
+    struct ws_out *o = &ws->out;
+    DWORD err;
+
+    if ((opcode & 8) && len > sizeof(o->ctl)) return ERROR_INVALID_PARAMETER;
+    if ((err = transport_random(o->mask, sizeof(o->mask)))) return err;
+    if (opcode & 8)
+    {
+        if (len) memcpy(o->ctl, data, len);
+        data = o->ctl;
+    }
+    o->hlen = (DWORD)wsf_encode_header(o->head, fin, opcode, len, o->mask);
+    o->hdone = 0;
+    o->data = data;
+    o->len = len;
+    o->masked = o->chunk_pos = o->chunk_len = o->chunk_size = 0;
+    o->chunk = o->spare = NULL;
+    o->deadline = (int)ws->send_timeout > 0 ? GetTickCount64() + ws->send_timeout : WS_WAIT_FOREVER;
     TRACE("%p: frame opcode %d fin %d length %lu\n", ws->hdr.handle, opcode, fin, len);
+    if (!len) return ERROR_SUCCESS;
     /* a message larger than the send buffer is masked through a transient
      * buffer of up to BIG_CHUNK bytes, so that it leaves in few writes
      * without every WebSocket keeping a big buffer */
-    if (len > ws->send_buffer_size && (spare = heap_alloc(min(len, BIG_CHUNK))))
+    if (len > ws->send_buffer_size && (o->spare = heap_alloc(min(len, BIG_CHUNK))))
     {
-        chunk = spare;
-        chunk_size = min(len, BIG_CHUNK);
+        o->chunk = o->spare;
+        o->chunk_size = min(len, BIG_CHUNK);
+        return ERROR_SUCCESS;
     }
-    else if (len)
+    if (ws->mask_buf_size < min(len, ws->send_buffer_size))
     {
-        if (ws->mask_buf_size < min(len, ws->send_buffer_size))
-        {
-            DWORD size = min(max(len, 4096), ws->send_buffer_size);
-            BYTE *p = heap_realloc(ws->mask_buf, size);
-            if (!p) return ERROR_NOT_ENOUGH_MEMORY;
-            ws->mask_buf = p;
-            ws->mask_buf_size = size;
-        }
-        chunk = ws->mask_buf;
-        chunk_size = ws->mask_buf_size;
+        DWORD size = min(max(len, 4096), ws->send_buffer_size);
+        BYTE *p = heap_realloc(ws->mask_buf, size);
+        if (!p) return ERROR_NOT_ENOUGH_MEMORY;
+        ws->mask_buf = p;
+        ws->mask_buf_size = size;
     }
-    do
-    {
-        DWORD n = min(len - done, chunk_size), count = 0;
-        if (!done)
-        {
-            /* the header goes with the first chunk */
-            bufs[count].data = head;
-            bufs[count++].len = (uint32_t)hlen;
-        }
-        if (n)
-        {
-            wsf_mask(chunk, data + done, n, mask, done);
-            bufs[count].data = chunk;
-            bufs[count++].len = n;
-        }
-        if ((err = netconn_send(ws->conn, bufs, count, wait_ms(deadline)))) break;
-        done += n;
-    } while (done < len);
-    heap_free(spare);
-    if (err) return err;
-    ws->last_send = GetTickCount64();
+    o->chunk = ws->mask_buf;
+    o->chunk_size = ws->mask_buf_size;
     return ERROR_SUCCESS;
 }
 
-/* Our close frame: the state moves first, so that no pong follows it. */
-DWORD ws_send_close(struct websocket *ws, USHORT status, const void *reason, DWORD len)
+static void frame_end(struct websocket *ws, DWORD err)
 {
-    BYTE payload[2 + WSF_MAX_CLOSE_REASON];
-    size_t n = 0;
+    heap_free(ws->out.spare);
+    ws->out.spare = NULL;
+    if (!err) ws->last_send = GetTickCount64();
+}
+
+/* The bytes to write next: the rest of the header and of the masked chunk
+ * (masking the next chunk once the last one is out).  0: the frame is out. */
+static DWORD out_bufs(struct ws_out *o, struct whnet_buf *bufs, DWORD *total)
+{
+    DWORD count = 0;
+
+    if (o->chunk_pos == o->chunk_len && o->masked < o->len)
+    {
+        DWORD n = min(o->len - o->masked, o->chunk_size);
+        wsf_mask(o->chunk, o->data + o->masked, n, o->mask, o->masked);
+        o->masked += n;
+        o->chunk_pos = 0;
+        o->chunk_len = n;
+    }
+    *total = 0;
+    if (o->hdone < o->hlen)
+    {
+        bufs[count].data = o->head + o->hdone;
+        *total += bufs[count++].len = o->hlen - o->hdone;
+    }
+    if (o->chunk_pos < o->chunk_len)
+    {
+        bufs[count].data = o->chunk + o->chunk_pos;
+        *total += bufs[count++].len = o->chunk_len - o->chunk_pos;
+    }
+    return count;
+}
+
+static void out_advance(struct ws_out *o, DWORD n)
+{
+    DWORD h = min(n, o->hlen - o->hdone);
+    o->hdone += h;
+    o->chunk_pos += n - h;
+}
+
+/* Synchronous mode: the whole frame, waiting as long as the send timeout. */
+static DWORD frame_write_all(struct websocket *ws)
+{
+    struct whnet_buf bufs[2];
+    DWORD count, total, err;
+
+    while ((count = out_bufs(&ws->out, bufs, &total)))
+    {
+        if ((err = netconn_send(ws->conn, bufs, count, wait_ms(ws->out.deadline)))) return err;
+        out_advance(&ws->out, total);
+    }
+    return ERROR_SUCCESS;
+}
+
+/* Asynchronous mode: what the connection takes now.  ERROR_IO_PENDING: the
+ * rest waits for writability. */
+static DWORD frame_write_some(struct websocket *ws)
+{
+    const struct whnet_ops *t = transport_get();
+    struct ws_out *o = &ws->out;
+
+    for (;;)
+    {
+        struct whnet_buf bufs[2];
+        uint32_t taken = 0, pending = 0;
+        DWORD total, count = out_bufs(o, bufs, &total), err;
+
+        if (!count && !o->tls_pending) return ERROR_SUCCESS;
+        if ((err = t->send_nowait(ws->conn->id, bufs, count, &taken, &pending))) return err;
+        out_advance(o, taken);
+        o->tls_pending = pending != 0;
+        if (taken < total || (!count && pending)) return ERROR_IO_PENDING;
+    }
+}
+
+static void out_task(void *ctx, ULONGLONG token)
+{
+    struct object *obj = grab_object((HINTERNET)(ULONG_PTR)(token >> 32));
+    if (!obj) return;
+    if (obj->type == WINHTTP_HANDLE_TYPE_WEBSOCKET) ws_out_resume((struct websocket *)obj, (DWORD)token);
+    release_object(obj);
+}
+
+/* Be told when the connection takes more (caller holds send_cs). */
+static DWORD out_watch(struct websocket *ws)
+{
+    ULONGLONG token;
     DWORD err;
 
-    if (status != WINHTTP_WEB_SOCKET_EMPTY_CLOSE_STATUS) n = wsf_close_build(payload, status, reason, len);
+    ws->out.seq = ws_next_seq();
+    token = poll_token(&ws->hdr, ws->out.seq);
+    err = transport_get()->watch_write(ws->conn->id, token);
+    if (err == ERROR_MORE_DATA) err = queue_task(out_task, NULL, token) ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
+    return err;
+}
+
+/* Asynchronous mode: start writing a frame (ws->out is not busy). */
+static DWORD frame_start_async(struct websocket *ws, const struct ws_frame_req *req)
+{
+    const BYTE *data = req->kind == WS_OUT_SEND ? req->data : req->ctl;
+    struct ws_out *o = &ws->out;
+    DWORD err;
+
+    if ((err = frame_begin(ws, req->opcode, req->fin, data, req->len))) return err;
+    if ((err = frame_write_some(ws)) == ERROR_IO_PENDING)
+    {
+        o->req = *req;
+        o->expire_queued = 0;
+        if (!(err = out_watch(ws)))
+        {
+            o->busy = TRUE;
+            return ERROR_IO_PENDING;
+        }
+    }
+    frame_end(ws, err);
+    return err;
+}
+
+/* One frame; the send timeout covers the whole frame, not each write.
+ * Asynchronous mode: for our own control frames, when ws->out is not busy. */
+DWORD ws_send_frame(struct websocket *ws, int opcode, BOOL fin, const BYTE *data, DWORD len)
+{
+    DWORD err;
+
+    if (ws->async)
+    {
+        struct ws_frame_req req;
+        if (ws->out.busy) return ERROR_IO_PENDING;  /* callers check: not reached */
+        if (len > sizeof(req.ctl)) return ERROR_INVALID_PARAMETER;
+        req.kind = WS_OUT_CONTROL;
+        req.opcode = opcode;
+        req.fin = fin;
+        req.len = len;
+        if (len) memcpy(req.ctl, data, len);
+        return frame_start_async(ws, &req);
+    }
+    if ((err = frame_begin(ws, opcode, fin, data, len))) return err;
+    err = frame_write_all(ws);
+    frame_end(ws, err);
+    return err;
+}
+
+/* Asynchronous mode: an application's Send, Shutdown or Close frame; it
+ * waits for a frame of ours still on the wire. */
+DWORD ws_send_user(struct websocket *ws, const struct ws_frame_req *req)
+{
+    if (!ws->out.busy) return frame_start_async(ws, req);
+    ws->out.next = *req;
+    ws->out.next_set = TRUE;
+    return ERROR_IO_PENDING;
+}
+
+/* Our close frame: the state moves first, so that no pong follows it. */
+DWORD ws_send_close(struct websocket *ws, enum ws_out_kind kind, unsigned flags, USHORT status,
+                    const void *reason, DWORD len)
+{
+    struct ws_frame_req req;
+    DWORD err;
+
+    req.kind = kind;
+    req.opcode = WSF_OP_CLOSE;
+    req.fin = TRUE;
+    req.len = status == WINHTTP_WEB_SOCKET_EMPTY_CLOSE_STATUS ? 0 : (DWORD)wsf_close_build(req.ctl, status, reason, len);
+    req.flags = flags;
     AcquireSRWLockExclusive(&ws->state_lock);
     wss_event(&ws->st, WSS_EV_CLOSE_SENT);
     ReleaseSRWLockExclusive(&ws->state_lock);
-    err = ws_send_frame(ws, WSF_OP_CLOSE, TRUE, payload, (DWORD)n);
-    TRACE("%p: close frame sent, status %u, reason length %lu, error %lu\n", ws->hdr.handle, status, len, err);
-    if (err) ws_fail(ws, err);
+    err = ws->async ? ws_send_user(ws, &req) : ws_send_frame(ws, WSF_OP_CLOSE, TRUE, req.ctl, req.len);
+    TRACE("%p: close frame, status %u, reason length %lu: error %lu\n", ws->hdr.handle, status, len, err);
+    if (err && err != ERROR_IO_PENDING) ws_fail(ws, err);
     return err;
 }
 
@@ -139,7 +293,7 @@ static void send_pending_pong(struct websocket *ws)
     DWORD len = 0, err;
     BOOL go;
 
-    if (!ws->pong_pending) return;
+    if (!ws->pong_pending || ws->out.busy) return;
     AcquireSRWLockExclusive(&ws->state_lock);
     go = InterlockedExchange(&ws->pong_pending, 0) && wss_can_send(&ws->st);
     if (go) memcpy(payload, ws->pong, len = ws->pong_len);
@@ -147,14 +301,103 @@ static void send_pending_pong(struct websocket *ws)
     if (!go) return;
     err = ws_send_frame(ws, WSF_OP_PONG, TRUE, payload, len);
     TRACE("%p: pong, %lu bytes, error %lu\n", ws->hdr.handle, len, err);
+    if (err && err != ERROR_IO_PENDING) ws_fail(ws, err);
+}
+
+/* The frame on the wire is out, or failed with err (caller holds send_cs):
+ * what it completes goes to done[]; a pong owed, then an application's frame
+ * waiting, start. */
+static int out_finish(struct websocket *ws, DWORD err, struct ws_frame_req *done, DWORD *errs)
+{
+    struct ws_out *o = &ws->out;
+    int n = 0;
+
+    o->busy = FALSE;
+    o->tls_pending = FALSE;
+    frame_end(ws, err);
     if (err) ws_fail(ws, err);
+    if (o->req.kind != WS_OUT_CONTROL)
+    {
+        done[n] = o->req;
+        errs[n++] = err;
+    }
+    if (!err) send_pending_pong(ws);
+    if (o->next_set && !o->busy)
+    {
+        struct ws_frame_req next = o->next;
+        DWORD e = err ? err : frame_start_async(ws, &next);
+        o->next_set = FALSE;
+        if (e != ERROR_IO_PENDING)
+        {
+            done[n] = next;
+            errs[n++] = e;
+        }
+    }
+    return n;
+}
+
+static int report(struct websocket *ws, int n, const struct ws_frame_req *done, const DWORD *errs)
+{
+    int i;
+    for (i = 0; i < n; i++) ws_out_done(ws, &done[i], errs[i]);
+    return n;
+}
+
+int ws_out_resume(struct websocket *ws, DWORD seq)
+{
+    struct ws_frame_req done[2];
+    DWORD errs[2], err;
+    int n = 0;
+
+    EnterCriticalSection(&ws->send_cs);
+    if (ws->out.busy && ws->out.seq == seq)
+    {
+        if ((err = frame_write_some(ws)) != ERROR_IO_PENDING || (err = out_watch(ws)))
+            n = out_finish(ws, err, done, errs);
+    }
+    ws_leave_send(ws);
+    return report(ws, n, done, errs);
+}
+
+/* The frame is not out by the send deadline: the connection cannot carry
+ * another frame after a partial one, so it ends. */
+int ws_out_expire(struct websocket *ws, ULONGLONG now)
+{
+    struct ws_frame_req done[2];
+    DWORD errs[2];
+    int n = 0;
+
+    EnterCriticalSection(&ws->send_cs);
+    if (ws->out.busy && now >= ws->out.deadline)
+    {
+        WARN("%p: frame not written within the send timeout\n", ws->hdr.handle);
+        netconn_cancel(ws->conn);
+        n = out_finish(ws, ERROR_WINHTTP_TIMEOUT, done, errs);
+    }
+    LeaveCriticalSection(&ws->send_cs);
+    return report(ws, n, done, errs);
+}
+
+int ws_out_cancel(struct websocket *ws)
+{
+    struct ws_frame_req done[2];
+    DWORD errs[2];
+    int n = 0;
+
+    EnterCriticalSection(&ws->send_cs);
+    if (ws->out.busy) n = out_finish(ws, ERROR_WINHTTP_OPERATION_CANCELLED, done, errs);
+    LeaveCriticalSection(&ws->send_cs);
+    return report(ws, n, done, errs);
 }
 
 /* Write the pong owed unless another thread is writing: that thread then
  * writes it when it leaves send_cs (ws_leave_send). */
 static void flush_pong(struct websocket *ws)
 {
-    while (ws->pong_pending && TryEnterCriticalSection(&ws->send_cs))
+    /* a frame of ours partly out (asynchronous mode): out_finish writes it
+     * (busy is read without the lock: whoever clears it checks pong_pending
+     * after, in ws_leave_send) */
+    while (ws->pong_pending && !ws->out.busy && TryEnterCriticalSection(&ws->send_cs))
     {
         send_pending_pong(ws);
         LeaveCriticalSection(&ws->send_cs);
@@ -193,6 +436,13 @@ static DWORD read_error(struct websocket *ws, DWORD err, ULONGLONG deadline)
     return err;
 }
 
+static void out_cancel_task(void *ctx, ULONGLONG arg)
+{
+    struct websocket *ws = ctx;
+    ws_out_cancel(ws);
+    release_object(&ws->hdr);
+}
+
 /* Protocol violation by the server: fail the connection (RFC 6455 7.1.7).
  * The close code RFC 6455 asks for goes out when the outgoing stream is
  * between two frames; a send in progress is never waited for: then the
@@ -200,24 +450,35 @@ static DWORD read_error(struct websocket *ws, DWORD err, ULONGLONG deadline)
 static DWORD protocol_error(struct websocket *ws, int wsf_err)
 {
     USHORT code = wsf_error_close_code(wsf_err);
-    BOOL can_send = FALSE, locked;
+    BOOL can_send = FALSE, locked, cut = TRUE;
     BYTE payload[2];
 
     WARN("%p: protocol error %s, closing with %u\n", ws->hdr.handle, wsf_error_name(wsf_err), code);
     if ((locked = TryEnterCriticalSection(&ws->send_cs)))
     {
         AcquireSRWLockShared(&ws->state_lock);
-        can_send = wss_can_send(&ws->st);
+        can_send = wss_can_send(&ws->st) && !ws->out.busy;
         ReleaseSRWLockShared(&ws->state_lock);
     }
     ws_fail(ws, ERROR_WINHTTP_INVALID_SERVER_RESPONSE);
     if (can_send) ws_send_frame(ws, WSF_OP_CLOSE, TRUE, payload, (DWORD)wsf_close_build(payload, code, NULL, 0));
     if (locked)
     {
+        cut = ws->out.busy;  /* a frame (maybe the close frame) is partly out */
         LeaveCriticalSection(&ws->send_cs);
-        ws_finish(ws);
     }
-    else netconn_cancel(ws->conn);
+    if (!cut) ws_finish(ws);
+    else
+    {
+        netconn_cancel(ws->conn);
+        /* an asynchronous write waiting for writability ends now, on the pool
+         * (the receive engine's caller holds recv_cs) */
+        if (ws->async)
+        {
+            addref_object(&ws->hdr);
+            if (!queue_task(out_cancel_task, ws, 0)) release_object(&ws->hdr);
+        }
+    }
     return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
 }
 

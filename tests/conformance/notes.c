@@ -131,15 +131,23 @@ HINTERNET open_async_session(void)
 
 HINTERNET async_ws_connect(struct conn_handles *h, const WCHAR *path, DWORD_PTR context)
 {
+    return async_ws_connect_ex(h, path, context, FALSE, 0);
+}
+
+HINTERNET async_ws_connect_ex(struct conn_handles *h, const WCHAR *path, DWORD_PTR context, BOOL secure,
+                              DWORD send_timeout)
+{
     HINTERNET ws = NULL;
     int from;
 
     memset(h, 0, sizeof(*h));
     if (!(h->session = open_async_session())) return NULL;
-    if (!(h->connect = WinHttpConnect(h->session, L"127.0.0.1", peer_port("WS"), 0))) goto fail;
+    if (!(h->connect = WinHttpConnect(h->session, L"127.0.0.1", peer_port(secure ? "WSS" : "WS"), 0))) goto fail;
     if (!(h->request = WinHttpOpenRequest(h->connect, L"GET", path, NULL, WINHTTP_NO_REFERER,
-                                          WINHTTP_DEFAULT_ACCEPT_TYPES, 0))) goto fail;
+                                          WINHTTP_DEFAULT_ACCEPT_TYPES, secure ? WINHTTP_FLAG_SECURE : 0))) goto fail;
     if (!WinHttpSetOption(h->request, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0)) goto fail;
+    if (send_timeout && !WinHttpSetOption(h->request, WINHTTP_OPTION_SEND_TIMEOUT, &send_timeout, sizeof(send_timeout)))
+        goto fail;
     from = notes_count();
     if (!WinHttpSendRequest(h->request, NULL, 0, NULL, 0, 0, 0)) goto fail;
     if (note_wait(h->request, WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE, from, 10000) < 0) goto fail;

@@ -38,5 +38,9 @@ HINTERNET open_async_session(void);
 /* Asynchronous upgrade to a WebSocket on PEER_WS_PORT at path, the websocket
  * handle getting `context`; the request handle is closed. NULL on failure. */
 HINTERNET async_ws_connect(struct conn_handles *h, const WCHAR *path, DWORD_PTR context);
+/* The same on PEER_WSS_PORT when secure, with WINHTTP_OPTION_SEND_TIMEOUT
+ * set on the request when send_timeout is not 0. */
+HINTERNET async_ws_connect_ex(struct conn_handles *h, const WCHAR *path, DWORD_PTR context, BOOL secure,
+                              DWORD send_timeout);
 
 #endif

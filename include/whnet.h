@@ -125,6 +125,26 @@ struct whnet_ops
      * ERROR_MORE_DATA: writable right now, nothing armed.  Independent of
      * a read watch on the same conn. */
     uint32_t (*watch_write)(whnet_conn conn, uint64_t token);
+
+    /* ---- connecting without waiting (version 3) ----
+     * connect_start resolves host (the resolver may take its time; IP
+     * literals never wait), then starts connecting to the first address.
+     * ERROR_SUCCESS: connected.  ERROR_IO_PENDING: *conn is connecting;
+     * call connect_continue once watch_write reports it.  Otherwise the
+     * error, and no connection. */
+    uint32_t (*connect_start)(const char *host, uint16_t port, whnet_conn *conn);
+
+    /* ERROR_SUCCESS: connected.  ERROR_IO_PENDING: still connecting (or
+     * trying the next address): watch_write again.  Otherwise the error of
+     * the last address; conn must still be closed. */
+    uint32_t (*connect_continue)(whnet_conn conn);
+
+    /* The TLS handshake of tls_handshake, without waiting: the first call
+     * starts it, later calls (same arguments) go on.  ERROR_IO_PENDING: call
+     * again once conn is readable (*want_write 0: watch) or writable (1:
+     * watch_write).  Otherwise as tls_handshake. */
+    uint32_t (*tls_handshake_step)(whnet_conn conn, const char *server_name, uint32_t ignore_flags,
+                                   uint32_t *cert_errors, uint32_t *want_write);
 };
 
 /* Exported by whnet.dll (cdecl on i386). Returns NULL if the Unix side is

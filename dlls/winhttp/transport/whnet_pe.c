@@ -164,11 +164,35 @@ static uint32_t w_watch_write(whnet_conn conn, uint64_t token)
     return st ? st : a.ret;
 }
 
+static uint32_t w_connect_start(const char *host, uint16_t port, whnet_conn *conn)
+{
+    struct whnet_connect_args a = { (UINT_PTR)host, port, 0, 0, 0, 0 };
+    uint32_t st;
+
+    if (!conn) return ERROR_INVALID_PARAMETER;
+    st = call(WHNET_CALL_CONNECT_START, &a);
+    *conn = st ? 0 : a.conn;
+    return st ? st : a.ret;
+}
+
+static uint32_t w_connect_continue(whnet_conn conn) { return conn_call(WHNET_CALL_CONNECT_CONTINUE, conn); }
+
+static uint32_t w_tls_step(whnet_conn conn, const char *server_name, uint32_t ignore_flags, uint32_t *cert_errors,
+                           uint32_t *want_write)
+{
+    struct whnet_tls_step_args a = { conn, (UINT_PTR)server_name, ignore_flags, 0, 0, 0 };
+    uint32_t st = call(WHNET_CALL_TLS_STEP, &a);
+    if (cert_errors) *cert_errors = a.cert_errors;
+    if (want_write) *want_write = a.want_write;
+    return st ? st : a.ret;
+}
+
 static const struct whnet_ops ops =
 {
     WHNET_INTERFACE_VERSION,
     w_connect, w_tls_handshake, w_send, w_recv, w_shutdown_send, w_cancel, w_close, w_random,
     w_watch, w_wait_events, w_wake, w_send_nowait, w_watch_write,
+    w_connect_start, w_connect_continue, w_tls_step,
 };
 
 static BOOL CALLBACK init_unix(INIT_ONCE *once, void *param, void **ctx)

@@ -38,6 +38,7 @@
 #define ERROR_NOT_ENOUGH_MEMORY            8
 #define ERROR_INVALID_PARAMETER            87
 #define ERROR_MORE_DATA                    234
+#define ERROR_IO_PENDING                   997
 #define ERROR_WINHTTP_TIMEOUT              12002
 #define ERROR_WINHTTP_NAME_NOT_RESOLVED    12007
 #define ERROR_WINHTTP_OPERATION_CANCELLED  12017
@@ -60,6 +61,9 @@ struct conn
     int wwatched;             /* wfd is in the poller's epoll set */
     int tls_pending;          /* send_nowait left a record inside GnuTLS */
     gnutls_session_t tls;     /* NULL for plain TCP */
+    /* connect_start / tls_handshake_step in progress */
+    struct addrinfo *ai_list, *ai_next;
+    gnutls_session_t hs;
 };
 
 static struct conn *to_conn(uint64_t id) { return (struct conn *)(uintptr_t)id; }
@@ -142,40 +146,50 @@ fail:
     return ret;
 }
 
-static unsigned int w_connect(void *args)
+/* The addresses of host, and a connection object without a socket yet. */
+static uint32_t resolve_new(const char *host, uint32_t port_num, struct addrinfo **out, struct conn **conn)
 {
-    struct whnet_connect_args *a = args;
-    const char *host = (const char *)(uintptr_t)a->host;
-    struct addrinfo hints, *res = NULL, *ai;
+    struct addrinfo hints, *res = NULL;
     struct conn *c;
     char port[8];
-    uint32_t ret = ERROR_WINHTTP_CANNOT_CONNECT;
 
-    a->conn = 0;
-    if (!host || !*host || !a->port || a->port > 65535) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    if (!host || !*host || !port_num || port_num > 65535) return ERROR_INVALID_PARAMETER;
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_protocol = IPPROTO_TCP;
     hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
-    snprintf(port, sizeof(port), "%u", a->port);
+    snprintf(port, sizeof(port), "%u", port_num);
     if (getaddrinfo(host, port, &hints, &res))
     {
         /* AI_ADDRCONFIG hides everything on loopback-only hosts; retry without it */
         hints.ai_flags = AI_NUMERICSERV;
         res = NULL;
-        if (getaddrinfo(host, port, &hints, &res) || !res) { a->ret = ERROR_WINHTTP_NAME_NOT_RESOLVED; return 0; }
+        if (getaddrinfo(host, port, &hints, &res) || !res) return ERROR_WINHTTP_NAME_NOT_RESOLVED;
     }
-    if (!(c = calloc(1, sizeof(*c)))) { freeaddrinfo(res); a->ret = ERROR_NOT_ENOUGH_MEMORY; return 0; }
+    if (!(c = calloc(1, sizeof(*c)))) { freeaddrinfo(res); return ERROR_NOT_ENOUGH_MEMORY; }
     c->fd = -1;
     c->wfd = -1;
     if ((c->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
     {
         free(c);
         freeaddrinfo(res);
-        a->ret = ERROR_NOT_ENOUGH_MEMORY;
-        return 0;
+        return ERROR_NOT_ENOUGH_MEMORY;
     }
+    *out = res;
+    *conn = c;
+    return ERROR_SUCCESS;
+}
+
+static unsigned int w_connect(void *args)
+{
+    struct whnet_connect_args *a = args;
+    struct addrinfo *res = NULL, *ai;
+    struct conn *c;
+    uint32_t ret = ERROR_WINHTTP_CANNOT_CONNECT;
+
+    a->conn = 0;
+    if ((a->ret = resolve_new((const char *)(uintptr_t)a->host, a->port, &res, &c))) return 0;
     for (ai = res; ai; ai = ai->ai_next)
         if (!(ret = connect_one(ai, a->timeout_ms, c))) break;
     freeaddrinfo(res);
@@ -188,6 +202,90 @@ static unsigned int w_connect(void *args)
     }
     a->conn = (uintptr_t)c;
     a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
+/* Start connecting to the next address: ERROR_SUCCESS (connected at once),
+ * ERROR_IO_PENDING, or the last address's error when none is left. */
+static uint32_t start_next(struct conn *c, uint32_t last)
+{
+    int one = 1;
+
+    for (; c->ai_next; c->ai_next = c->ai_next->ai_next)
+    {
+        const struct addrinfo *ai = c->ai_next;
+        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) { last = errno == EAFNOSUPPORT ? ERROR_WINHTTP_CANNOT_CONNECT : errno_to_error(errno); continue; }
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        if (!connect(fd, ai->ai_addr, ai->ai_addrlen) || errno == EINPROGRESS)
+        {
+            c->fd = fd;
+            c->ai_next = ai->ai_next;
+            return errno == EINPROGRESS ? ERROR_IO_PENDING : ERROR_SUCCESS;
+        }
+        last = errno == ETIMEDOUT ? ERROR_WINHTTP_TIMEOUT : ERROR_WINHTTP_CANNOT_CONNECT;
+        close(fd);
+    }
+    return last;
+}
+
+static void connect_done(struct conn *c)
+{
+    if (c->ai_list) freeaddrinfo(c->ai_list);
+    c->ai_list = c->ai_next = NULL;
+}
+
+static unsigned int w_connect_start(void *args)
+{
+    struct whnet_connect_args *a = args;
+    struct addrinfo *res;
+    struct conn *c;
+
+    a->conn = 0;
+    if ((a->ret = resolve_new((const char *)(uintptr_t)a->host, a->port, &res, &c))) return 0;
+    c->ai_list = c->ai_next = res;
+    a->ret = start_next(c, ERROR_WINHTTP_CANNOT_CONNECT);
+    if (a->ret == ERROR_IO_PENDING)
+    {
+        a->conn = (uintptr_t)c;
+        return 0;
+    }
+    connect_done(c);
+    if (!a->ret)
+    {
+        a->conn = (uintptr_t)c;
+        return 0;
+    }
+    close(c->evfd);
+    free(c);
+    return 0;
+}
+
+static unsigned int w_connect_continue(void *args)
+{
+    struct whnet_conn_args *a = args;
+    struct conn *c = to_conn(a->conn);
+    struct pollfd p;
+    int err = 0;
+    socklen_t len = sizeof(err);
+
+    if (!c) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    if (c->cancelled) { a->ret = ERROR_WINHTTP_OPERATION_CANCELLED; return 0; }
+    if (c->fd < 0) { a->ret = ERROR_WINHTTP_CANNOT_CONNECT; return 0; }
+    p.fd = c->fd; p.events = POLLOUT; p.revents = 0;
+    if (poll(&p, 1, 0) == 0) { a->ret = ERROR_IO_PENDING; return 0; }  /* not yet */
+    if (!getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) && !err)
+    {
+        connect_done(c);
+        a->ret = ERROR_SUCCESS;
+        return 0;
+    }
+    /* this address failed: the next one (its write watch goes with the old socket) */
+    if (c->wfd >= 0) { close(c->wfd); c->wfd = -1; c->wwatched = 0; }
+    close(c->fd);
+    c->fd = -1;
+    a->ret = start_next(c, err == ETIMEDOUT ? ERROR_WINHTTP_TIMEOUT : ERROR_WINHTTP_CANNOT_CONNECT);
+    if (a->ret != ERROR_IO_PENDING) connect_done(c);
     return 0;
 }
 
@@ -278,6 +376,64 @@ static int ignorable(uint32_t errs, uint32_t ignore)
     return errs == 0;
 }
 
+/* A client session on c's socket, for server name. */
+static uint32_t tls_session_new(struct conn *c, const char *name, gnutls_session_t *out)
+{
+    gnutls_session_t s;
+
+    pthread_once(&creds_once, init_creds);
+    if (creds_error) return ERROR_WINHTTP_SECURE_FAILURE;
+    if (gnutls_init(&s, GNUTLS_CLIENT | GNUTLS_NONBLOCK) < 0) return ERROR_NOT_ENOUGH_MEMORY;
+    if (gnutls_priority_set(s, priority) < 0 || gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, creds) < 0)
+    {
+        gnutls_deinit(s);
+        return ERROR_WINHTTP_SECURE_FAILURE;
+    }
+    if (*name && !is_ip_literal(name)) gnutls_server_name_set(s, GNUTLS_NAME_DNS, name, strlen(name));
+    gnutls_transport_set_int(s, c->fd);
+    gnutls_transport_set_vec_push_function(s, tls_push);
+    gnutls_handshake_set_timeout(s, 0);  /* we time it ourselves */
+    *out = s;
+    return ERROR_SUCCESS;
+}
+
+static unsigned int w_tls_step(void *args)
+{
+    struct whnet_tls_step_args *a = args;
+    struct conn *c = to_conn(a->conn);
+    const char *name = (const char *)(uintptr_t)a->server_name;
+    int rc;
+
+    a->cert_errors = a->want_write = 0;
+    if (!c || !name || c->tls) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    if (c->cancelled) { a->ret = ERROR_WINHTTP_OPERATION_CANCELLED; return 0; }
+    if (!c->hs && (a->ret = tls_session_new(c, name, &c->hs))) return 0;
+    while ((rc = gnutls_handshake(c->hs)) != GNUTLS_E_SUCCESS)
+    {
+        if (rc == GNUTLS_E_AGAIN)
+        {
+            a->want_write = gnutls_record_get_direction(c->hs);
+            a->ret = ERROR_IO_PENDING;
+            return 0;
+        }
+        if (gnutls_error_is_fatal(rc))
+        {
+            a->cert_errors = WHNET_CERT_CHANNEL_ERROR;
+            a->ret = ERROR_WINHTTP_SECURE_FAILURE;
+            break;
+        }
+    }
+    if (rc == GNUTLS_E_SUCCESS)
+    {
+        a->cert_errors = check_certificate(c->hs, name);
+        a->ret = ignorable(a->cert_errors, a->ignore_flags) ? ERROR_SUCCESS : ERROR_WINHTTP_SECURE_FAILURE;
+    }
+    if (a->ret) gnutls_deinit(c->hs);
+    else c->tls = c->hs;
+    c->hs = NULL;
+    return 0;
+}
+
 static unsigned int w_tls_handshake(void *args)
 {
     struct whnet_tls_args *a = args;
@@ -289,20 +445,9 @@ static unsigned int w_tls_handshake(void *args)
     int rc;
 
     a->cert_errors = 0;
-    if (!c || !name || c->tls) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    if (!c || !name || c->tls || c->hs) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
     if (c->cancelled) { a->ret = ERROR_WINHTTP_OPERATION_CANCELLED; return 0; }
-    pthread_once(&creds_once, init_creds);
-    if (creds_error) { a->ret = ERROR_WINHTTP_SECURE_FAILURE; return 0; }
-    if (gnutls_init(&s, GNUTLS_CLIENT | GNUTLS_NONBLOCK) < 0) { a->ret = ERROR_NOT_ENOUGH_MEMORY; return 0; }
-    if (gnutls_priority_set(s, priority) < 0 || gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, creds) < 0)
-    {
-        ret = ERROR_WINHTTP_SECURE_FAILURE;
-        goto fail;
-    }
-    if (*name && !is_ip_literal(name)) gnutls_server_name_set(s, GNUTLS_NAME_DNS, name, strlen(name));
-    gnutls_transport_set_int(s, c->fd);
-    gnutls_transport_set_vec_push_function(s, tls_push);
-    gnutls_handshake_set_timeout(s, 0);  /* we time it ourselves */
+    if ((a->ret = tls_session_new(c, name, &s))) return 0;
     for (;;)
     {
         rc = gnutls_handshake(s);
@@ -693,6 +838,8 @@ static unsigned int w_close(void *args)
 
     if (!c) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
     if (c->tls) gnutls_deinit(c->tls);
+    if (c->hs) gnutls_deinit(c->hs);
+    connect_done(c);
     if (c->wfd >= 0) close(c->wfd);
     if (c->fd >= 0) close(c->fd);
     close(c->evfd);
@@ -837,4 +984,7 @@ const whnet_unix_fn __wine_unix_call_funcs[WHNET_CALL_COUNT] =
     w_wake,
     w_send_nowait,
     w_watch_write,
+    w_connect_start,
+    w_connect_continue,
+    w_tls_step,
 };

@@ -21,6 +21,9 @@ enum whnet_call
     WHNET_CALL_WAKE,
     WHNET_CALL_SEND_NOWAIT,
     WHNET_CALL_WATCH_WRITE,
+    WHNET_CALL_CONNECT_START,
+    WHNET_CALL_CONNECT_CONTINUE,
+    WHNET_CALL_TLS_STEP,
     WHNET_CALL_COUNT
 };
 
@@ -39,5 +42,7 @@ struct whnet_wait_args { uint64_t tokens; uint32_t max; uint32_t timeout_ms; uin
 struct whnet_wake_args { uint32_t ret; uint32_t pad; };
 struct whnet_send_nowait_args { uint64_t conn; uint64_t bufs; /* struct whnet_buf64[count] */ uint32_t count;
                                 uint32_t taken; uint32_t pending; uint32_t ret; };
+struct whnet_tls_step_args { uint64_t conn; uint64_t server_name; uint32_t ignore_flags; uint32_t cert_errors;
+                             uint32_t want_write; uint32_t ret; };
 
 #endif

@@ -13,20 +13,18 @@ DWORD timeout_to_ms(int t)
     return t <= 0 ? WHNET_INFINITE : (DWORD)t;
 }
 
-DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
-                   const struct timeouts *to, struct netconn **out, DWORD *cert_errors)
+#define IGNORABLE (WHNET_IGNORE_UNKNOWN_CA | WHNET_IGNORE_WRONG_USAGE | WHNET_IGNORE_CN_INVALID | WHNET_IGNORE_DATE_INVALID)
+
+/* The host name as the transport takes it (an IPv6 literal without its
+ * brackets), and a netconn without a connection yet. */
+static DWORD netconn_new(const WCHAR *host, BOOL secure, char **out_host, struct netconn **out)
 {
-    const struct whnet_ops *t = transport_get();
     struct netconn *c;
     char *hostA;
-    DWORD ret;
     size_t len;
 
-    *out = NULL;
-    if (cert_errors) *cert_errors = 0;
-    if (!t) return ERROR_WINHTTP_INTERNAL_ERROR;
+    if (!transport_get()) return ERROR_WINHTTP_INTERNAL_ERROR;
     if (!(hostA = strdupWA(host))) return ERROR_NOT_ENOUGH_MEMORY;
-    /* IPv6 literal: strip brackets for the transport */
     len = strlen(hostA);
     if (len >= 2 && hostA[0] == '[' && hostA[len - 1] == ']')
     {
@@ -41,14 +39,28 @@ DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD sec
     }
     c->rbuf_size = RBUF_SIZE;
     c->secure = secure;
+    *out_host = hostA;
+    *out = c;
+    return ERROR_SUCCESS;
+}
+
+DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
+                   const struct timeouts *to, struct netconn **out, DWORD *cert_errors)
+{
+    const struct whnet_ops *t = transport_get();
+    struct netconn *c;
+    char *hostA;
+    DWORD ret;
+
+    *out = NULL;
+    if (cert_errors) *cert_errors = 0;
+    if ((ret = netconn_new(host, secure, &hostA, &c))) return ret;
     TRACE("connecting to %s port %u%s\n", hostA, port, secure ? " (TLS)" : "");
     ret = t->connect(hostA, port, timeout_to_ms(to->connect), &c->id);
     if (!ret && secure)
     {
         uint32_t errs = 0;
-        ret = t->tls_handshake(c->id, hostA, security_flags & (WHNET_IGNORE_UNKNOWN_CA | WHNET_IGNORE_WRONG_USAGE |
-                               WHNET_IGNORE_CN_INVALID | WHNET_IGNORE_DATE_INVALID),
-                               timeout_to_ms(to->connect), &errs);
+        ret = t->tls_handshake(c->id, hostA, security_flags & IGNORABLE, timeout_to_ms(to->connect), &errs);
         if (cert_errors) *cert_errors = errs;
         TRACE("TLS handshake: error %lu, certificate problems 0x%08lx\n", ret, (unsigned long)errs);
     }
@@ -63,6 +75,81 @@ DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD sec
     }
     *out = c;
     return ERROR_SUCCESS;
+}
+
+DWORD netconn_open_start(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
+                         struct netconn **out)
+{
+    struct netconn *c;
+    char *hostA;
+    DWORD ret;
+
+    *out = NULL;
+    if ((ret = netconn_new(host, secure, &hostA, &c))) return ret;
+    c->host = hostA;
+    c->ignore_flags = security_flags & IGNORABLE;
+    TRACE("connecting to %s port %u%s, without waiting\n", c->host, port, secure ? " (TLS)" : "");
+    ret = transport_get()->connect_start(c->host, port, &c->id);
+    if (ret && ret != ERROR_IO_PENDING)
+    {
+        TRACE("connect failed: %lu\n", ret);
+        netconn_close(c);
+        return ret;
+    }
+    c->opening = ret ? NETCONN_CONNECTING : secure ? NETCONN_HANDSHAKE : NETCONN_READY;
+    *out = c;
+    return ERROR_SUCCESS;
+}
+
+DWORD netconn_open_step(struct netconn *c, BOOL *want_write, DWORD *cert_errors)
+{
+    const struct whnet_ops *t = transport_get();
+    DWORD ret;
+
+    *want_write = TRUE;
+    if (c->opening == NETCONN_CONNECTING)
+    {
+        if ((ret = t->connect_continue(c->id))) return ret;
+        c->opening = c->secure ? NETCONN_HANDSHAKE : NETCONN_READY;
+    }
+    if (c->opening == NETCONN_HANDSHAKE)
+    {
+        uint32_t errs = 0, ww = 0;
+        ret = t->tls_handshake_step(c->id, c->host, c->ignore_flags, &errs, &ww);
+        *want_write = ww != 0;
+        if (ret == ERROR_IO_PENDING) return ret;
+        *cert_errors = errs;
+        TRACE("TLS handshake: error %lu, certificate problems 0x%08lx\n", ret, (unsigned long)errs);
+        if (ret) return ret;
+        c->opening = NETCONN_READY;
+    }
+    return ERROR_SUCCESS;
+}
+
+/* Write what the connection takes of bufs from byte *done on. */
+DWORD netconn_send_some(struct netconn *c, const struct whnet_buf *bufs, DWORD count, DWORD *done)
+{
+    const struct whnet_ops *t = transport_get();
+
+    for (;;)
+    {
+        struct whnet_buf rest[4];
+        DWORD i, n = 0, skip = *done, left = 0, ret;
+        uint32_t taken = 0, pending = 0;
+
+        for (i = 0; i < count && n < ARRAYSIZE(rest); i++)
+        {
+            if (skip >= bufs[i].len) { skip -= bufs[i].len; continue; }
+            rest[n].data = (const BYTE *)bufs[i].data + skip;
+            left += rest[n++].len = bufs[i].len - skip;
+            skip = 0;
+        }
+        if (!left && !c->tls_pending) return ERROR_SUCCESS;
+        if ((ret = t->send_nowait(c->id, rest, n, &taken, &pending))) return ret;
+        *done += taken;
+        c->tls_pending = pending != 0;
+        if (taken < left || (!left && pending)) return ERROR_IO_PENDING;
+    }
 }
 
 DWORD netconn_send(struct netconn *c, const struct whnet_buf *bufs, DWORD count, int timeout)
@@ -175,7 +262,8 @@ void netconn_cancel(struct netconn *c)
 void netconn_close(struct netconn *c)
 {
     if (!c) return;
-    transport_get()->close(c->id);
+    if (c->id) transport_get()->close(c->id);
+    heap_free(c->host);
     heap_free(c->rbuf);
     heap_free(c);
 }

@@ -131,6 +131,11 @@ struct netconn
     BYTE *rbuf;
     DWORD rbuf_size, rpos, rlen;
     BOOL eof;
+    /* asynchronous open (netconn_open_start) and writes (netconn_send_some) */
+    enum { NETCONN_READY, NETCONN_CONNECTING, NETCONN_HANDSHAKE } opening;
+    char *host;                       /* for the TLS handshake's name checks */
+    DWORD ignore_flags;
+    BOOL tls_pending;                 /* the transport holds bytes taken */
 };
 
 enum request_state
@@ -181,6 +186,11 @@ struct request
     /* asynchronous mode: a step that found nothing to read waits for the
      * poller instead of a pool thread (see request.c) */
     BOOL nowait;                      /* the running step must not wait (under hdr.cs) */
+    BOOL wait_write;                  /* it waits to write (else to read) */
+    int wait_timeout;                 /* for how long (SendRequest, WriteData) */
+    int send_phase;                   /* where an asynchronous SendRequest is (request.c) */
+    char *send_head;                  /* the request head it writes */
+    DWORD send_head_len, send_done;
     SRWLOCK wait_lock;                /* guards the fields below */
     void *waiting;                    /* struct request_task * parked for data */
     DWORD wait_seq;
@@ -198,6 +208,12 @@ struct websocket;
 DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
                    const struct timeouts *to, struct netconn **out, DWORD *cert_errors);
 DWORD netconn_send(struct netconn *c, const struct whnet_buf *bufs, DWORD count, int timeout);
+/* Without waiting, for asynchronous calls: ERROR_IO_PENDING means "go on once
+ * the connection is writable (*want_write) or readable". */
+DWORD netconn_open_start(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
+                         struct netconn **out);
+DWORD netconn_open_step(struct netconn *c, BOOL *want_write, DWORD *cert_errors);
+DWORD netconn_send_some(struct netconn *c, const struct whnet_buf *bufs, DWORD count, DWORD *done);
 DWORD netconn_fill(struct netconn *c, int timeout);       /* read more into rbuf */
 DWORD netconn_read(struct netconn *c, void *buf, DWORD len, int timeout, DWORD *read);
 DWORD netconn_read_exact(struct netconn *c, void *buf, DWORD len, int timeout);

@@ -266,14 +266,57 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
     return b->oom ? ERROR_NOT_ENOUGH_MEMORY : ERROR_SUCCESS;
 }
 
+static void server_callback(struct request *r, DWORD status)
+{
+    send_callback(&r->hdr, status, r->connect->server, (wcslen(r->connect->server) + 1) * sizeof(WCHAR));
+}
+
+/* What every send does first: a fresh start, the request head, the first
+ * notifications. */
+static DWORD send_begin(struct request *r, DWORD total, struct strbuf *head, INTERNET_PORT *port, BOOL *secure)
+{
+    DWORD err;
+
+    *secure = (r->open_flags & WINHTTP_FLAG_SECURE) != 0;
+    *port = r->connect->port;
+    if (*port == INTERNET_DEFAULT_PORT) *port = *secure ? INTERNET_DEFAULT_HTTPS_PORT : INTERNET_DEFAULT_HTTP_PORT;
+    /* a resend starts from scratch */
+    netconn_close(request_swap_conn(r, NULL));
+    request_reset_response(r);
+    r->receiving_sent = FALSE;
+    r->state = REQ_FAILED;
+    if ((err = build_request_head(r, *port, *secure, total, head))) return err;
+    /* the transport resolves and connects in one call: the name is reported
+     * for NAME_RESOLVED too (it is the address when the server is one) */
+    server_callback(r, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME);
+    server_callback(r, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED);
+    server_callback(r, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER);
+    return ERROR_SUCCESS;
+}
+
+static void send_connected(struct request *r, const char *head)
+{
+    server_callback(r, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER);
+    TRACE("request head:\n%s", head);
+    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SENDING_REQUEST, NULL, 0);
+}
+
+static void send_done(struct request *r, DWORD head_len, DWORD optional_len, DWORD total)
+{
+    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_REQUEST_SENT, &head_len, sizeof(DWORD));
+    r->optional_total = total;
+    r->optional_sent = optional_len;
+    r->state = REQ_SENT;
+}
+
 static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers_len, const void *optional,
                           DWORD optional_len, DWORD total)
 {
-    BOOL secure = (r->open_flags & WINHTTP_FLAG_SECURE) != 0;
-    INTERNET_PORT port = r->connect->port;
     struct strbuf head = { 0 };
     struct whnet_buf bufs[2];
     struct netconn *conn;
+    INTERNET_PORT port;
+    BOOL secure;
     DWORD err;
 
     if (headers && headers_len)
@@ -281,23 +324,7 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
         if ((err = add_request_headers(r, headers, headers_len, WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_REPLACE)))
             return err;
     }
-    if (port == INTERNET_DEFAULT_PORT) port = secure ? INTERNET_DEFAULT_HTTPS_PORT : INTERNET_DEFAULT_HTTP_PORT;
-
-    /* a resend starts from scratch */
-    netconn_close(request_swap_conn(r, NULL));
-    request_reset_response(r);
-    r->receiving_sent = FALSE;
-    r->state = REQ_FAILED;
-
-    if ((err = build_request_head(r, port, secure, total, &head))) goto done;
-    /* the transport resolves and connects in one call: the name is reported
-     * for NAME_RESOLVED too (it is the address when the server is one) */
-    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, r->connect->server,
-                  (wcslen(r->connect->server) + 1) * sizeof(WCHAR));
-    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, r->connect->server,
-                  (wcslen(r->connect->server) + 1) * sizeof(WCHAR));
-    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, r->connect->server,
-                  (wcslen(r->connect->server) + 1) * sizeof(WCHAR));
+    if ((err = send_begin(r, total, &head, &port, &secure))) goto done;
     err = netconn_open(r->connect->server, port, secure, r->security_flags, &r->timeouts, &conn, &r->cert_errors);
     if (err)
     {
@@ -307,22 +334,84 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
     }
     request_swap_conn(r, conn);
     if (r->hdr.closed) { err = ERROR_WINHTTP_OPERATION_CANCELLED; goto done; }
-    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER, r->connect->server,
-                  (wcslen(r->connect->server) + 1) * sizeof(WCHAR));
-    TRACE("request head:\n%s", head.p);
+    send_connected(r, head.p);
     bufs[0].data = head.p;
     bufs[0].len = (uint32_t)head.len;
     bufs[1].data = optional;
     bufs[1].len = optional_len;
-    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SENDING_REQUEST, NULL, 0);
     if ((err = netconn_send(conn, bufs, optional_len ? 2 : 1, r->timeouts.send))) goto done;
-    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_REQUEST_SENT, &head.len, sizeof(DWORD));
-    r->optional_total = total;
-    r->optional_sent = optional_len;
-    r->state = REQ_SENT;
+    send_done(r, (DWORD)head.len, optional_len, total);
 done:
     heap_free(head.p);
     return err;
+}
+
+/* Asynchronous SendRequest, without waiting: it ends with
+ * ERROR_WINHTTP_TIMEOUT (r->nowait still set) when it must wait for the
+ * connection to be writable or readable (r->wait_write), at most
+ * r->wait_timeout (see request_task).  r->send_phase says where it is. */
+enum { SEND_START, SEND_OPENING, SEND_WRITING };
+
+static DWORD send_request_step(struct request *r, const void *optional, DWORD optional_len, DWORD total)
+{
+    struct whnet_buf bufs[2];
+    DWORD err;
+
+    switch (r->send_phase)
+    {
+    case SEND_START:
+    {
+        struct strbuf head = { 0 };
+        struct netconn *conn;
+        INTERNET_PORT port;
+        BOOL secure;
+
+        err = send_begin(r, total, &head, &port, &secure);
+        r->send_head = head.p;
+        r->send_head_len = (DWORD)head.len;
+        if (err) return err;
+        if ((err = netconn_open_start(r->connect->server, port, secure, r->security_flags, &conn))) return err;
+        request_swap_conn(r, conn);
+        r->send_phase = SEND_OPENING;
+    }
+    /* fall through */
+    case SEND_OPENING:
+        err = netconn_open_step(r->conn, &r->wait_write, &r->cert_errors);
+        if (err == ERROR_IO_PENDING)
+        {
+            r->wait_timeout = r->timeouts.connect;
+            return ERROR_WINHTTP_TIMEOUT;
+        }
+        if (err == ERROR_WINHTTP_SECURE_FAILURE)
+            send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &r->cert_errors, sizeof(r->cert_errors));
+        if (err) return err;
+        send_connected(r, r->send_head);
+        r->send_phase = SEND_WRITING;
+        r->send_done = 0;
+    /* fall through */
+    default:
+        bufs[0].data = r->send_head;
+        bufs[0].len = r->send_head_len;
+        bufs[1].data = optional;
+        bufs[1].len = optional_len;
+        err = netconn_send_some(r->conn, bufs, 2, &r->send_done);
+        if (err == ERROR_IO_PENDING)
+        {
+            r->wait_write = TRUE;
+            r->wait_timeout = r->timeouts.send;
+            return ERROR_WINHTTP_TIMEOUT;
+        }
+        if (!err) send_done(r, r->send_head_len, optional_len, total);
+        return err;
+    }
+}
+
+/* The asynchronous SendRequest ended (done, failed or cancelled). */
+static void send_request_end(struct request *r)
+{
+    heap_free(r->send_head);
+    r->send_head = NULL;
+    r->send_phase = SEND_START;
 }
 
 BOOL WINAPI WinHttpSendRequest(HINTERNET hrequest, LPCWSTR headers, DWORD headers_len, LPVOID optional,
@@ -358,6 +447,27 @@ BOOL WINAPI WinHttpSendRequest(HINTERNET hrequest, LPCWSTR headers, DWORD header
     release_object(&r->hdr);
     set_error(err);
     return !err;
+}
+
+/* Asynchronous WriteData without waiting (as send_request_step); *done
+ * counts the bytes out. */
+static DWORD write_data_step(struct request *r, const void *buffer, DWORD len, DWORD *done)
+{
+    struct whnet_buf buf;
+    DWORD err;
+
+    if (r->state != REQ_SENT) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    buf.data = buffer;
+    buf.len = len;
+    err = netconn_send_some(r->conn, &buf, 1, done);
+    if (err == ERROR_IO_PENDING)
+    {
+        r->wait_write = TRUE;
+        r->wait_timeout = r->timeouts.send;
+        return ERROR_WINHTTP_TIMEOUT;
+    }
+    if (!err) r->optional_sent += len;
+    return err;
 }
 
 static DWORD write_data(struct request *r, const void *buffer, DWORD len)
@@ -723,8 +833,9 @@ done:
  * the connection, and the step runs again on the pool once it is readable
  * (request_readable), or ends with ERROR_WINHTTP_TIMEOUT when its timeout
  * passes (request_timer), or cancelled when the handle is closed
- * (request_close).  Connecting, the TLS handshake and sending still run on
- * a pool thread. */
+ * (request_close).  SendRequest and WriteData do the same for connecting,
+ * the TLS handshake and writing: no step ever waits on a pool thread (only
+ * the name resolution of a host that is not an address literal may). */
 
 #define TASK_TIMED_OUT 1   /* request_task's arg: the wait's deadline passed */
 
@@ -747,7 +858,8 @@ static LONG wait_counter;
  * says why). */
 static BOOL wait_for_data(struct request *r, struct request_task *t, DWORD *err)
 {
-    int timeout = t->api == API_RECEIVE_RESPONSE ? response_timeout(&r->timeouts) : r->timeouts.receive;
+    int timeout = t->api == API_RECEIVE_RESPONSE ? response_timeout(&r->timeouts)
+                : t->api == API_SEND_REQUEST || t->api == API_WRITE_DATA ? r->wait_timeout : r->timeouts.receive;
     BOOL add_timer = FALSE;
     DWORD ret;
 
@@ -759,7 +871,8 @@ static BOOL wait_for_data(struct request *r, struct request_task *t, DWORD *err)
         if (t->deadline && !r->timers) add_timer = r->timers = TRUE;
         do r->wait_seq = (DWORD)InterlockedIncrement(&wait_counter); while (!r->wait_seq);
         r->waiting = t;
-        ret = transport_get()->watch(r->conn->id, poll_token(&r->hdr, r->wait_seq));
+        ret = r->wait_write ? transport_get()->watch_write(r->conn->id, poll_token(&r->hdr, r->wait_seq))
+                            : transport_get()->watch(r->conn->id, poll_token(&r->hdr, r->wait_seq));
         if (ret) r->waiting = NULL;
     }
     ReleaseSRWLockExclusive(&r->wait_lock);
@@ -823,11 +936,12 @@ static void request_task(void *ctx, ULONGLONG arg)
     if (r->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
     else
     {
-        r->nowait = t->api != API_SEND_REQUEST && t->api != API_WRITE_DATA;
+        r->nowait = TRUE;
+        r->wait_write = FALSE;
         switch (t->api)
         {
         case API_SEND_REQUEST:
-            err = send_request(r, NULL, 0, t->data, t->len, t->total);
+            err = send_request_step(r, t->data, t->len, t->total);
             status = WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE;
             break;
         case API_RECEIVE_RESPONSE:
@@ -847,9 +961,8 @@ static void request_task(void *ctx, ULONGLONG arg)
             info_len = t->out;
             break;
         case API_WRITE_DATA:
-            err = write_data(r, t->data, t->len);
-            status = WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE;
-            t->out = t->len;
+            err = write_data_step(r, t->data, t->len, &t->out);
+            status = WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE;  /* t->out == t->len when done */
             info = &t->out;
             info_len = sizeof(t->out);
             break;
@@ -864,7 +977,9 @@ static void request_task(void *ctx, ULONGLONG arg)
         }
         r->nowait = FALSE;
     }
-    if (err == ERROR_WINHTTP_TIMEOUT && t->api == API_RECEIVE_RESPONSE) r->state = REQ_FAILED;
+    if (t->api == API_SEND_REQUEST) send_request_end(r);
+    if (err == ERROR_WINHTTP_TIMEOUT && (t->api == API_RECEIVE_RESPONSE || t->api == API_SEND_REQUEST))
+        r->state = REQ_FAILED;
     LeaveCriticalSection(&r->hdr.cs);
     if (err && r->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
     TRACE("%p: api %lu -> %lu\n", r->hdr.handle, t->api, err);

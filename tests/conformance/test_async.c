@@ -552,6 +552,88 @@ static void test_async_slow_requests(void)
     CloseHandle(slow_all_answered);
 }
 
+#define STALLED 40
+
+/* 40 asynchronous HTTPS requests to a server that accepts the connection
+ * and never answers the TLS handshake (more requests than pool threads): a
+ * WebSocket in the same process still upgrades and echoes while they wait
+ * (a handshake must not hold a pool thread); a short connect timeout ends
+ * one of them with ERROR_WINHTTP_TIMEOUT; closing the others cancels their
+ * SendRequest, reported before HANDLE_CLOSING. */
+static void test_async_stalled_handshakes(void)
+{
+    HINTERNET ses, con, req[STALLED], quick, ws;
+    struct conn_handles h;
+    INTERNET_PORT port = peer_port("MUTE");
+    struct note n;
+    char buf[64] = "";
+    DWORD sent = 0, i, start;
+    int k, from, good = 0;
+
+    if (!port) { skip("no PEER_MUTE_PORT\n"); return; }
+    notes_reset();
+    ses = open_async_session();
+    con = WinHttpConnect(ses, L"127.0.0.1", port, 0);
+    for (i = 0; i < STALLED; i++)
+    {
+        req[i] = WinHttpOpenRequest(con, L"GET", L"/", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES,
+                                    WINHTTP_FLAG_SECURE);
+        if (req[i] && WinHttpSendRequest(req[i], WINHTTP_NO_ADDITIONAL_HEADERS, 0, NULL, 0, 0, i)) sent++;
+    }
+    ok(sent == STALLED, "%lu of %u requests started\n", sent, STALLED);
+    /* all of them are connected, and stuck in the handshake */
+    for (i = 0; i < STALLED; i++)
+        if (note_wait(req[i], WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, 0, 10000) >= 0) good++;
+    ok(good == STALLED, "%d of %u requests connecting\n", good, STALLED);
+
+    ws = async_ws_connect(&h, L"/echo", 0);
+    ok(ws != NULL, "upgrade while %u handshakes wait: %lu\n", STALLED, GetLastError());
+    if (ws)
+    {
+        from = notes_count();
+        ok(!WinHttpWebSocketReceive(ws, buf, sizeof(buf) - 1, NULL, NULL), "Receive\n");
+        ok(!WinHttpWebSocketSend(ws, WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE, (void *)"quick", 5), "Send\n");
+        ok(note_wait(ws, WINHTTP_CALLBACK_STATUS_READ_COMPLETE, from, 10000) >= 0 && !strcmp(buf, "quick"),
+           "echo while %u handshakes wait: '%s'\n", STALLED, buf);
+        WinHttpCloseHandle(ws);
+        close_handles(&h);
+    }
+    for (i = 0; i < STALLED; i++)
+        ok(note_wait(req[i], WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE, 0, 0) < 0
+           && note_wait(req[i], WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, 0, 0) < 0, "request %lu: %s\n", i,
+           notes_for(req[i]));
+
+    /* one more, with a short connect timeout */
+    quick = WinHttpOpenRequest(con, L"GET", L"/", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES,
+                               WINHTTP_FLAG_SECURE);
+    ok(quick && WinHttpSetTimeouts(quick, 0, 700, 0, 0), "timeouts: %lu\n", GetLastError());
+    start = GetTickCount();
+    from = notes_count();
+    ok(quick && WinHttpSendRequest(quick, WINHTTP_NO_ADDITIONAL_HEADERS, 0, NULL, 0, 0, 0), "SendRequest: %lu\n",
+       GetLastError());
+    k = note_wait(quick, WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, from, 30000);
+    ok(k >= 0 && note_get(k, &n) && ((WINHTTP_ASYNC_RESULT *)n.info)->dwResult == API_SEND_REQUEST
+       && ((WINHTTP_ASYNC_RESULT *)n.info)->dwError == ERROR_WINHTTP_TIMEOUT, "stalled handshake: %s\n",
+       notes_for(quick));
+    ok(GetTickCount() - start >= 500, "timed out after %lu ms, the timeout is 700\n", GetTickCount() - start);
+    WinHttpCloseHandle(quick);
+
+    good = 0;
+    for (i = 0; i < STALLED; i++)
+    {
+        from = notes_count();
+        WinHttpCloseHandle(req[i]);
+        k = note_wait(req[i], WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING, from, 10000);
+        if (k >= 0 && (k = note_wait(req[i], WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, from, 0)) >= 0 && note_get(k, &n)
+            && ((WINHTTP_ASYNC_RESULT *)n.info)->dwError == ERROR_WINHTTP_OPERATION_CANCELLED
+            && note_wait(req[i], WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING, k, 0) > k)
+            good++;
+    }
+    ok(good == STALLED, "%d of %u closed requests reported the cancelled SendRequest first\n", good, STALLED);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+}
+
 /* An asynchronous response that does not come in time: REQUEST_ERROR
  * (API_RECEIVE_RESPONSE, ERROR_WINHTTP_TIMEOUT) once the receive-response
  * timeout passes, also while nothing holds a thread for it. */
@@ -627,6 +709,7 @@ void test_async(void)
     test_async_close_pending();
     test_async_protocol_error();
     test_async_slow_requests();
+    test_async_stalled_handshakes();
     test_async_response_timeout();
     test_async_two_reads();
 }

@@ -553,11 +553,31 @@ async function testSplitPeer(seed) {
 }
 
 // ---------- the tests ----------
+// mute: accepts, takes what comes, never answers, keeps the connection
+function testMute() {
+  return new Promise((resolve) => {
+    const sock = net.connect(ports.mute, '127.0.0.1');
+    let got = 0, closed = false;
+    sock.on('data', (d) => { got += d.length; });
+    sock.on('close', () => { closed = true; });
+    sock.on('error', () => {});
+    sock.on('connect', () => {
+      sock.write(Buffer.alloc(100000, 0x16));
+      setTimeout(() => {
+        check('mute: nothing comes back', got === 0, got);
+        check('mute: the connection stays open', !closed);
+        sock.destroy();
+        resolve();
+      }, 300);
+    });
+  });
+}
+
 async function testStartup() {
   const obj = JSON.parse(peer.portsLine);
-  eq('ports line has the five listeners', Object.keys(obj).sort(),
-     ['ws', 'wss', 'wss_expired', 'wss_selfsigned', 'wss_wronghost']);
-  check('ports are distinct numbers', new Set(Object.values(obj)).size === 5 &&
+  eq('ports line has the six listeners', Object.keys(obj).sort(),
+     ['mute', 'ws', 'wss', 'wss_expired', 'wss_selfsigned', 'wss_wronghost']);
+  check('ports are distinct numbers', new Set(Object.values(obj)).size === 6 &&
         Object.values(obj).every((p) => Number.isInteger(p) && p > 0 && p < 65536), obj);
   check('exactly one line on stdout', peer.stdoutText().split('\n').filter(Boolean).length === 1, peer.stdoutText());
   ports = obj;
@@ -1117,7 +1137,7 @@ async function testLifecycle() {
   // without --certs: only the plain listener; SIGTERM ends it
   const p = await startPeer([]);
   const obj = JSON.parse(p.portsLine);
-  eq('without --certs: only ws', Object.keys(obj), ['ws']);
+  eq('without --certs: only ws (and mute)', Object.keys(obj).sort(), ['mute', 'ws']);
   const r = await request(obj.ws, '/status/200');
   eq('without --certs: serves', r.status, 200);
   p.kill('SIGTERM');
@@ -1151,6 +1171,7 @@ async function main() {
     const steps = [
       ['validator', testValidatorUnit],
       ['startup', testStartup],
+      ['mute', testMute],
       ['plain http', () => testPlainHttp(ports.ws, false, 'http')],
       ['plain https', () => testPlainHttp(ports.wss, true, 'https')],
       ['echo ws', () => testEcho(`ws://127.0.0.1:${ports.ws}`, 'ws')],

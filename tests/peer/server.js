@@ -10,6 +10,7 @@
 // Without --certs only the plain `ws` listener runs.
 'use strict';
 const http = require('http');
+const net = require('net');
 const https = require('https');
 const fs = require('fs');
 const path = require('path');
@@ -580,6 +581,19 @@ function listen(server, wss) {
   });
 }
 
+// The `mute` listener: accepts TCP connections, reads and drops what comes,
+// never writes (a server that hangs mid-handshake, for clients' timeouts).
+function listenMute() {
+  const server = net.createServer((socket) => {
+    socket.on('data', () => {});
+    socket.on('error', () => {});
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
+  });
+}
+
 async function main() {
   const certs = argValue('--certs');
   const wss = makeEchoServer();
@@ -596,6 +610,7 @@ async function main() {
   }
   const ports = {};
   for (const [name, srv] of Object.entries(servers)) ports[name] = await listen(srv, wss);
+  ports.mute = await listenMute();
   process.stdout.write(JSON.stringify(ports) + '\n');
   process.stdin.on('end', () => process.exit(0));
   process.stdin.on('close', () => process.exit(0));

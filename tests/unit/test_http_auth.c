@@ -126,7 +126,8 @@ static void test_challenges(void)
     {
         static const char *const bad[] = {
             "Basic realm=\"unterminated", "=x", "Basic realm=\"a\" junk", "Basic realm=\"a\\", "Basic=x",
-            "Basic a=1, b=", "Basic \"q\"", "Basic a=1, =2",
+            "Basic a=1, b=", "Basic \"q\"", "Basic a=1, =2", "Basic realm=\"a\001b\"",
+            "Basic realm=\"a\\\177\"",
         };
         size_t k;
         for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)

@@ -17,6 +17,8 @@ static int is_t68char(unsigned char ch)
     return ch && strchr("-._~+/", ch) != NULL;
 }
 
+static int is_ctl(unsigned char ch) { return (ch < 0x20 && ch != '\t') || ch == 0x7f; }
+
 static int is_ws(char ch) { return ch == ' ' || ch == '\t'; }
 
 static int lower(int ch) { return ch >= 'A' && ch <= 'Z' ? ch + 32 : ch; }
@@ -111,6 +113,7 @@ int ha_next_challenge(const char *s, size_t len, size_t *pos, ha_challenge *c)
             while (i < len && s[i] != '"')
             {
                 if (s[i] == '\\' && ++i >= len) return -1;
+                if (is_ctl((unsigned char)s[i])) return -1;   /* qdtext and quoted-pair exclude controls */
                 i++;
             }
             if (i >= len) return -1;   /* no closing quote */

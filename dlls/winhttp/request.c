@@ -62,6 +62,7 @@ static void request_destroy(struct object *obj)
     struct request *r = (struct request *)obj;
     netconn_close(r->conn);
     request_reset_response(r);
+    auth_free(r);
     headers_free(&r->req_headers);
     heap_free(r->verb);
     heap_free(r->path);
@@ -262,6 +263,12 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
         sb_wstr(b, r->req_headers.items[i].value);
         sb_str(b, "\r\n");
     }
+    {
+        DWORD err;
+        char *line = auth_header(r, WINHTTP_AUTH_TARGET_SERVER, NULL, &err);   /* auth.c */
+        if (err) return err;
+        if (line) { sb_str(b, line); heap_free(line); }
+    }
     sb_str(b, "\r\n");
     return b->oom ? ERROR_NOT_ENOUGH_MEMORY : ERROR_SUCCESS;
 }
@@ -343,6 +350,7 @@ BOOL WINAPI WinHttpSendRequest(HINTERNET hrequest, LPCWSTR headers, DWORD header
     }
     EnterCriticalSection(&r->hdr.cs);
     r->hdr.context = context;
+    auth_new_send(r);
     if (is_async(&r->hdr))
     {
         /* the headers are taken now; the optional data must stay valid until
@@ -530,6 +538,11 @@ static DWORD receive_response(struct request *r)
     {
         DWORD head_len = (DWORD)wcslen(r->raw_headers);
         send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED, &head_len, sizeof(DWORD));
+    }
+    if (auth_on_response(r))   /* a 401 answered with known credentials (auth.c) */
+    {
+        if ((err = send_request(r, NULL, 0, NULL, 0, 0))) return err;
+        return receive_response(r);
     }
     return ERROR_SUCCESS;
 }

@@ -17,9 +17,10 @@
  *    handshake, which requests here do not do yet.  The 401 then reaches the
  *    application.
  * WinHttpReceiveResponse answers a 401 by itself once, when the request went
- * out without credentials for the server, had no body to send again, and
- * credentials that answer the challenge are known now (set before sending,
- * or through the options); a 401 after credentials were sent goes to the
+ * out without credentials for the server (or with Digest ones and the new
+ * challenge says stale=true), had no body to send again, and credentials
+ * that answer the challenge are known now (set before sending, or through
+ * the options); any other 401 after credentials were sent goes to the
  * application.
  *
  * For the proxy code: auth_header(r, WINHTTP_AUTH_TARGET_PROXY, uri, &err)
@@ -159,6 +160,20 @@ static char *join_challenges(const struct request *r, DWORD target)
         p += WideCharToMultiByte(CP_UTF8, 0, r->resp_headers.items[i].value, -1, p, (int)(total - (p - out)), NULL, NULL) - 1;
     }
     return out;
+}
+
+/* A Digest challenge with stale=true: the credentials were right, the nonce
+ * too old (RFC 7616 3.3); worth answering again with the new nonce. */
+static BOOL challenge_stale(const char *challenge)
+{
+    ha_challenge c;
+    size_t pos = 0;
+    char v[8];
+    if (!challenge) return FALSE;
+    while (ha_next_challenge(challenge, strlen(challenge), &pos, &c) == 1)
+        if (c.scheme == HA_SCHEME_DIGEST && ha_param_get(&c, "stale", v, sizeof(v)) == 4 && !_stricmp(v, "true"))
+            return TRUE;
+    return FALSE;
 }
 
 static BOOL challenge_offers(const char *challenge, unsigned scheme)
@@ -306,7 +321,8 @@ BOOL auth_on_response(struct request *r)
     heap_free(t->challenge);
     t->challenge = join_challenges(r, target);
     TRACE("%p: %lu, challenge %s\n", r->hdr.handle, r->status_code, t->challenge ? t->challenge : "(none)");
-    if (target != WINHTTP_AUTH_TARGET_SERVER || t->sent || a->answered || r->optional_total || r->hdr.closed) return FALSE;
+    if (target != WINHTTP_AUTH_TARGET_SERVER || a->answered || r->optional_total || r->hdr.closed) return FALSE;
+    if (t->sent && !(t->sent == WINHTTP_AUTH_SCHEME_DIGEST && challenge_stale(t->challenge))) return FALSE;
     if (headers_find(&r->req_headers, L"Authorization", 0) >= 0) return FALSE;   /* the application's own */
     scheme = pick_credentials(t, &user, &pass);
     if (scheme == WINHTTP_AUTH_SCHEME_DIGEST && !challenge_offers(t->challenge, HA_SCHEME_DIGEST)) return FALSE;

@@ -326,6 +326,17 @@ static void test_digest(void)
     digest_flow(L"/auth/digest?algorithm=SHA-256");
     digest_flow(L"/auth/digest?algorithm=SHA-256-sess");
 
+    /* each nonce good for one request: the second request's 401 says
+     * stale=true and is answered with the new nonce inside ReceiveResponse */
+    if (!open_handles(&h, L"/auth/digest?stale=1", FALSE)) return;
+    ok(roundtrip(h.request) == 401, "stale: first answer %lu\n", status_of(h.request));
+    ok(WinHttpSetCredentials(h.request, WINHTTP_AUTH_TARGET_SERVER, WINHTTP_AUTH_SCHEME_DIGEST, L"user", L"pwd", NULL),
+       "SetCredentials: %lu\n", GetLastError());
+    ok(roundtrip(h.request) == 200, "stale: with credentials %lu (%s)\n", status_of(h.request), problem_of(h.request));
+    ok(roundtrip(h.request) == 200, "stale: the used nonce %lu (%s)\n", status_of(h.request), problem_of(h.request));
+    ok(roundtrip(h.request) == 200, "stale: once more %lu (%s)\n", status_of(h.request), problem_of(h.request));
+    close_handles(&h);
+
     /* a wrong password: 401 again, with the peer's reason */
     if (!open_handles(&h, L"/auth/digest", FALSE)) return;
     ok(roundtrip(h.request) == 401, "first answer %lu\n", status_of(h.request));

@@ -8,6 +8,7 @@ const crypto = require('crypto');
 const REALM = 'peer@127.0.0.1';
 const OPAQUE = 'b7d0c9e1a2f34d5e';
 const issued = new Map();   // nonce -> highest nc seen (0: none yet)
+const staled = new Set();   // nonces of ?stale=1 answers: used once, then stale
 
 function newNonce() {
   const n = crypto.randomBytes(18).toString('base64');
@@ -60,7 +61,7 @@ function basicOk(auth, user, pass) {
 const ALGS = { 'md5': 'md5', 'md5-sess': 'md5', 'sha-256': 'sha256', 'sha-256-sess': 'sha256' };
 
 // why the Digest credentials are wrong, or '' when they are right
-function digestProblem(auth, req, user, pass, algorithm) {
+function digestProblem(auth, req, user, pass, algorithm, stale = false) {
   const m = /^Digest\s+(.*)$/i.exec(auth || '');
   if (!m) return 'no Digest credentials';
   const p = parseParams(m[1]);
@@ -71,22 +72,25 @@ function digestProblem(auth, req, user, pass, algorithm) {
   if (p.uri !== req.url) return `uri ${p.uri} is not the request's ${req.url}`;
   if ((p.algorithm || 'MD5').toLowerCase() !== algorithm.toLowerCase()) return 'wrong algorithm';
   if (p.opaque !== OPAQUE) return 'wrong opaque';
-  if (!issued.has(p.nonce)) return 'unknown nonce';
+  if (!issued.has(p.nonce) && !staled.has(p.nonce)) return 'unknown nonce';
   if (p.qop !== 'auth' || !/^[0-9a-f]{8}$/.test(p.nc || '') || !p.cnonce) return 'qop=auth, nc and cnonce needed';
   const nc = parseInt(p.nc, 16);
-  if (nc <= issued.get(p.nonce)) return `nonce count ${p.nc} did not grow`;
+  if (issued.has(p.nonce) && nc <= issued.get(p.nonce)) return `nonce count ${p.nc} did not grow`;
   const h = (s) => crypto.createHash(ALGS[algorithm.toLowerCase()]).update(s, 'utf8').digest('hex');
   let ha1 = h(`${user}:${REALM}:${pass}`);
   if (/-sess$/i.test(algorithm)) ha1 = h(`${ha1}:${p.nonce}:${p.cnonce}`);
   const ha2 = h(`${req.method}:${p.uri}`);
   const want = h(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:auth:${ha2}`);
   if (p.response !== want) return 'wrong response (password?)';
+  if (staled.has(p.nonce)) return 'stale nonce';
   issued.set(p.nonce, nc);
+  if (stale) { issued.delete(p.nonce); staled.add(p.nonce); }
   return '';
 }
 
-function digestChallenge(algorithm) {
-  return `Digest realm="${REALM}", qop="auth", algorithm=${algorithm}, nonce="${newNonce()}", opaque="${OPAQUE}"`;
+function digestChallenge(algorithm, stale = false) {
+  return `Digest realm="${REALM}", qop="auth", algorithm=${algorithm}, nonce="${newNonce()}", opaque="${OPAQUE}"` +
+         (stale ? ', stale=true' : '');
 }
 
 function deny(res, status, headers, why) {
@@ -114,9 +118,9 @@ function authResponse(req, url, res) {
     case '/auth/digest': {
       const algorithm = url.searchParams.get('algorithm') || 'MD5';
       if (!ALGS[algorithm.toLowerCase()]) { deny(res, 400, {}, 'unknown algorithm'); return true; }
-      const why = digestProblem(auth, req, user, pass, algorithm);
+      const why = digestProblem(auth, req, user, pass, algorithm, url.searchParams.get('stale') === '1');
       if (!why) allow(res, 'Digest');
-      else deny(res, 401, { 'WWW-Authenticate': digestChallenge(algorithm) }, why);
+      else deny(res, 401, { 'WWW-Authenticate': digestChallenge(algorithm, why === 'stale nonce') }, why);
       return true;
     }
     case '/auth/multi': {

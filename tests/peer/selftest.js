@@ -1179,6 +1179,19 @@ async function testAuth(port) {
   r = await request(port, '/auth/digest', { headers: { Authorization: digestAnswer(ch, { user: 'user', pass: 'pwd', uri: '/auth/digest', alg: 'SHA-256' }) } });
   eq('auth/digest: another algorithm than offered is refused', r.status, 401);
 
+  {
+    const uri = '/auth/digest?stale=1';
+    r = await request(port, uri);
+    const sch = r.headers['www-authenticate'] || '';
+    check('auth/digest stale=1: no stale flag at first', !/stale/.test(sch), sch);
+    r = await request(port, uri, { headers: { Authorization: digestAnswer(sch, { user: 'user', pass: 'pwd', uri }) } });
+    eq('auth/digest stale=1: first use 200', r.status, 200);
+    r = await request(port, uri, { headers: { Authorization: digestAnswer(sch, { user: 'user', pass: 'pwd', uri, nc: 2 }) } });
+    eq('auth/digest stale=1: second use 401 stale', [r.status, r.headers['x-auth-problem']], [401, 'stale nonce']);
+    check('auth/digest stale=1: new challenge says stale=true', /, stale=true$/.test(r.headers['www-authenticate'] || ''), r.headers['www-authenticate']);
+    r = await request(port, uri, { headers: { Authorization: digestAnswer(sch, { user: 'user', pass: 'pwd2', uri, nc: 3 }) } });
+    eq('auth/digest stale=1: a wrong password on a used nonce is no stale', [r.status, r.headers['x-auth-problem']], [401, 'wrong response (password?)']);
+  }
   r = await request(port, '/auth/multi');
   const auths = [];
   for (let i = 0; i < r.raw.length; i += 2) if (/^www-authenticate$/i.test(r.raw[i])) auths.push(r.raw[i + 1]);

@@ -165,6 +165,13 @@ DWORD set_object_option(struct object *obj, DWORD option, void *buffer, DWORD le
     case WINHTTP_OPTION_PARENT_HANDLE:
     case WINHTTP_OPTION_URL:
         return ERROR_WINHTTP_OPTION_NOT_SETTABLE;
+
+    case WINHTTP_OPTION_USERNAME:
+    case WINHTTP_OPTION_PASSWORD:
+    case WINHTTP_OPTION_PROXY_USERNAME:
+    case WINHTTP_OPTION_PROXY_PASSWORD:
+    case WINHTTP_OPTION_AUTOLOGON_POLICY:
+        return auth_set_option(obj, option, buffer, len);   /* auth.c */
     }
     FIXME("option %lu not supported\n", option);
     return ERROR_WINHTTP_INVALID_OPTION;
@@ -252,6 +259,12 @@ DWORD get_object_option(struct object *obj, DWORD option, void *buffer, DWORD *l
         return put_value(field, sizeof(DWORD), buffer, len);
     case WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET:
         return ERROR_INVALID_PARAMETER; /* set-only */
+    case WINHTTP_OPTION_USERNAME:
+    case WINHTTP_OPTION_PASSWORD:
+    case WINHTTP_OPTION_PROXY_USERNAME:
+    case WINHTTP_OPTION_PROXY_PASSWORD:
+    case WINHTTP_OPTION_AUTOLOGON_POLICY:
+        return auth_get_option(obj, option, buffer, len);   /* auth.c */
     }
     FIXME("option %lu not supported\n", option);
     return ERROR_WINHTTP_INVALID_OPTION;

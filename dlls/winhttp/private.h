@@ -182,6 +182,7 @@ struct request
     DWORD body_buf_len, body_buf_pos;
     BOOL body_done;
     BOOL receiving_sent;              /* RECEIVING_RESPONSE reported for this request */
+    struct auth_state *auth;          /* credentials and challenges (auth.c), NULL until needed */
 
     /* asynchronous mode: a step that found nothing to read waits for the
      * poller instead of a pool thread (see request.c) */
@@ -244,6 +245,14 @@ static inline ULONGLONG poll_token(const struct object *obj, DWORD seq)
 {
     return ((ULONGLONG)(ULONG_PTR)obj->handle << 32) | seq;
 }
+
+/* auth.c: credentials and the 401/407 flow */
+char *auth_header(struct request *r, DWORD target, const char *uri, DWORD *err); /* "Authorization: ...\r\n" or NULL */
+BOOL auth_on_response(struct request *r);      /* records a 401/407; TRUE: send again now with credentials */
+void auth_new_send(struct request *r);         /* WinHttpSendRequest was called */
+void auth_free(struct request *r);
+DWORD auth_set_option(struct object *obj, DWORD option, const void *buffer, DWORD len);
+DWORD auth_get_option(struct object *obj, DWORD option, void *buffer, DWORD *len);
 
 /* websocket.c */
 DWORD websocket_set_keepalive(struct object *obj, DWORD interval);

@@ -62,6 +62,7 @@ static void request_destroy(struct object *obj)
     struct request *r = (struct request *)obj;
     netconn_close(r->conn);
     request_reset_response(r);
+    auth_free(r);
     headers_free(&r->req_headers);
     heap_free(r->verb);
     heap_free(r->path);
@@ -262,6 +263,12 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
         sb_wstr(b, r->req_headers.items[i].value);
         sb_str(b, "\r\n");
     }
+    {
+        DWORD err;
+        char *line = auth_header(r, WINHTTP_AUTH_TARGET_SERVER, NULL, &err);   /* auth.c */
+        if (err) return err;
+        if (line) { sb_str(b, line); heap_free(line); }
+    }
     sb_str(b, "\r\n");
     return b->oom ? ERROR_NOT_ENOUGH_MEMORY : ERROR_SUCCESS;
 }
@@ -432,6 +439,7 @@ BOOL WINAPI WinHttpSendRequest(HINTERNET hrequest, LPCWSTR headers, DWORD header
     }
     EnterCriticalSection(&r->hdr.cs);
     r->hdr.context = context;
+    auth_new_send(r);
     if (is_async(&r->hdr))
     {
         /* the headers are taken now; the optional data must stay valid until
@@ -641,6 +649,13 @@ static DWORD receive_response(struct request *r)
         DWORD head_len = (DWORD)wcslen(r->raw_headers);
         send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED, &head_len, sizeof(DWORD));
     }
+    if (auth_on_response(r))   /* a 401 answered with known credentials (auth.c) */
+    {
+        /* asynchronous: request_task sends again without waiting */
+        if (r->nowait) return ERROR_WINHTTP_RESEND_REQUEST;
+        if ((err = send_request(r, NULL, 0, NULL, 0, 0))) return err;
+        return receive_response(r);
+    }
     return ERROR_SUCCESS;
 }
 
@@ -846,11 +861,15 @@ struct request_task
     const void *data;
     DWORD len, total;
     DWORD out;
+    BOOL resending;                   /* ReceiveResponse sends again (a 401 answered) */
     ULONGLONG deadline;               /* of the wait for data, 0: none */
     struct request_task *next;        /* in r->queued */
 };
 
 static LONG wait_counter;
+
+/* r->wait_timeout when a step waits to read: the call's own timeout */
+#define WAIT_TIMEOUT_READ INT_MIN
 
 /* The step found nothing to read: park t until the connection is readable,
  * for at most the step's timeout from now (as a synchronous read waits that
@@ -858,8 +877,8 @@ static LONG wait_counter;
  * says why). */
 static BOOL wait_for_data(struct request *r, struct request_task *t, DWORD *err)
 {
-    int timeout = t->api == API_RECEIVE_RESPONSE ? response_timeout(&r->timeouts)
-                : t->api == API_SEND_REQUEST || t->api == API_WRITE_DATA ? r->wait_timeout : r->timeouts.receive;
+    int timeout = r->wait_timeout != WAIT_TIMEOUT_READ ? r->wait_timeout
+                : t->api == API_RECEIVE_RESPONSE ? response_timeout(&r->timeouts) : r->timeouts.receive;
     BOOL add_timer = FALSE;
     DWORD ret;
 
@@ -938,6 +957,7 @@ static void request_task(void *ctx, ULONGLONG arg)
     {
         r->nowait = TRUE;
         r->wait_write = FALSE;
+        r->wait_timeout = WAIT_TIMEOUT_READ;
         switch (t->api)
         {
         case API_SEND_REQUEST:
@@ -945,7 +965,17 @@ static void request_task(void *ctx, ULONGLONG arg)
             status = WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE;
             break;
         case API_RECEIVE_RESPONSE:
-            err = receive_response(r);
+            for (;;)
+            {
+                if (t->resending)
+                {
+                    if ((err = send_request_step(r, NULL, 0, 0))) break;
+                    send_request_end(r);
+                    t->resending = FALSE;
+                }
+                if ((err = receive_response(r)) != ERROR_WINHTTP_RESEND_REQUEST) break;
+                t->resending = TRUE;
+            }
             status = WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE;
             break;
         case API_QUERY_DATA_AVAILABLE:
@@ -977,7 +1007,7 @@ static void request_task(void *ctx, ULONGLONG arg)
         }
         r->nowait = FALSE;
     }
-    if (t->api == API_SEND_REQUEST) send_request_end(r);
+    if (t->api == API_SEND_REQUEST || t->resending) send_request_end(r);
     if (err == ERROR_WINHTTP_TIMEOUT && (t->api == API_RECEIVE_RESPONSE || t->api == API_SEND_REQUEST))
         r->state = REQ_FAILED;
     LeaveCriticalSection(&r->hdr.cs);
@@ -1007,6 +1037,7 @@ static DWORD queue_request_task(struct request *r, DWORD api, const void *data, 
     t->len = len;
     t->total = total;
     t->out = 0;
+    t->resending = FALSE;
     t->deadline = 0;
     t->next = NULL;
     /* one call at a time, in the order they were made */

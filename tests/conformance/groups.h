@@ -5,7 +5,8 @@
 #define TEST_GROUPS \
     GROUP(handles) GROUP(options) GROUP(crackurl) GROUP(http) GROUP(tls) \
     GROUP(upgrade) GROUP(websocket) GROUP(close) GROUP(protocol) GROUP(stress) \
-    GROUP(async) GROUP(keepalive) GROUP(scale) GROUP(model) GROUP(wsrules) GROUP(sizes) GROUP(time) GROUP(asyncsend)
+    GROUP(async) GROUP(keepalive) GROUP(scale) GROUP(model) GROUP(wsrules) GROUP(sizes) GROUP(time) \
+    GROUP(asyncsend) GROUP(auth)
 
 #define GROUP(n) void test_##n(void);
 TEST_GROUPS

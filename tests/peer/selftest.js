@@ -1146,6 +1146,94 @@ async function testLifecycle() {
   if (!st) p.kill('SIGKILL');
 }
 
+// ---------- authentication paths (auth.js) ----------
+function digestAnswer(challenge, { user, pass, method = 'GET', uri, nc = 1, cnonce = 'c0ffee', alg }) {
+  const { parseParams } = require(path.join(here, 'auth.js'));
+  const p = parseParams(challenge.replace(/^Digest\s+/i, ''));
+  const a = alg || p.algorithm || 'MD5';
+  const h = (x) => crypto.createHash(/^sha-256/i.test(a) ? 'sha256' : 'md5').update(x).digest('hex');
+  let ha1 = h(`${user}:${p.realm}:${pass}`);
+  if (/-sess$/i.test(a)) ha1 = h(`${ha1}:${p.nonce}:${cnonce}`);
+  const ncs = nc.toString(16).padStart(8, '0');
+  const resp = h(`${ha1}:${p.nonce}:${ncs}:${cnonce}:auth:${h(`${method}:${uri}`)}`);
+  return `Digest username="${user}", realm="${p.realm}", nonce="${p.nonce}", uri="${uri}", algorithm=${a}, ` +
+         `response="${resp}", opaque="${p.opaque}", qop=auth, nc=${ncs}, cnonce="${cnonce}"`;
+}
+
+async function testAuth(port) {
+  const basic = (u, p) => 'Basic ' + Buffer.from(`${u}:${p}`).toString('base64');
+  let r = await request(port, '/auth/basic');
+  eq('auth/basic without credentials: 401', r.status, 401);
+  eq('auth/basic challenge', r.headers['www-authenticate'], 'Basic realm="peer@127.0.0.1"');
+  eq('auth/basic 401 body', r.body.toString(), 'Unauthorized');
+  r = await request(port, '/auth/basic', { headers: { Authorization: basic('user', 'pwd') } });
+  eq('auth/basic right credentials: 200', [r.status, r.body.toString()], [200, 'Hello World']);
+  r = await request(port, '/auth/basic', { headers: { Authorization: basic('user', 'pwd2') } });
+  eq('auth/basic wrong password: 401', r.status, 401);
+  r = await request(port, '/auth/basic?user=Aladdin&pass=open%20sesame',
+                    { headers: { Authorization: 'Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==' } });
+  eq('auth/basic user/pass from the query (RFC 7617 example)', r.status, 200);
+
+  for (const alg of ['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess']) {
+    const uri = `/auth/digest?algorithm=${alg}`;
+    r = await request(port, uri);
+    eq(`auth/digest ${alg}: 401 first`, r.status, 401);
+    const ch = r.headers['www-authenticate'] || '';
+    check(`auth/digest ${alg}: challenge`, new RegExp(`^Digest realm="peer@127.0.0.1", qop="auth", algorithm=${alg}, nonce="[^"]+", opaque="`).test(ch), ch);
+    r = await request(port, uri, { headers: { Authorization: digestAnswer(ch, { user: 'user', pass: 'pwd', uri }) } });
+    eq(`auth/digest ${alg}: right answer 200`, [r.status, r.headers['x-auth-problem']], [200, undefined]);
+    r = await request(port, uri, { headers: { Authorization: digestAnswer(ch, { user: 'user', pass: 'pwd', uri }) } });
+    eq(`auth/digest ${alg}: the same nc again is refused`, [r.status, r.headers['x-auth-problem']], [401, 'nonce count 00000001 did not grow']);
+    r = await request(port, uri, { headers: { Authorization: digestAnswer(ch, { user: 'user', pass: 'pwd', uri, nc: 2 }) } });
+    eq(`auth/digest ${alg}: nc 2 on the same nonce`, r.status, 200);
+    r = await request(port, uri, { headers: { Authorization: digestAnswer(ch, { user: 'user', pass: 'pwd2', uri, nc: 3 }) } });
+    eq(`auth/digest ${alg}: wrong password 401 again`, [r.status, r.headers['x-auth-problem']], [401, 'wrong response (password?)']);
+    check(`auth/digest ${alg}: a new challenge with the 401`, /^Digest /.test(r.headers['www-authenticate'] || ''));
+  }
+  r = await request(port, '/auth/digest');
+  const ch = r.headers['www-authenticate'] || '';
+  r = await request(port, '/auth/digest?x=1', { headers: { Authorization: digestAnswer(ch, { user: 'user', pass: 'pwd', uri: '/auth/digest' }) } });
+  eq('auth/digest: a uri that is not the request\'s is refused', r.status, 401);
+  r = await request(port, '/auth/digest', { headers: { Authorization: digestAnswer(ch.replace(/nonce="[^"]+"/, 'nonce="forged"'), { user: 'user', pass: 'pwd', uri: '/auth/digest' }) } });
+  eq('auth/digest: a nonce it did not issue is refused', [r.status, r.headers['x-auth-problem']], [401, 'unknown nonce']);
+  r = await request(port, '/auth/digest', { headers: { Authorization: digestAnswer(ch, { user: 'user', pass: 'pwd', uri: '/auth/digest', alg: 'SHA-256' }) } });
+  eq('auth/digest: another algorithm than offered is refused', r.status, 401);
+
+  {
+    const uri = '/auth/digest?stale=1';
+    r = await request(port, uri);
+    const sch = r.headers['www-authenticate'] || '';
+    check('auth/digest stale=1: no stale flag at first', !/stale/.test(sch), sch);
+    r = await request(port, uri, { headers: { Authorization: digestAnswer(sch, { user: 'user', pass: 'pwd', uri }) } });
+    eq('auth/digest stale=1: first use 200', r.status, 200);
+    r = await request(port, uri, { headers: { Authorization: digestAnswer(sch, { user: 'user', pass: 'pwd', uri, nc: 2 }) } });
+    eq('auth/digest stale=1: second use 401 stale', [r.status, r.headers['x-auth-problem']], [401, 'stale nonce']);
+    check('auth/digest stale=1: new challenge says stale=true', /, stale=true$/.test(r.headers['www-authenticate'] || ''), r.headers['www-authenticate']);
+    r = await request(port, uri, { headers: { Authorization: digestAnswer(sch, { user: 'user', pass: 'pwd2', uri, nc: 3 }) } });
+    eq('auth/digest stale=1: a wrong password on a used nonce is no stale', [r.status, r.headers['x-auth-problem']], [401, 'wrong response (password?)']);
+  }
+  r = await request(port, '/auth/multi');
+  const auths = [];
+  for (let i = 0; i < r.raw.length; i += 2) if (/^www-authenticate$/i.test(r.raw[i])) auths.push(r.raw[i + 1]);
+  eq('auth/multi: 401', r.status, 401);
+  eq('auth/multi: four header fields', auths.length, 4);
+  check('auth/multi: Bearer, Negotiate+NTLM, Digest, Basic in that order',
+        auths[0] === 'Bearer realm="api"' && auths[1] === 'Negotiate, NTLM' && /^Digest /.test(auths[2]) &&
+        auths[3] === 'Basic realm="peer@127.0.0.1"', auths);
+  r = await request(port, '/auth/multi', { headers: { Authorization: basic('user', 'pwd') } });
+  eq('auth/multi: Basic gets in', [r.status, r.headers['x-auth-scheme']], [200, 'Basic']);
+  r = await request(port, '/auth/multi', { headers: { Authorization: digestAnswer(auths[2] || '', { user: 'user', pass: 'pwd', uri: '/auth/multi' }) } });
+  eq('auth/multi: Digest gets in', [r.status, r.headers['x-auth-scheme']], [200, 'Digest']);
+  r = await request(port, '/auth/multi', { headers: { Authorization: 'NTLM TlRMTVNTUAABAAAAB4IIAAAAAAAAAAAAAAAAAAAAAAA=' } });
+  eq('auth/multi: NTLM does not', r.status, 401);
+  r = await request(port, '/auth/multi-wine');
+  eq('auth/multi-wine: three fields', r.raw.filter((x, i) => i % 2 === 0 && /^www-authenticate$/i.test(x)).length, 3);
+  r = await request(port, '/auth/proxy');
+  eq('auth/proxy: 407 with Proxy-Authenticate', [r.status, r.headers['proxy-authenticate']], [407, 'Basic realm="proxy", NTLM']);
+  r = await request(port, '/auth/bearer');
+  eq('auth/bearer: 401 Bearer only', [r.status, r.headers['www-authenticate']], [401, 'Bearer realm="api"']);
+}
+
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'peer-selftest-'));
   let exitCode = 1;
@@ -1181,6 +1269,7 @@ async function main() {
       ['raw paths ws', () => testRawPaths(ports.ws, false, 'ws')],
       ['raw paths wss', () => testRawPaths(ports.wss, true, 'wss')],
       ['tls', testTls],
+      ['auth', () => testAuth(ports.ws)],
       ['lifecycle', testLifecycle],
       ['no violations', testMainPeerReport],
       [`split peer (PEER_SPLIT_SEED=${seed})`, () => testSplitPeer(seed)],

@@ -17,6 +17,7 @@ const path = require('path');
 const crypto = require('crypto');
 const { WebSocketServer } = require('ws');
 const { createValidator } = require('./validator');
+const { authResponse } = require('./auth');
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const WS_OPEN = 1;
@@ -198,6 +199,7 @@ function plainResponse(req, body, res) {
     res.writeHead(code, { 'Content-Length': Buffer.byteLength(text), 'X-Peer': 'yes' });
     return res.end(text);
   }
+  if (url.pathname.startsWith('/auth/') && authResponse(req, url, res)) return;
   switch (url.pathname) {
     case '/chunked':
       res.writeHead(200, { 'Transfer-Encoding': 'chunked', 'Content-Type': 'text/plain' });

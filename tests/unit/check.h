@@ -28,5 +28,6 @@ void test_http(void);
 void test_url(void);
 void test_ws_state(void);
 void test_http_date(void);
+void test_http_auth(void);
 
 #endif

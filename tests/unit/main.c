@@ -42,6 +42,7 @@ int main(void)
     test_http_date();
     test_http();
     test_url();
+    test_http_auth();
     printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
     return unit_failed ? 1 : 0;
 }

@@ -100,7 +100,8 @@ struct session
     struct timeouts timeouts;
     DWORD secure_protocols;
     DWORD ws_close_timeout, ws_keepalive;
-    DWORD ws_recv_buffer, ws_send_buffer;
+    DWORD ws_recv_buffer, ws_send_buffer;  /* 0: not set (reported as Windows' default) */
+    DWORD redirect_policy, max_redirects, max_continue, connect_retries;
 };
 
 struct connect
@@ -157,6 +158,8 @@ struct request
     BOOL websocket_upgrade;           /* WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET set */
     char ws_key[32];
     DWORD ws_close_timeout, ws_keepalive, ws_recv_buffer, ws_send_buffer;
+    DWORD redirect_policy, max_redirects, max_continue, connect_retries;
+    DWORD disabled_features;          /* WINHTTP_OPTION_DISABLE_FEATURE */
 
     enum request_state state;
     struct netconn *conn;             /* changed only under conn_lock (see request_swap_conn) */
@@ -233,6 +236,9 @@ static inline ULONGLONG poll_token(const struct object *obj, DWORD seq)
 DWORD websocket_set_keepalive(struct object *obj, DWORD interval);
 
 /* options.c helpers */
+void options_session_defaults(struct session *s);
+void options_request_inherit(struct request *r, const struct session *s);
+void options_process_detach(void);
 DWORD get_object_option(struct object *obj, DWORD option, void *buffer, DWORD *len);
 DWORD set_object_option(struct object *obj, DWORD option, void *buffer, DWORD len);
 

@@ -128,11 +128,7 @@ HINTERNET WINAPI WinHttpOpenRequest(HINTERNET hconnect, LPCWSTR verb, LPCWSTR ob
     else r->path = strdupW(L"/");
     r->version = strdupW(version && version[0] ? version : L"HTTP/1.1");
     r->open_flags = flags;
-    r->timeouts = c->session->timeouts;
-    r->ws_close_timeout = c->session->ws_close_timeout;
-    r->ws_keepalive = c->session->ws_keepalive;
-    r->ws_recv_buffer = c->session->ws_recv_buffer;
-    r->ws_send_buffer = c->session->ws_send_buffer;
+    options_request_inherit(r, c->session);
     r->state = REQ_OPEN;
     if (!r->verb || !r->path || !r->version)
     {
@@ -276,6 +272,9 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
     struct netconn *conn;
     DWORD err;
 
+    /* Windows refuses an upgrade whose send buffer cannot hold a frame header
+     * (WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE below 16; Wine's tests) */
+    if (r->websocket_upgrade && r->ws_send_buffer && r->ws_send_buffer < 16) return ERROR_NOT_ENOUGH_MEMORY;
     if (headers && headers_len)
     {
         if ((err = add_request_headers(r, headers, headers_len, WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_REPLACE)))

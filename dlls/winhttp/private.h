@@ -217,6 +217,7 @@ void headers_free(struct header_list *l);
 DWORD headers_add(struct header_list *l, const WCHAR *name, size_t nlen, const WCHAR *value, size_t vlen);
 int headers_find(const struct header_list *l, const WCHAR *name, int start);
 void headers_remove(struct header_list *l, int index);
+DWORD headers_set(struct header_list *l, const WCHAR *name, const WCHAR *value, BOOL first);
 BOOL headers_have_token(const struct header_list *l, const WCHAR *name, const char *token);
 DWORD return_string(const WCHAR *s, size_t len, void *buffer, DWORD *buflen);
 DWORD add_request_headers(struct request *req, const WCHAR *headers, DWORD len, DWORD flags);

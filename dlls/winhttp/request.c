@@ -213,36 +213,41 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
     struct session *s = r->connect->session;
     DWORD i;
 
-    sb_wstr(b, r->verb); sb_str(b, " ");
-    sb_wstr(b, r->path); sb_str(b, " ");
-    sb_wstr(b, r->version); sb_str(b, "\r\n");
+    DWORD err;
+
+    /* the headers we add become request headers, as on Windows (queryable
+     * with WINHTTP_QUERY_FLAG_REQUEST_HEADERS once sent) */
     if (headers_find(&r->req_headers, L"Host", 0) < 0)
     {
-        char portbuf[16];
-        sb_str(b, "Host: ");
-        sb_wstr(b, r->connect->server);
-        if (!default_port(port, secure))
-        {
-            sprintf(portbuf, ":%u", port);
-            sb_str(b, portbuf);
-        }
-        sb_str(b, "\r\n");
+        size_t n = wcslen(r->connect->server) + 8;
+        WCHAR *host = heap_alloc(n * sizeof(WCHAR));
+        if (!host) return ERROR_NOT_ENOUGH_MEMORY;
+        if (default_port(port, secure)) swprintf(host, n, L"%ls", r->connect->server);
+        else swprintf(host, n, L"%ls:%u", r->connect->server, port);
+        err = headers_set(&r->req_headers, L"Host", host, TRUE);
+        heap_free(host);
+        if (err) return err;
     }
-    if (s->agent && s->agent[0] && headers_find(&r->req_headers, L"User-Agent", 0) < 0)
-    {
-        sb_str(b, "User-Agent: "); sb_wstr(b, s->agent); sb_str(b, "\r\n");
-    }
+    if (s->agent && s->agent[0] && headers_find(&r->req_headers, L"User-Agent", 0) < 0 &&
+        (err = headers_set(&r->req_headers, L"User-Agent", s->agent, FALSE)))
+        return err;
     if (r->websocket_upgrade)
     {
         BYTE nonce[16];
-        DWORD err = transport_random(nonce, sizeof(nonce));
-        if (err) return err;
-        ws_make_key(nonce, r->ws_key);
-        sb_str(b, "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ");
-        sb_str(b, r->ws_key);
-        sb_str(b, "\r\nSec-WebSocket-Version: 13\r\n");
+        WCHAR key[32];
+        if ((err = transport_random(nonce, sizeof(nonce)))) return err;
+        ws_make_key(nonce, r->ws_key);  /* a new key for each send */
+        swprintf(key, ARRAYSIZE(key), L"%hs", r->ws_key);
+        if ((err = headers_set(&r->req_headers, L"Upgrade", L"websocket", FALSE)) ||
+            (err = headers_set(&r->req_headers, L"Connection", L"Upgrade", FALSE)) ||
+            (err = headers_set(&r->req_headers, L"Sec-WebSocket-Key", key, FALSE)) ||
+            (err = headers_set(&r->req_headers, L"Sec-WebSocket-Version", L"13", FALSE)))
+            return err;
     }
-    else if (headers_find(&r->req_headers, L"Connection", 0) < 0)
+    sb_wstr(b, r->verb); sb_str(b, " ");
+    sb_wstr(b, r->path); sb_str(b, " ");
+    sb_wstr(b, r->version); sb_str(b, "\r\n");
+    if (!r->websocket_upgrade && headers_find(&r->req_headers, L"Connection", 0) < 0)
         sb_str(b, "Connection: Keep-Alive\r\n");
     if ((total || verb_is(r, L"POST") || verb_is(r, L"PUT")) && headers_find(&r->req_headers, L"Content-Length", 0) < 0
         && headers_find(&r->req_headers, L"Transfer-Encoding", 0) < 0)

@@ -157,6 +157,7 @@ struct request
     DWORD cert_errors;                /* from the last TLS handshake */
     BOOL websocket_upgrade;           /* WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET set */
     char ws_key[32];
+    DWORD upgrades;                   /* websockets made from this request */
     DWORD ws_close_timeout, ws_keepalive, ws_recv_buffer, ws_send_buffer;
     DWORD redirect_policy, max_redirects, max_continue, connect_retries;
     DWORD disabled_features;          /* WINHTTP_OPTION_DISABLE_FEATURE */
@@ -225,6 +226,7 @@ DWORD query_headers(struct request *req, DWORD level, const WCHAR *name, void *b
 
 /* request.c */
 struct netconn *request_swap_conn(struct request *r, struct netconn *conn);
+DWORD request_receive_for_upgrade(struct request *r);
 
 /* The transport's poller token for an object's watch: the handle and a
  * sequence number the object uses to tell a current watch from a stale one. */

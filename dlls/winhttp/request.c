@@ -538,6 +538,16 @@ static DWORD receive_response(struct request *r)
     return ERROR_SUCCESS;
 }
 
+/* WinHttpWebSocketCompleteUpgrade on a request sent again after an upgrade,
+ * without WinHttpReceiveResponse: Windows upgrades it (Wine's tests), so a
+ * synchronous request receives its response here first (under hdr.cs).  The
+ * first upgrade needs WinHttpReceiveResponse. */
+DWORD request_receive_for_upgrade(struct request *r)
+{
+    if (r->state != REQ_SENT || !r->upgrades || is_async(&r->hdr)) return ERROR_SUCCESS;
+    return receive_response(r);
+}
+
 BOOL WINAPI WinHttpReceiveResponse(HINTERNET hrequest, LPVOID reserved)
 {
     struct request *r;

@@ -265,7 +265,7 @@ HINTERNET WINAPI WinHttpWebSocketCompleteUpgrade(HINTERNET hrequest, DWORD_PTR c
     }
     r = (struct request *)obj;
     EnterCriticalSection(&obj->cs);
-    if ((err = check_upgrade_response(r))) goto done;
+    if ((err = request_receive_for_upgrade(r)) || (err = check_upgrade_response(r))) goto done;
     if (!(ws = heap_alloc_zero(sizeof(*ws))))
     {
         err = ERROR_NOT_ENOUGH_MEMORY;
@@ -292,6 +292,7 @@ HINTERNET WINAPI WinHttpWebSocketCompleteUpgrade(HINTERNET hrequest, DWORD_PTR c
     ws->conn = request_swap_conn(r, NULL);
     netconn_set_buffer_size(ws->conn, ws->recv_buffer_size);
     r->state = REQ_UPGRADED;
+    r->upgrades++;
     if (!(h = alloc_handle(&ws->hdr))) err = ERROR_OUTOFMEMORY;
     else
     {

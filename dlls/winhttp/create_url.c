@@ -66,6 +66,11 @@ static DWORD build_url(const URL_COMPONENTS *uc, DWORD flags, struct out *o)
     }
     if (scheme_len == 4 && !strncmpiW_ascii(scheme, L"http", 4)) default_port = INTERNET_DEFAULT_HTTP_PORT;
     else if (scheme_len == 5 && !strncmpiW_ascii(scheme, L"https", 5)) default_port = INTERNET_DEFAULT_HTTPS_PORT;
+    /* ICU_REJECT_USERPWD: a user name or password makes the URL invalid (as
+     * WinHttpCrackUrl answers with the same flag; not measured on Windows) */
+    if ((flags & ICU_REJECT_USERPWD) && (comp_len(uc->lpszUserName, uc->dwUserNameLength) ||
+                                         comp_len(uc->lpszPassword, uc->dwPasswordLength)))
+        return ERROR_WINHTTP_INVALID_URL;
     put(o, scheme, scheme_len);
     put(o, L"://", 3);
     if (uc->lpszUserName)

@@ -62,6 +62,31 @@ BOOL headers_have_token(const struct header_list *l, const WCHAR *name, const ch
     return FALSE;
 }
 
+/* Give the header called name this value: the first one's is replaced, or
+ * a new header is added (at the front when first). */
+DWORD headers_set(struct header_list *l, const WCHAR *name, const WCHAR *value, BOOL first)
+{
+    int i = headers_find(l, name, 0);
+    WCHAR *v;
+    DWORD err;
+
+    if (i >= 0)
+    {
+        if (!(v = strdupW(value))) return ERROR_NOT_ENOUGH_MEMORY;
+        heap_free(l->items[i].value);
+        l->items[i].value = v;
+        return ERROR_SUCCESS;
+    }
+    if ((err = headers_add(l, name, wcslen(name), value, wcslen(value)))) return err;
+    if (first && l->count > 1)
+    {
+        struct header h = l->items[l->count - 1];
+        memmove(&l->items[1], &l->items[0], (l->count - 1) * sizeof(h));
+        l->items[0] = h;
+    }
+    return ERROR_SUCCESS;
+}
+
 void headers_remove(struct header_list *l, int index)
 {
     heap_free(l->items[index].name);
@@ -83,8 +108,8 @@ static DWORD process_header(struct header_list *l, const WCHAR *line, size_t len
 
     for (i = 0; i < len; i++) if (line[i] == ':') { colon = line + i; break; }
     if (!colon) return ERROR_WINHTTP_INVALID_HEADER;
+    /* a field name is a token: no space before the colon ("g : value", RFC 9112 5.1) */
     name_end = colon;
-    while (name_end > line && is_ws(name_end[-1])) name_end--;
     if (name_end == line) return ERROR_WINHTTP_INVALID_HEADER;
     for (i = 0; line + i < name_end; i++)
         if (line[i] <= 0x20 || line[i] >= 0x7f) return ERROR_WINHTTP_INVALID_HEADER;
@@ -275,8 +300,12 @@ static DWORD return_value(const WCHAR *s, DWORD modifiers, void *buffer, DWORD *
     }
     if (modifiers & WINHTTP_QUERY_FLAG_SYSTEMTIME)
     {
-        FIXME("WINHTTP_QUERY_FLAG_SYSTEMTIME not supported yet\n");
-        return ERROR_WINHTTP_INVALID_QUERY_REQUEST;
+        SYSTEMTIME st;
+        if (!buffer || *buflen < sizeof(st)) { *buflen = sizeof(st); return ERROR_INSUFFICIENT_BUFFER; }
+        if (!WinHttpTimeToSystemTime(s, &st)) return ERROR_WINHTTP_INVALID_QUERY_REQUEST;
+        memcpy(buffer, &st, sizeof(st));
+        *buflen = sizeof(st);
+        return ERROR_SUCCESS;
     }
     return return_string(s, wcslen(s), buffer, buflen);
 }
@@ -311,7 +340,9 @@ DWORD query_headers(struct request *r, DWORD level, const WCHAR *name, void *buf
     DWORD err;
     int i, n;
 
-    if (!request_headers && r->state != REQ_RESPONSE && r->state != REQ_UPGRADED)
+    if (info > WINHTTP_QUERY_MAX && info != WINHTTP_QUERY_CUSTOM) return ERROR_INVALID_PARAMETER;
+    /* the method is the request's, known before it is sent (Wine's tests) */
+    if (!request_headers && info != WINHTTP_QUERY_REQUEST_METHOD && r->state != REQ_RESPONSE && r->state != REQ_UPGRADED)
         return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
     switch (info)
     {

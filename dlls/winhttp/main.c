@@ -10,6 +10,7 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
         DisableThreadLibraryCalls(instance);
         TRACE("winhttp.dll (winhttp-wine) loaded\n");
     }
+    else if (reason == DLL_PROCESS_DETACH) options_process_detach();
     return TRUE;
 }
 

@@ -100,7 +100,8 @@ struct session
     struct timeouts timeouts;
     DWORD secure_protocols;
     DWORD ws_close_timeout, ws_keepalive;
-    DWORD ws_recv_buffer, ws_send_buffer;
+    DWORD ws_recv_buffer, ws_send_buffer;  /* 0: not set (reported as Windows' default) */
+    DWORD redirect_policy, max_redirects, max_continue, connect_retries;
 };
 
 struct connect
@@ -161,7 +162,10 @@ struct request
     DWORD cert_errors;                /* from the last TLS handshake */
     BOOL websocket_upgrade;           /* WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET set */
     char ws_key[32];
+    DWORD upgrades;                   /* websockets made from this request */
     DWORD ws_close_timeout, ws_keepalive, ws_recv_buffer, ws_send_buffer;
+    DWORD redirect_policy, max_redirects, max_continue, connect_retries;
+    DWORD disabled_features;          /* WINHTTP_OPTION_DISABLE_FEATURE */
 
     enum request_state state;
     struct netconn *conn;             /* changed only under conn_lock (see request_swap_conn) */
@@ -231,6 +235,7 @@ void headers_free(struct header_list *l);
 DWORD headers_add(struct header_list *l, const WCHAR *name, size_t nlen, const WCHAR *value, size_t vlen);
 int headers_find(const struct header_list *l, const WCHAR *name, int start);
 void headers_remove(struct header_list *l, int index);
+DWORD headers_set(struct header_list *l, const WCHAR *name, const WCHAR *value, BOOL first);
 BOOL headers_have_token(const struct header_list *l, const WCHAR *name, const char *token);
 DWORD return_string(const WCHAR *s, size_t len, void *buffer, DWORD *buflen);
 DWORD add_request_headers(struct request *req, const WCHAR *headers, DWORD len, DWORD flags);
@@ -238,6 +243,7 @@ DWORD query_headers(struct request *req, DWORD level, const WCHAR *name, void *b
 
 /* request.c */
 struct netconn *request_swap_conn(struct request *r, struct netconn *conn);
+DWORD request_receive_for_upgrade(struct request *r);
 
 /* The transport's poller token for an object's watch: the handle and a
  * sequence number the object uses to tell a current watch from a stale one. */
@@ -258,6 +264,9 @@ DWORD auth_get_option(struct object *obj, DWORD option, void *buffer, DWORD *len
 DWORD websocket_set_keepalive(struct object *obj, DWORD interval);
 
 /* options.c helpers */
+void options_session_defaults(struct session *s);
+void options_request_inherit(struct request *r, const struct session *s);
+void options_process_detach(void);
 DWORD get_object_option(struct object *obj, DWORD option, void *buffer, DWORD *len);
 DWORD set_object_option(struct object *obj, DWORD option, void *buffer, DWORD len);
 

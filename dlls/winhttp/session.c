@@ -36,15 +36,7 @@ HINTERNET WINAPI WinHttpOpen(LPCWSTR agent, DWORD access, LPCWSTR proxy, LPCWSTR
         s->proxy = strdupW(proxy);
         s->proxy_bypass = strdupW(bypass);
     }
-    s->timeouts.resolve = 0;
-    s->timeouts.connect = 60000;
-    s->timeouts.send = 30000;
-    s->timeouts.receive = 30000;
-    s->timeouts.receive_response = 90000;
-    s->ws_close_timeout = 10000;
-    s->ws_keepalive = 30000;
-    s->ws_recv_buffer = 8192;
-    s->ws_send_buffer = 8192;
+    options_session_defaults(s);
     h = alloc_handle(&s->hdr);
     release_object(&s->hdr);
     if (!h) { set_error(ERROR_OUTOFMEMORY); return NULL; }

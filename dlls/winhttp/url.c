@@ -64,11 +64,13 @@ static DWORD set_component(const WCHAR *url, const url_part *part, WCHAR **ptr, 
     return ERROR_SUCCESS;
 }
 
+static DWORD first_error(DWORD a, DWORD b) { return a ? a : b; }
+
 BOOL WINAPI WinHttpCrackUrl(LPCWSTR url, DWORD url_len, DWORD flags, LPURL_COMPONENTS uc)
 {
     url_parts parts;
     size_t len, i;
-    DWORD err = ERROR_SUCCESS;
+    DWORD err;
     const WCHAR *colon;
 
     TRACE("%s, %lu, 0x%08lx, %p\n", dbg_w(url), url_len, flags, uc);
@@ -100,14 +102,26 @@ BOOL WINAPI WinHttpCrackUrl(LPCWSTR url, DWORD url_len, DWORD flags, LPURL_COMPO
         set_error(ERROR_WINHTTP_INVALID_URL);
         return FALSE;
     }
+    /* a buffer of no length is a bad parameter, found before anything is written */
+    if ((uc->lpszScheme && !uc->dwSchemeLength) || (uc->lpszHostName && !uc->dwHostNameLength) ||
+        (uc->lpszUserName && !uc->dwUserNameLength) || (uc->lpszPassword && !uc->dwPasswordLength) ||
+        (uc->lpszUrlPath && !uc->dwUrlPathLength) || (uc->lpszExtraInfo && !uc->dwExtraInfoLength))
+    {
+        set_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    /* extra info not asked for stays in the path (Windows: "/get?x=1") */
+    if (!uc->lpszExtraInfo && !uc->dwExtraInfoLength) parts.path.len += parts.extra.len;
     uc->nScheme = parts.scheme == URL_SCHEME_HTTPS ? INTERNET_SCHEME_HTTPS : INTERNET_SCHEME_HTTP;
     uc->nPort = parts.port;
-    if (!err) err = set_component(url, &parts.scheme_name, &uc->lpszScheme, &uc->dwSchemeLength, 0, FALSE);
-    if (!err) err = set_component(url, &parts.host, &uc->lpszHostName, &uc->dwHostNameLength, flags & ICU_DECODE, FALSE);
-    if (!err) err = set_component(url, &parts.user, &uc->lpszUserName, &uc->dwUserNameLength, flags & ICU_DECODE, FALSE);
-    if (!err) err = set_component(url, &parts.password, &uc->lpszPassword, &uc->dwPasswordLength, flags & ICU_DECODE, FALSE);
-    if (!err) err = set_component(url, &parts.path, &uc->lpszUrlPath, &uc->dwUrlPathLength, flags, TRUE);
-    if (!err) err = set_component(url, &parts.extra, &uc->lpszExtraInfo, &uc->dwExtraInfoLength, flags, TRUE);
+    /* every component is done even when one does not fit: each buffer too
+     * small gets the length it needs (with the NUL), the others their copy */
+    err = set_component(url, &parts.scheme_name, &uc->lpszScheme, &uc->dwSchemeLength, 0, FALSE);
+    err = first_error(err, set_component(url, &parts.host, &uc->lpszHostName, &uc->dwHostNameLength, flags & ICU_DECODE, FALSE));
+    err = first_error(err, set_component(url, &parts.user, &uc->lpszUserName, &uc->dwUserNameLength, flags & ICU_DECODE, FALSE));
+    err = first_error(err, set_component(url, &parts.password, &uc->lpszPassword, &uc->dwPasswordLength, flags & ICU_DECODE, FALSE));
+    err = first_error(err, set_component(url, &parts.path, &uc->lpszUrlPath, &uc->dwUrlPathLength, flags, TRUE));
+    err = first_error(err, set_component(url, &parts.extra, &uc->lpszExtraInfo, &uc->dwExtraInfoLength, flags, TRUE));
     set_error(err);
     return !err;
 }

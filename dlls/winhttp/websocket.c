@@ -19,6 +19,7 @@
 #include "codec/ws_handshake.h"
 
 #define MIN_BUFFER_SIZE 256  /* smallest receive / send buffer we use, whatever the option says */
+#define WS_BUFFER_UNSET_SIZE 8192  /* read-ahead and send buffer when the options were not set */
 
 /* A completion to report once locks are released. */
 struct completion
@@ -269,7 +270,7 @@ HINTERNET WINAPI WinHttpWebSocketCompleteUpgrade(HINTERNET hrequest, DWORD_PTR c
     }
     r = (struct request *)obj;
     EnterCriticalSection(&obj->cs);
-    if ((err = check_upgrade_response(r))) goto done;
+    if ((err = request_receive_for_upgrade(r)) || (err = check_upgrade_response(r))) goto done;
     if (!(ws = heap_alloc_zero(sizeof(*ws))))
     {
         err = ERROR_NOT_ENOUGH_MEMORY;
@@ -286,14 +287,17 @@ HINTERNET WINAPI WinHttpWebSocketCompleteUpgrade(HINTERNET hrequest, DWORD_PTR c
     ws->send_timeout = r->timeouts.send;
     ws->close_timeout = r->ws_close_timeout;
     ws->keepalive = r->ws_keepalive;
-    ws->recv_buffer_size = max(r->ws_recv_buffer, MIN_BUFFER_SIZE);
-    ws->send_buffer_size = max(r->ws_send_buffer, MIN_BUFFER_SIZE);
+    /* the buffer options report Windows' default (32 KiB) until set, but an
+     * idle websocket must stay small (issue 14): unset, we use 8 KiB */
+    ws->recv_buffer_size = r->ws_recv_buffer ? max(r->ws_recv_buffer, MIN_BUFFER_SIZE) : WS_BUFFER_UNSET_SIZE;
+    ws->send_buffer_size = r->ws_send_buffer ? max(r->ws_send_buffer, MIN_BUFFER_SIZE) : WS_BUFFER_UNSET_SIZE;
     ws->async = is_async(&ws->hdr);
     ws->last_send = GetTickCount64();
     /* the connection (and any frame bytes that came with the 101) move over */
     ws->conn = request_swap_conn(r, NULL);
     netconn_set_buffer_size(ws->conn, ws->recv_buffer_size);
     r->state = REQ_UPGRADED;
+    r->upgrades++;
     if (!(h = alloc_handle(&ws->hdr))) err = ERROR_OUTOFMEMORY;
     else
     {

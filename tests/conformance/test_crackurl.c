@@ -186,10 +186,13 @@ static void test_errors(void)
 
 void test_createurl(void);
 
+void test_crackurl_windows(void);   /* test_crackurl_windows.c */
+
 void test_crackurl(void)
 {
     test_pointer_mode();
     test_copy_mode();
     test_errors();
     test_createurl();
+    test_crackurl_windows();
 }

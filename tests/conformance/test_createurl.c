@@ -115,4 +115,14 @@ void test_createurl(void)
     uc.lpszExtraInfo = (WCHAR *)L"?t=\xe9";
     check_url(&uc, 0, L"http://?t=\xe9", 0, "beyond ASCII, not escaped");
     if (GetACP() != CP_UTF8) check_url(&uc, ICU_ESCAPE, NULL, ERROR_INVALID_PARAMETER, "beyond ASCII with ICU_ESCAPE");
+
+    /* ICU_REJECT_USERPWD: refused with a user name or a password, fine without */
+    components(&uc);
+    check_url(&uc, ICU_REJECT_USERPWD, NULL, ERROR_WINHTTP_INVALID_URL, "ICU_REJECT_USERPWD with user and password");
+    uc.lpszPassword = NULL;
+    check_url(&uc, ICU_REJECT_USERPWD, NULL, ERROR_WINHTTP_INVALID_URL, "ICU_REJECT_USERPWD with a user");
+    uc.lpszUserName = (WCHAR *)L"";
+    check_url(&uc, ICU_REJECT_USERPWD, L"http://@example.org/a/b?x=1", 0, "ICU_REJECT_USERPWD with an empty user");
+    uc.lpszUserName = NULL;
+    check_url(&uc, ICU_REJECT_USERPWD, L"http://example.org/a/b?x=1", 0, "ICU_REJECT_USERPWD without user");
 }

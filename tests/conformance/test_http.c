@@ -262,10 +262,13 @@ static void test_connect_errors(void)
     close_handles(&h);
 }
 
+void test_http_headers(void);    /* test_http_headers.c */
+
 void test_http(void)
 {
     test_status_and_headers();
     test_request_headers_and_body();
     test_bodies();
     test_connect_errors();
+    test_http_headers();
 }

@@ -256,6 +256,8 @@ static void test_no_option(void)
     WinHttpCloseHandle(ses);
 }
 
+void test_options_table(void);   /* test_options_table.c */
+
 void test_options(void)
 {
     test_no_option();
@@ -263,4 +265,5 @@ void test_options(void)
     test_generic();
     test_websocket_options();
     test_security_flags();
+    test_options_table();
 }

@@ -168,6 +168,8 @@ static void test_bad_101(const WCHAR *path)
 }
 
 
+void test_upgrade_again(void);    /* test_upgrade_again.c */
+
 void test_upgrade(void)
 {
     test_success();
@@ -178,4 +180,5 @@ void test_upgrade(void)
     test_bad_101(L"/no-accept");
     test_bad_101(L"/no-upgrade");
     check_fresh_echo("after the bad upgrades");
+    test_upgrade_again();
 }

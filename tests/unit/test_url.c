@@ -91,6 +91,17 @@ static void test_good(void)
         { "http://127.0.0.1:3000/ws", URL_SCHEME_HTTP, NULL, NULL, "127.0.0.1", 3000, 1, "/ws", "" },
         { "http://h//double//", URL_SCHEME_HTTP, NULL, NULL, "h", 80, 0, "//double//", "" },
         { "http://h/%41%20b", URL_SCHEME_HTTP, NULL, NULL, "h", 80, 0, "/%41%20b", "" },
+        /* as Windows cracks them (Wine's tests): port 0, empty ports, a lone '?' */
+        { "http://h:0/", URL_SCHEME_HTTP, NULL, NULL, "h", 0, 1, "/", "" },
+        { "http://h:0", URL_SCHEME_HTTP, NULL, NULL, "h", 0, 1, "", "" },
+        { "http://h:", URL_SCHEME_HTTP, NULL, NULL, "h", 80, 0, "", "" },
+        { "http://h:/", URL_SCHEME_HTTP, NULL, NULL, "h", 80, 0, "/", "" },
+        { "https://h:/x", URL_SCHEME_HTTPS, NULL, NULL, "h", 443, 0, "/x", "" },
+        { "http://[::1]:/", URL_SCHEME_HTTP, NULL, NULL, "[::1]", 80, 0, "/", "" },
+        { "http://[::1]:0/", URL_SCHEME_HTTP, NULL, NULL, "[::1]", 0, 1, "/", "" },
+        { "http://winehq?", URL_SCHEME_HTTP, NULL, NULL, "winehq", 80, 0, "", "" },
+        { "http://h/p?", URL_SCHEME_HTTP, NULL, NULL, "h", 80, 0, "/p", "?" },
+        { "http://winehq/post;a", URL_SCHEME_HTTP, NULL, NULL, "winehq", 80, 0, "/post;a", "" },
     };
     size_t i;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) check_case(&cases[i], (int)i);
@@ -102,9 +113,9 @@ static void test_bad(void)
         "", "http", "http:", "http:/", "http://", "http:/h/", "http:h", "example.com/path", "/path",
         "://h/", "ftp://h/", "ws://h/", "httpx://h/", "htt://h/", "file:///etc/passwd",
         "http:///path", "http://:80/", "http://user@/", "http://u:p@:81/", "http://?q", "http://#f",
-        "http://h:0/", "http://h:65536/", "http://h:99999999999999999999/", "http://h:abc/", "http://h:8a/",
-        "http://h:-1/", "http://h:/", "http://h: 80/", "http://h:+80/",
-        "http://[::1/", "http://[]/", "http://[::1]x/", "http://[::1]:/", "http://[::1]:0/",
+        "http://h:65536/", "http://h:99999999999999999999/", "http://h:abc/", "http://h:8a/",
+        "http://h:-1/", "http://h: 80/", "http://h:+80/",
+        "http://[::1/", "http://[]/", "http://[::1]x/",
         "http://h:80:81/",
     };
     size_t i;
@@ -133,6 +144,12 @@ static void test_misc(void)
     CHECK(part_is(&p.extra, "?q"));
     CHECK_EQ(url_crack(wbuf, 0, &p), -1);
     CHECK_EQ(url_crack(NULL, 0, &p), -1);
+
+    /* the lone '?' case: both at the end of the URL, after the '?' */
+    n = widen("http://winehq?");
+    CHECK_EQ(url_crack(wbuf, n, &p), 0);
+    CHECK_EQ(p.path.off, 14);
+    CHECK_EQ(p.extra.off, 14);
 
     /* empty path and extra are reported at the end of the authority */
     n = widen("http://h");

@@ -102,25 +102,27 @@ int url_crack(const uint16_t *url, size_t len, url_parts *out)
     {
         uint32_t port = 0;
         port_begin = host_end + 1;
-        if (port_begin == auth_end) return -1;
         for (i = port_begin; i < auth_end; i++)
         {
             if (url[i] < '0' || url[i] > '9') return -1;
             port = port * 10 + (uint32_t)(url[i] - '0');
             if (port > 65535) return -1;
         }
-        if (!port) return -1;
+        /* Windows takes ":0" as port 0 and an empty port (":", ":/") as none */
         out->port = (uint16_t)port;
-        out->port_explicit = 1;
+        out->port_explicit = port_begin < auth_end;
     }
-    else
-        out->port = out->scheme == URL_SCHEME_HTTPS ? 443 : 80;
+    if (!out->port_explicit) out->port = out->scheme == URL_SCHEME_HTTPS ? 443 : 80;
 
     /* path up to '?' or '#', then the rest as extra info */
     for (path_end = auth_end; path_end < len && url[path_end] != '?' && url[path_end] != '#'; path_end++)
         ;
     out->path = make_part(auth_end, path_end - auth_end);
     out->extra = make_part(path_end, len - path_end);
+    /* Windows: no path and a lone "?" ("http://host?") give an empty path
+     * and extra info at the end of the URL */
+    if (path_end == auth_end && len - path_end == 1 && url[path_end] == '?')
+        out->path = out->extra = make_part(len, 0);
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /* WinHttpSetOption and WinHttpQueryOption. */
 #include <stdio.h>
 #include "websocket.h"
+#include "proxy.h"
 
 #define IGNORE_FLAGS (SECURITY_FLAG_IGNORE_UNKNOWN_CA | SECURITY_FLAG_IGNORE_CERT_DATE_INVALID | \
                       SECURITY_FLAG_IGNORE_CERT_CN_INVALID | SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE)
@@ -161,6 +162,9 @@ DWORD set_object_option(struct object *obj, DWORD option, void *buffer, DWORD le
         *field = value;
         return ERROR_SUCCESS;
 
+    case WINHTTP_OPTION_PROXY:
+        return proxy_set_option(obj, buffer, len);
+
     case WINHTTP_OPTION_HANDLE_TYPE:
     case WINHTTP_OPTION_PARENT_HANDLE:
     case WINHTTP_OPTION_URL:
@@ -252,6 +256,8 @@ DWORD get_object_option(struct object *obj, DWORD option, void *buffer, DWORD *l
         return put_value(field, sizeof(DWORD), buffer, len);
     case WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET:
         return ERROR_INVALID_PARAMETER; /* set-only */
+    case WINHTTP_OPTION_PROXY:
+        return proxy_get_option(obj, buffer, len);
     }
     FIXME("option %lu not supported\n", option);
     return ERROR_WINHTTP_INVALID_OPTION;

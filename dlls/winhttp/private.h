@@ -157,6 +157,7 @@ struct request
     BOOL websocket_upgrade;           /* WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET set */
     char ws_key[32];
     DWORD ws_close_timeout, ws_keepalive, ws_recv_buffer, ws_send_buffer;
+    struct proxy_config *proxy;       /* WINHTTP_OPTION_PROXY set on the request, else NULL (proxy.c) */
 
     enum request_state state;
     struct netconn *conn;             /* changed only under conn_lock (see request_swap_conn) */
@@ -197,6 +198,8 @@ struct websocket;
 #define NETCONN_NOWAIT (-2)
 DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
                    const struct timeouts *to, struct netconn **out, DWORD *cert_errors);
+DWORD netconn_secure(struct netconn *c, const WCHAR *host, DWORD security_flags, const struct timeouts *to,
+                     DWORD *cert_errors);
 DWORD netconn_send(struct netconn *c, const struct whnet_buf *bufs, DWORD count, int timeout);
 DWORD netconn_fill(struct netconn *c, int timeout);       /* read more into rbuf */
 DWORD netconn_read(struct netconn *c, void *buf, DWORD len, int timeout, DWORD *read);

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include "private.h"
+#include "proxy.h"
 #include "codec/http_parse.h"
 #include "codec/ws_handshake.h"
 
@@ -63,6 +64,8 @@ static void request_destroy(struct object *obj)
     netconn_close(r->conn);
     request_reset_response(r);
     headers_free(&r->req_headers);
+    proxy_config_free(r->proxy);
+    heap_free(r->proxy);
     heap_free(r->verb);
     heap_free(r->path);
     heap_free(r->version);
@@ -212,12 +215,22 @@ static BOOL default_port(INTERNET_PORT port, BOOL secure)
 
 static BOOL verb_is(const struct request *r, const WCHAR *v) { return !wcscmp(r->verb, v); }
 
-static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secure, DWORD total, struct strbuf *b)
+/* absolute: the request goes to a proxy (absolute-form target, RFC 9112 3.2.2) */
+static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secure, DWORD total, BOOL absolute,
+                                struct strbuf *b)
 {
     struct session *s = r->connect->session;
     DWORD i;
 
     sb_wstr(b, r->verb); sb_str(b, " ");
+    if (absolute)
+    {
+        char portbuf[16];
+        sb_str(b, "http://");
+        sb_wstr(b, r->connect->server);
+        sprintf(portbuf, ":%u", port);
+        if (!default_port(port, secure)) sb_str(b, portbuf);
+    }
     sb_wstr(b, r->path); sb_str(b, " ");
     sb_wstr(b, r->version); sb_str(b, "\r\n");
     if (headers_find(&r->req_headers, L"Host", 0) < 0)
@@ -273,7 +286,9 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
     INTERNET_PORT port = r->connect->port;
     struct strbuf head = { 0 };
     struct whnet_buf bufs[2];
+    struct proxy_target proxy = { 0 };
     struct netconn *conn;
+    BOOL refused = FALSE;
     DWORD err;
 
     if (headers && headers_len)
@@ -289,7 +304,8 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
     r->receiving_sent = FALSE;
     r->state = REQ_FAILED;
 
-    if ((err = build_request_head(r, port, secure, total, &head))) goto done;
+    if ((err = proxy_pick(r, secure, port, &proxy))) goto done;
+    if ((err = build_request_head(r, port, secure, total, proxy.host && !secure, &head))) goto done;
     /* the transport resolves and connects in one call: the name is reported
      * for NAME_RESOLVED too (it is the address when the server is one) */
     send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, r->connect->server,
@@ -298,7 +314,8 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
                   (wcslen(r->connect->server) + 1) * sizeof(WCHAR));
     send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, r->connect->server,
                   (wcslen(r->connect->server) + 1) * sizeof(WCHAR));
-    err = netconn_open(r->connect->server, port, secure, r->security_flags, &r->timeouts, &conn, &r->cert_errors);
+    if (proxy.host) err = proxy_open_connection(r, &proxy, port, secure, &conn, &refused);
+    else err = netconn_open(r->connect->server, port, secure, r->security_flags, &r->timeouts, &conn, &r->cert_errors);
     if (err)
     {
         if (err == ERROR_WINHTTP_SECURE_FAILURE)
@@ -309,6 +326,12 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
     if (r->hdr.closed) { err = ERROR_WINHTTP_OPERATION_CANCELLED; goto done; }
     send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER, r->connect->server,
                   (wcslen(r->connect->server) + 1) * sizeof(WCHAR));
+    if (refused)
+    {
+        /* the proxy refused the tunnel: its answer is the response */
+        r->state = REQ_SENT;
+        goto done;
+    }
     TRACE("request head:\n%s", head.p);
     bufs[0].data = head.p;
     bufs[0].len = (uint32_t)head.len;
@@ -321,6 +344,7 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
     r->optional_sent = optional_len;
     r->state = REQ_SENT;
 done:
+    heap_free(proxy.host);
     heap_free(head.p);
     return err;
 }

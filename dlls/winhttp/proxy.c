@@ -263,9 +263,11 @@ static DWORD make_config(DWORD access, const WCHAR *proxy, const WCHAR *bypass, 
         out->access = access;
         return ERROR_SUCCESS;
     case WINHTTP_ACCESS_TYPE_NAMED_PROXY:
-        if (!proxy_list_valid(proxy)) return ERROR_INVALID_PARAMETER;
+        /* accepted as given, as Windows does (Wine's builtin too): a list
+         * naming no usable server means direct connections */
+        if (!proxy_list_valid(proxy)) WARN("no usable proxy in %s: connecting directly\n", dbg_w(proxy));
         tmp.access = access;
-        tmp.server = (WCHAR *)proxy;
+        tmp.server = proxy && proxy[0] ? (WCHAR *)proxy : NULL;
         tmp.bypass = bypass && bypass[0] ? (WCHAR *)bypass : NULL;
         return proxy_config_copy(out, &tmp);
     }

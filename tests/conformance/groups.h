@@ -5,7 +5,7 @@
 #define TEST_GROUPS \
     GROUP(handles) GROUP(options) GROUP(crackurl) GROUP(http) GROUP(tls) \
     GROUP(upgrade) GROUP(websocket) GROUP(close) GROUP(protocol) GROUP(stress) \
-    GROUP(async) GROUP(keepalive) GROUP(scale) GROUP(model) GROUP(wsrules) GROUP(sizes) GROUP(time)
+    GROUP(async) GROUP(keepalive) GROUP(scale) GROUP(model) GROUP(wsrules) GROUP(sizes) GROUP(time) GROUP(proxy)
 
 #define GROUP(n) void test_##n(void);
 TEST_GROUPS

@@ -289,6 +289,67 @@ static void test_option(void)
     WinHttpCloseHandle(ses);
 }
 
+/* Asynchronous requests: the tunnel is set up on the pool. */
+static HANDLE async_event;
+static DWORD async_status, async_error;
+
+static void CALLBACK async_callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *info, DWORD len)
+{
+    if (status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR)
+        async_error = ((WINHTTP_ASYNC_RESULT *)info)->dwError;
+    async_status = status;
+    SetEvent(async_event);
+}
+
+static DWORD async_wait(void)
+{
+    ok(WaitForSingleObject(async_event, 20000) == WAIT_OBJECT_0, "no notification\n");
+    ResetEvent(async_event);
+    return async_status;
+}
+
+static void check_async(const char *which, DWORD want_status)
+{
+    INTERNET_PORT wss = peer_port("WSS"), proxy = peer_port(which);
+    HINTERNET ses, con, req;
+    DWORD status = 0, size = sizeof(status);
+    WCHAR list[64];
+    int before;
+
+    swprintf(list, ARRAYSIZE(list), L"127.0.0.1:%u", proxy);
+    ses = WinHttpOpen(L"proxy-test", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS, WINHTTP_FLAG_ASYNC);
+    if (!ses) { ok(0, "WinHttpOpen(ASYNC) failed: %lu\n", GetLastError()); return; }
+    async_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    WinHttpSetStatusCallback(ses, async_callback, WINHTTP_CALLBACK_FLAG_SENDREQUEST_COMPLETE |
+                             WINHTTP_CALLBACK_FLAG_HEADERS_AVAILABLE | WINHTTP_CALLBACK_FLAG_REQUEST_ERROR, 0);
+    before = proxy_stat(proxy, "connects");
+    con = WinHttpConnect(ses, L"localhost", wss, 0);
+    req = con ? WinHttpOpenRequest(con, L"GET", L"/status/200", NULL, NULL, NULL, WINHTTP_FLAG_SECURE) : NULL;
+    ok(req != NULL, "open: %lu\n", GetLastError());
+    if (req && WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0))
+    {
+        ok(async_wait() == WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE, "%s: send: status 0x%lx error %lu\n", which,
+           async_status, async_error);
+        ok(WinHttpReceiveResponse(req, NULL), "receive: %lu\n", GetLastError());
+        ok(async_wait() == WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE, "%s: receive: status 0x%lx error %lu\n", which,
+           async_status, async_error);
+        ok(WinHttpQueryHeaders(req, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, &status, &size, NULL) &&
+           status == want_status, "%s: status %lu, expected %lu\n", which, status, want_status);
+    }
+    else ok(0, "send: %lu\n", GetLastError());
+    ok(proxy_stat(proxy, "connects") == before + 1, "%s: no CONNECT\n", which);
+    if (req) WinHttpCloseHandle(req);
+    if (con) WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+    CloseHandle(async_event);
+}
+
+static void test_async(void)
+{
+    check_async("PROXY", 200);
+    check_async("PROXY_AUTH", 407);
+}
+
 void proxy_config_tests(void);
 
 void test_proxy(void)
@@ -306,5 +367,6 @@ void test_proxy(void)
     test_connect_credentials();
     test_proxy_auth();
     test_option();
+    test_async();
     proxy_config_tests();
 }

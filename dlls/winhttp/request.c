@@ -215,15 +215,19 @@ static BOOL default_port(INTERNET_PORT port, BOOL secure)
 
 static BOOL verb_is(const struct request *r, const WCHAR *v) { return !wcscmp(r->verb, v); }
 
-/* absolute: the request goes to a proxy (absolute-form target, RFC 9112 3.2.2) */
-static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secure, DWORD total, BOOL absolute,
+/* via: VIA_PROXY, the request goes to a proxy (absolute-form target, RFC
+ * 9112 3.2.2); VIA_TUNNEL, to the server through a proxy's tunnel (the
+ * proxy's credentials stay out of it) */
+enum via { VIA_DIRECT, VIA_PROXY, VIA_TUNNEL };
+
+static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secure, DWORD total, enum via via,
                                 struct strbuf *b)
 {
     struct session *s = r->connect->session;
     DWORD i;
 
     sb_wstr(b, r->verb); sb_str(b, " ");
-    if (absolute)
+    if (via == VIA_PROXY)
     {
         char portbuf[16];
         sb_str(b, "http://");
@@ -270,6 +274,7 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
     }
     for (i = 0; i < r->req_headers.count; i++)
     {
+        if (via == VIA_TUNNEL && !strcmpiW_ascii(r->req_headers.items[i].name, L"Proxy-Authorization")) continue;
         sb_wstr(b, r->req_headers.items[i].name);
         sb_str(b, ": ");
         sb_wstr(b, r->req_headers.items[i].value);
@@ -305,7 +310,8 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
     r->state = REQ_FAILED;
 
     if ((err = proxy_pick(r, secure, port, &proxy))) goto done;
-    if ((err = build_request_head(r, port, secure, total, proxy.host && !secure, &head))) goto done;
+    if ((err = build_request_head(r, port, secure, total,
+                                  !proxy.host ? VIA_DIRECT : secure ? VIA_TUNNEL : VIA_PROXY, &head))) goto done;
     /* the transport resolves and connects in one call: the name is reported
      * for NAME_RESOLVED too (it is the address when the server is one) */
     send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, r->connect->server,

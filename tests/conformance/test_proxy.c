@@ -119,9 +119,11 @@ static void test_https_tunnel(void)
     WinHttpCloseHandle(ses);
 }
 
-static void test_wss_tunnel(void)
+/* secure: wss through a CONNECT tunnel; else ws as an absolute-form upgrade request */
+static void check_ws_proxied(BOOL secure)
 {
-    INTERNET_PORT wss = peer_port("WSS"), proxy = peer_port("PROXY");
+    INTERNET_PORT port = peer_port(secure ? "WSS" : "WS"), proxy = peer_port("PROXY");
+    const char *counter = secure ? "connects" : "upgrades";
     HINTERNET ses, con = NULL, req = NULL, ws = NULL;
     WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
     char buf[64];
@@ -132,13 +134,13 @@ static void test_wss_tunnel(void)
     swprintf(list, ARRAYSIZE(list), L"127.0.0.1:%u", proxy);
     ses = WinHttpOpen(L"proxy-test", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS, 0);
     if (!ses) { ok(0, "WinHttpOpen failed: %lu\n", GetLastError()); return; }
-    before = proxy_stat(proxy, "connects");
-    if ((con = WinHttpConnect(ses, L"localhost", wss, 0)) &&
-        (req = WinHttpOpenRequest(con, L"GET", L"/echo", NULL, NULL, NULL, WINHTTP_FLAG_SECURE)) &&
+    before = proxy_stat(proxy, counter);
+    if ((con = WinHttpConnect(ses, L"localhost", port, 0)) &&
+        (req = WinHttpOpenRequest(con, L"GET", L"/echo", NULL, NULL, NULL, secure ? WINHTTP_FLAG_SECURE : 0)) &&
         WinHttpSetOption(req, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0) &&
         WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(req, NULL))
         ws = WinHttpWebSocketCompleteUpgrade(req, 0);
-    ok(ws != NULL, "wss upgrade through the proxy failed: %lu\n", GetLastError());
+    ok(ws != NULL, "%s upgrade through the proxy failed: %lu\n", secure ? "wss" : "ws", GetLastError());
     if (ws)
     {
         ok(!ws_send_text(ws, "through the tunnel"), "send failed\n");
@@ -148,10 +150,16 @@ static void test_wss_tunnel(void)
         ok(!WinHttpWebSocketClose(ws, WINHTTP_WEB_SOCKET_SUCCESS_CLOSE_STATUS, NULL, 0), "close failed\n");
         WinHttpCloseHandle(ws);
     }
-    ok(proxy_stat(proxy, "connects") == before + 1, "the upgrade did not go through a CONNECT\n");
+    ok(proxy_stat(proxy, counter) == before + 1, "the %s upgrade did not go through the proxy\n", secure ? "wss" : "ws");
     if (req) WinHttpCloseHandle(req);
     if (con) WinHttpCloseHandle(con);
     WinHttpCloseHandle(ses);
+}
+
+static void test_ws_proxied(void)
+{
+    check_ws_proxied(TRUE);
+    check_ws_proxied(FALSE);
 }
 
 /* A Proxy-Authorization header the application adds reaches the proxy,
@@ -365,7 +373,7 @@ void test_proxy(void)
     test_named_http();
     test_bypass();
     test_https_tunnel();
-    test_wss_tunnel();
+    test_ws_proxied();
     test_connect_credentials();
     test_proxy_auth();
     test_option();

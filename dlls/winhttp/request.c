@@ -292,6 +292,7 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
     struct strbuf head = { 0 };
     struct whnet_buf bufs[2];
     struct proxy_target proxy = { 0 };
+    WCHAR *peer;
     struct netconn *conn;
     BOOL refused = FALSE;
     DWORD err;
@@ -313,13 +314,12 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
     if ((err = build_request_head(r, port, secure, total,
                                   !proxy.host ? VIA_DIRECT : secure ? VIA_TUNNEL : VIA_PROXY, &head))) goto done;
     /* the transport resolves and connects in one call: the name is reported
-     * for NAME_RESOLVED too (it is the address when the server is one) */
-    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, r->connect->server,
-                  (wcslen(r->connect->server) + 1) * sizeof(WCHAR));
-    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, r->connect->server,
-                  (wcslen(r->connect->server) + 1) * sizeof(WCHAR));
-    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, r->connect->server,
-                  (wcslen(r->connect->server) + 1) * sizeof(WCHAR));
+     * for NAME_RESOLVED too (it is the address when the server is one); the
+     * proxy is where we connect when there is one */
+    peer = proxy.host ? proxy.host : r->connect->server;
+    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, peer, (wcslen(peer) + 1) * sizeof(WCHAR));
+    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, peer, (wcslen(peer) + 1) * sizeof(WCHAR));
+    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, peer, (wcslen(peer) + 1) * sizeof(WCHAR));
     if (proxy.host) err = proxy_open_connection(r, &proxy, port, secure, &conn, &refused);
     else err = netconn_open(r->connect->server, port, secure, r->security_flags, &r->timeouts, &conn, &r->cert_errors);
     if (err)
@@ -330,8 +330,7 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
     }
     request_swap_conn(r, conn);
     if (r->hdr.closed) { err = ERROR_WINHTTP_OPERATION_CANCELLED; goto done; }
-    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER, r->connect->server,
-                  (wcslen(r->connect->server) + 1) * sizeof(WCHAR));
+    send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER, peer, (wcslen(peer) + 1) * sizeof(WCHAR));
     if (refused)
     {
         /* the proxy refused the tunnel: its answer is the response */

@@ -207,6 +207,23 @@ static void check_407(BOOL secure)
     ok(do_request(ses, L"localhost", port, L"/status/200", flags, L"Proxy-Authorization: Basic dXNlcjpwYXNz", &res) == 0,
        "%s with credentials: %lu\n", secure ? "https" : "http", res.error);
     ok(res.status == 200 && !strcmp(res.body, "status 200"), "with credentials: status %lu body '%s'\n", res.status, res.body);
+
+    /* the usual flow: the same request handle sent again with credentials */
+    {
+        HINTERNET con = WinHttpConnect(ses, L"localhost", port, 0);
+        HINTERNET req = con ? WinHttpOpenRequest(con, L"GET", L"/status/200", NULL, NULL, NULL, flags) : NULL;
+        DWORD status = 0, size = sizeof(status);
+        ok(req && WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(req, NULL) &&
+           WinHttpQueryHeaders(req, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, &status, &size, NULL) &&
+           status == 407, "%s: first send: %lu status %lu\n", secure ? "https" : "http", GetLastError(), status);
+        status = 0;
+        ok(req && WinHttpAddRequestHeaders(req, L"Proxy-Authorization: Basic dXNlcjpwYXNz", (DWORD)-1, WINHTTP_ADDREQ_FLAG_ADD) &&
+           WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(req, NULL) &&
+           WinHttpQueryHeaders(req, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, &status, &size, NULL) &&
+           status == 200, "%s: resent with credentials: %lu status %lu\n", secure ? "https" : "http", GetLastError(), status);
+        if (req) WinHttpCloseHandle(req);
+        if (con) WinHttpCloseHandle(con);
+    }
     WinHttpCloseHandle(ses);
 }
 

@@ -319,9 +319,16 @@ static void test_option(void)
 /* Asynchronous requests: the tunnel is set up on the pool. */
 static HANDLE async_event;
 static DWORD async_status, async_error;
+static WCHAR async_connected_to[64];
 
 static void CALLBACK async_callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *info, DWORD len)
 {
+    if (status == WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER) return;
+    if (status == WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER)
+    {
+        if (info) lstrcpynW(async_connected_to, info, ARRAYSIZE(async_connected_to));
+        return;
+    }
     if (status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR)
         async_error = ((WINHTTP_ASYNC_RESULT *)info)->dwError;
     async_status = status;
@@ -347,7 +354,8 @@ static void check_async(const char *which, DWORD want_status)
     ses = WinHttpOpen(L"proxy-test", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS, WINHTTP_FLAG_ASYNC);
     if (!ses) { ok(0, "WinHttpOpen(ASYNC) failed: %lu\n", GetLastError()); return; }
     async_event = CreateEventW(NULL, TRUE, FALSE, NULL);
-    WinHttpSetStatusCallback(ses, async_callback, WINHTTP_CALLBACK_FLAG_SENDREQUEST_COMPLETE |
+    async_connected_to[0] = 0;
+    WinHttpSetStatusCallback(ses, async_callback, WINHTTP_CALLBACK_FLAG_CONNECT_TO_SERVER | WINHTTP_CALLBACK_FLAG_SENDREQUEST_COMPLETE |
                              WINHTTP_CALLBACK_FLAG_HEADERS_AVAILABLE | WINHTTP_CALLBACK_FLAG_REQUEST_ERROR, 0);
     before = proxy_stat(proxy, "connects");
     con = WinHttpConnect(ses, L"localhost", wss, 0);
@@ -357,6 +365,8 @@ static void check_async(const char *which, DWORD want_status)
     {
         ok(async_wait() == WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE, "%s: send: status 0x%lx error %lu\n", which,
            async_status, async_error);
+        /* the connection is to the proxy (the server is "localhost") */
+        ok(!wcscmp(async_connected_to, L"127.0.0.1"), "%s: CONNECTED_TO_SERVER names '%ls'\n", which, async_connected_to);
         ok(WinHttpReceiveResponse(req, NULL), "receive: %lu\n", GetLastError());
         ok(async_wait() == WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE, "%s: receive: status 0x%lx error %lu\n", which,
            async_status, async_error);

@@ -144,7 +144,10 @@ PEER_WSS_EXPIRED_PORT=$(port wss_expired)
 PEER_WSS_WRONGHOST_PORT=$(port wss_wronghost)
 PEER_WSS_SELFSIGNED_PORT=$(port wss_selfsigned)
 PEER_MUTE_PORT=$(port mute)
+PEER_PROXY_PORT=$(port proxy)
+PEER_PROXY_AUTH_PORT=$(port proxy_auth)
 export PEER_WS_PORT PEER_WSS_PORT PEER_WSS_EXPIRED_PORT PEER_WSS_WRONGHOST_PORT PEER_WSS_SELFSIGNED_PORT PEER_MUTE_PORT
+export PEER_PROXY_PORT PEER_PROXY_AUTH_PORT
 SSL_CERT_FILE="$tmp/certs/ca.pem"
 export SSL_CERT_FILE
 [ -n "$PEER_WSS_SELFSIGNED_PORT" ] || fatal "bad ports line from the peer: $(cat "$tmp/ports")"

@@ -57,14 +57,8 @@ DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD sec
     if ((ret = netconn_new(host, secure, &hostA, &c))) return ret;
     TRACE("connecting to %s port %u%s\n", hostA, port, secure ? " (TLS)" : "");
     ret = t->connect(hostA, port, timeout_to_ms(to->connect), &c->id);
-    if (!ret && secure)
-    {
-        uint32_t errs = 0;
-        ret = t->tls_handshake(c->id, hostA, security_flags & IGNORABLE, timeout_to_ms(to->connect), &errs);
-        if (cert_errors) *cert_errors = errs;
-        TRACE("TLS handshake: error %lu, certificate problems 0x%08lx\n", ret, (unsigned long)errs);
-    }
     heap_free(hostA);
+    if (!ret && secure) ret = netconn_secure(c, host, security_flags, to, cert_errors);
     if (ret)
     {
         TRACE("connect failed: %lu\n", ret);
@@ -150,6 +144,32 @@ DWORD netconn_send_some(struct netconn *c, const struct whnet_buf *bufs, DWORD c
         c->tls_pending = pending != 0;
         if (taken < left || (!left && pending)) return ERROR_IO_PENDING;
     }
+}
+
+/* TLS handshake over a connected c (directly, or through a proxy's tunnel),
+ * host naming the server for SNI and certificate checks. */
+DWORD netconn_secure(struct netconn *c, const WCHAR *host, DWORD security_flags, const struct timeouts *to,
+                     DWORD *cert_errors)
+{
+    uint32_t errs = 0;
+    char *hostA;
+    size_t len;
+    DWORD ret;
+
+    if (cert_errors) *cert_errors = 0;
+    if (!(hostA = strdupWA(host))) return ERROR_NOT_ENOUGH_MEMORY;
+    len = strlen(hostA);
+    if (len >= 2 && hostA[0] == '[' && hostA[len - 1] == ']')
+    {
+        memmove(hostA, hostA + 1, len - 2);
+        hostA[len - 2] = 0;
+    }
+    ret = transport_get()->tls_handshake(c->id, hostA, security_flags & IGNORABLE, timeout_to_ms(to->connect), &errs);
+    if (cert_errors) *cert_errors = errs;
+    TRACE("TLS handshake: error %lu, certificate problems 0x%08lx\n", ret, (unsigned long)errs);
+    heap_free(hostA);
+    if (!ret) c->secure = TRUE;
+    return ret;
 }
 
 DWORD netconn_send(struct netconn *c, const struct whnet_buf *bufs, DWORD count, int timeout)

@@ -1,6 +1,7 @@
 /* WinHttpSetOption and WinHttpQueryOption. */
 #include <stdio.h>
 #include "websocket.h"
+#include "proxy.h"
 
 #define IGNORE_FLAGS (SECURITY_FLAG_IGNORE_UNKNOWN_CA | SECURITY_FLAG_IGNORE_CERT_DATE_INVALID | \
                       SECURITY_FLAG_IGNORE_CERT_CN_INVALID | SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE)
@@ -375,6 +376,17 @@ static DWORD set_auth(struct object *obj, const struct option_def *def, void *bu
     return auth_set_option(obj, def->option, buffer, len);
 }
 
+/* WINHTTP_OPTION_PROXY (proxy.c) */
+static DWORD query_proxy(struct object *obj, const struct option_def *def, void *buffer, DWORD *len)
+{
+    return proxy_get_option(obj, buffer, len);
+}
+
+static DWORD set_proxy(struct object *obj, const struct option_def *def, void *buffer, DWORD len)
+{
+    return proxy_set_option(obj, buffer, len);
+}
+
 #define TIMEOUT_ROW(opt, f) \
     { opt, ON_S | ON_C | ON_R, ON_S | ON_R, query_dword, set_timeout, S_FIELD(timeouts.f), R_FIELD(timeouts.f), 0, ~0u, 0 }
 #define DWORD_ROW(opt, f, lo, hi) \
@@ -421,6 +433,7 @@ static const struct option_def options[] =
     CALLS_ROW(WINHTTP_OPTION_PROXY_USERNAME, ON_R, ON_R, query_auth, set_auth),
     CALLS_ROW(WINHTTP_OPTION_PROXY_PASSWORD, ON_R, ON_R, query_auth, set_auth),
     CALLS_ROW(WINHTTP_OPTION_AUTOLOGON_POLICY, 0, ON_R, NULL, set_auth),
+    CALLS_ROW(WINHTTP_OPTION_PROXY, ON_S | ON_R, ON_S | ON_R, query_proxy, set_proxy),
 };
 
 static const struct option_def *find_option(DWORD option)

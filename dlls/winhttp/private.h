@@ -166,6 +166,7 @@ struct request
     DWORD ws_close_timeout, ws_keepalive, ws_recv_buffer, ws_send_buffer;
     DWORD redirect_policy, max_redirects, max_continue, connect_retries;
     DWORD disabled_features;          /* WINHTTP_OPTION_DISABLE_FEATURE */
+    struct proxy_config *proxy;       /* WINHTTP_OPTION_PROXY set on the request, else NULL (proxy.c) */
 
     enum request_state state;
     struct netconn *conn;             /* changed only under conn_lock (see request_swap_conn) */
@@ -212,6 +213,8 @@ struct websocket;
 #define NETCONN_NOWAIT (-2)
 DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
                    const struct timeouts *to, struct netconn **out, DWORD *cert_errors);
+DWORD netconn_secure(struct netconn *c, const WCHAR *host, DWORD security_flags, const struct timeouts *to,
+                     DWORD *cert_errors);
 DWORD netconn_send(struct netconn *c, const struct whnet_buf *bufs, DWORD count, int timeout);
 /* Without waiting, for asynchronous calls: ERROR_IO_PENDING means "go on once
  * the connection is writable (*want_write) or readable". */

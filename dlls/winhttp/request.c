@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include "private.h"
+#include "proxy.h"
 #include "codec/http_parse.h"
 #include "codec/ws_handshake.h"
 
@@ -64,6 +65,8 @@ static void request_destroy(struct object *obj)
     request_reset_response(r);
     auth_free(r);
     headers_free(&r->req_headers);
+    proxy_config_free(r->proxy);
+    heap_free(r->proxy);
     heap_free(r->verb);
     heap_free(r->path);
     heap_free(r->version);
@@ -209,7 +212,13 @@ static BOOL default_port(INTERNET_PORT port, BOOL secure)
 
 static BOOL verb_is(const struct request *r, const WCHAR *v) { return !wcscmp(r->verb, v); }
 
-static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secure, DWORD total, struct strbuf *b)
+/* via: VIA_PROXY, the request goes to a proxy (absolute-form target, RFC
+ * 9112 3.2.2); VIA_TUNNEL, to the server through a proxy's tunnel (the
+ * proxy's credentials stay out of it) */
+enum via { VIA_DIRECT, VIA_PROXY, VIA_TUNNEL };
+
+static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secure, DWORD total, enum via via,
+                                struct strbuf *b)
 {
     struct session *s = r->connect->session;
     DWORD i;
@@ -246,6 +255,14 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
             return err;
     }
     sb_wstr(b, r->verb); sb_str(b, " ");
+    if (via == VIA_PROXY)
+    {
+        char portbuf[16];
+        sb_str(b, "http://");
+        sb_wstr(b, r->connect->server);
+        sprintf(portbuf, ":%u", port);
+        if (!default_port(port, secure)) sb_str(b, portbuf);
+    }
     sb_wstr(b, r->path); sb_str(b, " ");
     sb_wstr(b, r->version); sb_str(b, "\r\n");
     if (!r->websocket_upgrade && headers_find(&r->req_headers, L"Connection", 0) < 0)
@@ -259,6 +276,7 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
     }
     for (i = 0; i < r->req_headers.count; i++)
     {
+        if (via == VIA_TUNNEL && !strcmpiW_ascii(r->req_headers.items[i].name, L"Proxy-Authorization")) continue;
         sb_wstr(b, r->req_headers.items[i].name);
         sb_str(b, ": ");
         sb_wstr(b, r->req_headers.items[i].value);
@@ -273,15 +291,17 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
     return b->oom ? ERROR_NOT_ENOUGH_MEMORY : ERROR_SUCCESS;
 }
 
-static void server_callback(struct request *r, DWORD status)
+static void name_callback(struct request *r, DWORD status, const WCHAR *name)
 {
-    send_callback(&r->hdr, status, r->connect->server, (wcslen(r->connect->server) + 1) * sizeof(WCHAR));
+    send_callback(&r->hdr, status, (void *)name, (wcslen(name) + 1) * sizeof(WCHAR));
 }
 
-/* What every send does first: a fresh start, the request head, the first
- * notifications. */
-static DWORD send_begin(struct request *r, DWORD total, struct strbuf *head, INTERNET_PORT *port, BOOL *secure)
+/* What every send does first: a fresh start, the proxy to use if any
+ * (proxy->host NULL: none), the request head, the first notifications. */
+static DWORD send_begin(struct request *r, DWORD total, struct strbuf *head, INTERNET_PORT *port, BOOL *secure,
+                        struct proxy_target *proxy)
 {
+    const WCHAR *peer;
     DWORD err;
 
     /* Windows refuses an upgrade whose send buffer cannot hold a frame header
@@ -295,18 +315,22 @@ static DWORD send_begin(struct request *r, DWORD total, struct strbuf *head, INT
     request_reset_response(r);
     r->receiving_sent = FALSE;
     r->state = REQ_FAILED;
-    if ((err = build_request_head(r, *port, *secure, total, head))) return err;
+    if ((err = proxy_pick(r, *secure, *port, proxy))) return err;
+    if ((err = build_request_head(r, *port, *secure, total,
+                                  !proxy->host ? VIA_DIRECT : *secure ? VIA_TUNNEL : VIA_PROXY, head))) return err;
     /* the transport resolves and connects in one call: the name is reported
-     * for NAME_RESOLVED too (it is the address when the server is one) */
-    server_callback(r, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME);
-    server_callback(r, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED);
-    server_callback(r, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER);
+     * for NAME_RESOLVED too (it is the address when the server is one); the
+     * proxy is where we connect when there is one */
+    peer = proxy->host ? proxy->host : r->connect->server;
+    name_callback(r, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, peer);
+    name_callback(r, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, peer);
+    name_callback(r, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, peer);
     return ERROR_SUCCESS;
 }
 
-static void send_connected(struct request *r, const char *head)
+static void send_connected(struct request *r, const WCHAR *peer, const char *head)
 {
-    server_callback(r, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER);
+    name_callback(r, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER, peer);
     TRACE("request head:\n%s", head);
     send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SENDING_REQUEST, NULL, 0);
 }
@@ -319,14 +343,34 @@ static void send_done(struct request *r, DWORD head_len, DWORD optional_len, DWO
     r->state = REQ_SENT;
 }
 
+/* Connect (through the proxy when there is one), waiting. *refused: the
+ * proxy refused the tunnel, its answer is the response. */
+static DWORD send_open(struct request *r, const struct proxy_target *proxy, INTERNET_PORT port, BOOL secure,
+                       BOOL *refused)
+{
+    struct netconn *conn;
+    DWORD err;
+
+    *refused = FALSE;
+    if (proxy->host) err = proxy_open_connection(r, proxy, port, secure, &conn, refused);
+    else err = netconn_open(r->connect->server, port, secure, r->security_flags, &r->timeouts, &conn, &r->cert_errors);
+    if (err == ERROR_WINHTTP_SECURE_FAILURE)
+        send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &r->cert_errors, sizeof(r->cert_errors));
+    if (err) return err;
+    request_swap_conn(r, conn);
+    if (r->hdr.closed) return ERROR_WINHTTP_OPERATION_CANCELLED;
+    if (*refused) r->state = REQ_SENT;
+    return ERROR_SUCCESS;
+}
+
 static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers_len, const void *optional,
                           DWORD optional_len, DWORD total)
 {
     struct strbuf head = { 0 };
     struct whnet_buf bufs[2];
-    struct netconn *conn;
+    struct proxy_target proxy = { 0 };
     INTERNET_PORT port;
-    BOOL secure;
+    BOOL secure, refused;
     DWORD err;
 
     if (headers && headers_len)
@@ -334,24 +378,18 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
         if ((err = add_request_headers(r, headers, headers_len, WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_REPLACE)))
             return err;
     }
-    if ((err = send_begin(r, total, &head, &port, &secure))) goto done;
-    err = netconn_open(r->connect->server, port, secure, r->security_flags, &r->timeouts, &conn, &r->cert_errors);
-    if (err)
-    {
-        if (err == ERROR_WINHTTP_SECURE_FAILURE)
-            send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &r->cert_errors, sizeof(r->cert_errors));
-        goto done;
-    }
-    request_swap_conn(r, conn);
-    if (r->hdr.closed) { err = ERROR_WINHTTP_OPERATION_CANCELLED; goto done; }
-    send_connected(r, head.p);
+    if ((err = send_begin(r, total, &head, &port, &secure, &proxy))) goto done;
+    if ((err = send_open(r, &proxy, port, secure, &refused))) goto done;
+    send_connected(r, proxy.host ? proxy.host : r->connect->server, head.p);
+    if (refused) goto done;
     bufs[0].data = head.p;
     bufs[0].len = (uint32_t)head.len;
     bufs[1].data = optional;
     bufs[1].len = optional_len;
-    if ((err = netconn_send(conn, bufs, optional_len ? 2 : 1, r->timeouts.send))) goto done;
+    if ((err = netconn_send(r->conn, bufs, optional_len ? 2 : 1, r->timeouts.send))) goto done;
     send_done(r, (DWORD)head.len, optional_len, total);
 done:
+    heap_free(proxy.host);
     heap_free(head.p);
     return err;
 }
@@ -359,8 +397,10 @@ done:
 /* Asynchronous SendRequest, without waiting: it ends with
  * ERROR_WINHTTP_TIMEOUT (r->nowait still set) when it must wait for the
  * connection to be writable or readable (r->wait_write), at most
- * r->wait_timeout (see request_task).  r->send_phase says where it is. */
-enum { SEND_START, SEND_OPENING, SEND_WRITING };
+ * r->wait_timeout (see request_task).  r->send_phase says where it is.
+ * Through a proxy, connecting and the tunnel's CONNECT still wait (on the
+ * pool thread); writing the request does not. */
+enum { SEND_START, SEND_OPENING, SEND_WRITING, SEND_REFUSED };
 
 static DWORD send_request_step(struct request *r, const void *optional, DWORD optional_len, DWORD total)
 {
@@ -371,14 +411,27 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
     {
     case SEND_START:
     {
+        struct proxy_target proxy = { 0 };
         struct strbuf head = { 0 };
         struct netconn *conn;
         INTERNET_PORT port;
-        BOOL secure;
+        BOOL secure, refused;
 
-        err = send_begin(r, total, &head, &port, &secure);
+        err = send_begin(r, total, &head, &port, &secure, &proxy);
         r->send_head = head.p;
         r->send_head_len = (DWORD)head.len;
+        if (!err && proxy.host)
+        {
+            if (!(err = send_open(r, &proxy, port, secure, &refused)))
+            {
+                send_connected(r, proxy.host, r->send_head);
+                r->send_phase = refused ? SEND_REFUSED : SEND_WRITING;
+                r->send_done = 0;
+            }
+            heap_free(proxy.host);
+            if (err || refused) return err;
+            return send_request_step(r, optional, optional_len, total);
+        }
         if (err) return err;
         if ((err = netconn_open_start(r->connect->server, port, secure, r->security_flags, &conn))) return err;
         request_swap_conn(r, conn);
@@ -395,11 +448,11 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
         if (err == ERROR_WINHTTP_SECURE_FAILURE)
             send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &r->cert_errors, sizeof(r->cert_errors));
         if (err) return err;
-        send_connected(r, r->send_head);
+        send_connected(r, r->connect->server, r->send_head);
         r->send_phase = SEND_WRITING;
         r->send_done = 0;
     /* fall through */
-    default:
+    case SEND_WRITING:
         bufs[0].data = r->send_head;
         bufs[0].len = r->send_head_len;
         bufs[1].data = optional;
@@ -413,6 +466,8 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
         }
         if (!err) send_done(r, r->send_head_len, optional_len, total);
         return err;
+    default:  /* SEND_REFUSED: the proxy's answer is the response */
+        return ERROR_SUCCESS;
     }
 }
 

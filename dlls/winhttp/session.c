@@ -1,5 +1,6 @@
 /* WinHttpOpen, WinHttpConnect, WinHttpCloseHandle, WinHttpSetTimeouts, WinHttpSetStatusCallback. */
 #include "private.h"
+#include "proxy.h"
 
 static void session_destroy(struct object *obj)
 {
@@ -16,6 +17,7 @@ HINTERNET WINAPI WinHttpOpen(LPCWSTR agent, DWORD access, LPCWSTR proxy, LPCWSTR
 {
     struct session *s;
     HINTERNET h;
+    DWORD err;
 
     TRACE("%s, %lu, %s, %s, 0x%08lx\n", dbg_w(agent), access, dbg_w(proxy), dbg_w(bypass), flags);
     if ((flags & WINHTTP_FLAG_ASYNC) && !async_start())
@@ -24,17 +26,15 @@ HINTERNET WINAPI WinHttpOpen(LPCWSTR agent, DWORD access, LPCWSTR proxy, LPCWSTR
         set_error(ERROR_NOT_ENOUGH_MEMORY);
         return NULL;
     }
-    if (access == WINHTTP_ACCESS_TYPE_NAMED_PROXY)
-        FIXME("proxy %s ignored: proxies are not supported yet, connecting directly\n", dbg_w(proxy));
     if (!(s = heap_alloc_zero(sizeof(*s)))) { set_error(ERROR_NOT_ENOUGH_MEMORY); return NULL; }
     init_object(&s->hdr, WINHTTP_HANDLE_TYPE_SESSION, &session_vtbl, NULL);
     s->hdr.flags = flags;
-    s->access_type = access;
     s->agent = strdupW(agent);
-    if (access == WINHTTP_ACCESS_TYPE_NAMED_PROXY)
+    if ((err = proxy_session_init(s, access, proxy, bypass)))
     {
-        s->proxy = strdupW(proxy);
-        s->proxy_bypass = strdupW(bypass);
+        release_object(&s->hdr);
+        set_error(err);
+        return NULL;
     }
     options_session_defaults(s);
     h = alloc_handle(&s->hdr);

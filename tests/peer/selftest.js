@@ -575,9 +575,9 @@ function testMute() {
 
 async function testStartup() {
   const obj = JSON.parse(peer.portsLine);
-  eq('ports line has the six listeners', Object.keys(obj).sort(),
-     ['mute', 'ws', 'wss', 'wss_expired', 'wss_selfsigned', 'wss_wronghost']);
-  check('ports are distinct numbers', new Set(Object.values(obj)).size === 6 &&
+  eq('ports line has the eight listeners', Object.keys(obj).sort(),
+     ['mute', 'proxy', 'proxy_auth', 'ws', 'wss', 'wss_expired', 'wss_selfsigned', 'wss_wronghost']);
+  check('ports are distinct numbers', new Set(Object.values(obj)).size === 8 &&
         Object.values(obj).every((p) => Number.isInteger(p) && p > 0 && p < 65536), obj);
   check('exactly one line on stdout', peer.stdoutText().split('\n').filter(Boolean).length === 1, peer.stdoutText());
   ports = obj;
@@ -1133,11 +1133,65 @@ async function testTls() {
         cx.issuer.CN !== cs.issuer.CN && cx.fingerprint256 !== cs.fingerprint256, [cx.issuer, cx.subjectaltname]);
 }
 
+// the HTTP proxies (proxy.js)
+function connectThrough(proxyPort, target, headers = '') {
+  return withTimeout(new Promise((resolve, reject) => {
+    const sock = net.connect(proxyPort, '127.0.0.1', () => {
+      sock.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${headers}\r\n`);
+    });
+    let buf = Buffer.alloc(0);
+    sock.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      const end = buf.indexOf('\r\n\r\n');
+      if (end >= 0) { sock.removeAllListeners('data'); resolve({ sock, head: buf.subarray(0, end).toString(), rest: buf.subarray(end + 4) }); }
+    });
+    sock.on('error', reject);
+  }), 10000, 'CONNECT ' + target);
+}
+
+async function proxyStats(port) {
+  return JSON.parse((await request(port, '/stats')).body.toString());
+}
+
+async function testProxy() {
+  const before = await proxyStats(ports.proxy);
+  let r = await request(ports.proxy, `http://127.0.0.1:${ports.ws}/status/200`);
+  check('proxy: absolute-form GET forwarded', r.status === 200 && r.body.toString() === 'status 200' &&
+        r.headers.via === '1.1 peer-proxy', [r.status, r.headers]);
+  r = await request(ports.proxy, 'http://10.255.255.1:80/');
+  eq('proxy: no target beyond loopback', r.status, 403);
+  const c = await connectThrough(ports.proxy, `localhost:${ports.wss}`, 'Proxy-Authorization: Basic eDp5\r\n');
+  check('proxy: CONNECT to loopback', /^HTTP\/1\.1 200 /.test(c.head), c.head);
+  const t = tls.connect({ socket: c.sock, servername: 'localhost', ca });
+  await withTimeout(new Promise((resolve, reject) => { t.once('secureConnect', resolve); t.once('error', reject); }), 10000, 'TLS in tunnel');
+  check('proxy: TLS through the tunnel', t.authorized, t.authorizationError);
+  t.destroy();
+  const c2 = await connectThrough(ports.proxy, 'example.invalid:443');
+  check('proxy: CONNECT beyond loopback refused', /^HTTP\/1\.1 403 /.test(c2.head), c2.head);
+  c2.sock.destroy();
+  const after = await proxyStats(ports.proxy);
+  check('proxy: /stats counts', after.requests === before.requests + 2 && after.connects === before.connects + 2 &&
+        after.refused === before.refused + 2 && after.lastConnectAuth === null, [before, after]);
+  r = await request(ports.proxy, '/proxy.pac');
+  check('proxy: PAC file names the proxy', r.status === 200 && r.body.toString().includes(`PROXY 127.0.0.1:${ports.proxy}`),
+        r.body.toString());
+  // the variant asking for Basic credentials
+  r = await request(ports.proxy_auth, `http://127.0.0.1:${ports.ws}/status/200`);
+  check('proxy_auth: 407 with Proxy-Authenticate', r.status === 407 && r.headers['proxy-authenticate'] === 'Basic realm="peer-proxy"',
+        [r.status, r.headers]);
+  r = await request(ports.proxy_auth, `http://127.0.0.1:${ports.ws}/status/200`,
+                    { headers: { 'Proxy-Authorization': 'Basic ' + Buffer.from('user:pass').toString('base64') } });
+  eq('proxy_auth: forwarded with credentials', r.status, 200);
+  const c3 = await connectThrough(ports.proxy_auth, `localhost:${ports.wss}`);
+  check('proxy_auth: CONNECT without credentials: 407', /^HTTP\/1\.1 407 [^]*Proxy-Authenticate: Basic realm="peer-proxy"/.test(c3.head), c3.head);
+  c3.sock.destroy();
+}
+
 async function testLifecycle() {
-  // without --certs: only the plain listener; SIGTERM ends it
+  // without --certs: only the plain listener and the proxies; SIGTERM ends it
   const p = await startPeer([]);
   const obj = JSON.parse(p.portsLine);
-  eq('without --certs: only ws (and mute)', Object.keys(obj).sort(), ['mute', 'ws']);
+  eq('without --certs: only ws, mute and the proxies', Object.keys(obj).sort(), ['mute', 'proxy', 'proxy_auth', 'ws']);
   const r = await request(obj.ws, '/status/200');
   eq('without --certs: serves', r.status, 200);
   p.kill('SIGTERM');
@@ -1270,6 +1324,7 @@ async function main() {
       ['raw paths wss', () => testRawPaths(ports.wss, true, 'wss')],
       ['tls', testTls],
       ['auth', () => testAuth(ports.ws)],
+      ['proxy', testProxy],
       ['lifecycle', testLifecycle],
       ['no violations', testMainPeerReport],
       [`split peer (PEER_SPLIT_SEED=${seed})`, () => testSplitPeer(seed)],

@@ -18,6 +18,7 @@ const crypto = require('crypto');
 const { WebSocketServer } = require('ws');
 const { createValidator } = require('./validator');
 const { authResponse } = require('./auth');
+const { createProxy } = require('./proxy');
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const WS_OPEN = 1;
@@ -613,6 +614,15 @@ async function main() {
   const ports = {};
   for (const [name, srv] of Object.entries(servers)) ports[name] = await listen(srv, wss);
   ports.mute = await listenMute();
+  // the HTTP proxies (proxy.js): open, and one that wants Basic credentials
+  const proxies = { proxy: createProxy({ pacProxyPort: () => ports.proxy, log }),
+                    proxy_auth: createProxy({ requireAuth: true, log }) };
+  for (const [name, srv] of Object.entries(proxies)) {
+    ports[name] = await new Promise((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(0, '127.0.0.1', () => resolve(srv.address().port));
+    });
+  }
   process.stdout.write(JSON.stringify(ports) + '\n');
   process.stdin.on('end', () => process.exit(0));
   process.stdin.on('close', () => process.exit(0));

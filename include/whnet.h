@@ -77,7 +77,9 @@ struct whnet_ops
      * with ERROR_SUCCESS means orderly end of stream (FIN or TLS close_notify). */
     uint32_t (*recv)(whnet_conn conn, void *buf, uint32_t len, uint32_t timeout_ms, uint32_t *received);
 
-    /* Half close: TLS close_notify (if TLS) then shutdown(SHUT_WR). */
+    /* Half close: TLS close_notify (if TLS) then shutdown(SHUT_WR).  On a
+     * cancelled connection too: close_notify only if it goes without
+     * waiting, then the FIN. */
     uint32_t (*shutdown_send)(whnet_conn conn);
 
     /* Make every current and future blocking call on conn fail promptly with

@@ -424,9 +424,11 @@ static void close_done(struct websocket *ws, DWORD err)
     {
         if (err == ERROR_WINHTTP_TIMEOUT) WARN("%p: no close frame from the server in time\n", ws->hdr.handle);
         ws_fail(ws, err);
+        /* wakes a receive blocked on another thread (cancelled), before the
+         * FIN below can make the server end the stream under it */
+        netconn_cancel(ws->conn);
     }
     ws_finish(ws);
-    if (err) netconn_cancel(ws->conn);  /* wakes a receive blocked on another thread */
 }
 
 /* Advance the pending receive (or Close) as far as the buffered and

@@ -800,8 +800,9 @@ static unsigned int w_shutdown_send(void *args)
     struct conn *c = to_conn(a->conn);
     uint32_t ret = ERROR_SUCCESS;
 
+    /* also on a cancelled connection: the close_notify goes if the socket
+     * takes it at once (waits end at once), the FIN always */
     if (!c) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
-    if (c->cancelled) { a->ret = ERROR_WINHTTP_OPERATION_CANCELLED; return 0; }
     if (c->tls)
     {
         int64_t deadline = now_ms() + 5000;  /* bounded: close_notify is best effort */

@@ -19,7 +19,7 @@ exports_of() { # names in a PE export table
         t && /^\t\[/ { print $NF; next }
         t && !/^\t/ { t = 0 }'
 }
-want="$(sed -n 's/^[[:space:]]\{1,\}\(WinHttp[A-Za-z0-9]*\).*/\1/p' "$top/dlls/winhttp/winhttp.def" | sort)"
+want="$(sed -n 's/^[[:space:]]\{1,\}\(\(WinHttp\|Dll\)[A-Za-z0-9]*\).*/\1/p' "$top/dlls/winhttp/winhttp.def" | sort)"
 [ -n "$want" ]; check $? "winhttp.def lists no exports"
 
 for arch in x86_64 i386; do
@@ -36,7 +36,7 @@ done
 dll32="$build/i386-windows/winhttp.dll"
 implib=$(i686-w64-mingw32-gcc -print-file-name=libwinhttp.a)
 if [ -f "$dll32" ] && [ -f "$implib" ]; then
-    syms=$(i686-w64-mingw32-nm "$dll32" | sed -n 's/.* T _\(WinHttp[A-Za-z0-9]*@[0-9]*\)$/\1/p')
+    syms=$(i686-w64-mingw32-nm "$dll32" | sed -n 's/.* T _\(\(WinHttp\|Dll\)[A-Za-z0-9]*@[0-9]*\)$/\1/p')
     for name in $want; do
         ours=$(echo "$syms" | grep "^$name@" | head -n 1)
         theirs=$(i686-w64-mingw32-nm "$implib" 2>/dev/null | sed -n "s/.* __imp__\($name@[0-9]*\)$/\1/p" | head -n 1)

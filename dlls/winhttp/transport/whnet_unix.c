@@ -1,11 +1,15 @@
 /*
  * whnet.so, the Unix half of the transport: TCP sockets and GnuTLS.
  *
- * Each connection has a nonblocking socket and an eventfd.  Every wait is a
- * poll() on both, so cancel (a write to the eventfd, never read back) ends
- * current and future waits at once, from any thread.  One sending and one
- * receiving thread may use a connection at the same time (GnuTLS allows one
- * reader and one writer per session).
+ * Each connection is one nonblocking socket (one descriptor; a duplicate
+ * only while an asynchronous write waits for writability).  A thread that
+ * waits polls the socket and an eventfd of its own (one per thread that
+ * ever waits, never closed: see thread_evfd), and registers that eventfd
+ * with the connection while it waits, so that cancel (which marks the
+ * connection, then writes to the eventfds registered) ends current and
+ * future waits at once, from any thread.  One sending and one receiving
+ * thread may use a connection at the same time (GnuTLS allows one reader
+ * and one writer per session).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,7 +58,7 @@
 struct conn
 {
     int fd;
-    int evfd;                 /* readable once cancelled */
+    int waiters[2];           /* eventfds of the threads waiting on fd, -1: free slot */
     volatile int cancelled;
     int watched;              /* fd is in the poller's epoll set */
     int wfd;                  /* dup of fd for write watches (epoll keys on the fd), -1 until needed */
@@ -80,29 +84,93 @@ static int64_t deadline_for(uint32_t timeout_ms)
     return timeout_ms == WHNET_INFINITE ? -1 : now_ms() + timeout_ms;
 }
 
+/* The calling thread's eventfd for cancellable waits.  The descriptors
+ * are never closed: a cancel may still write to one a moment after its
+ * thread stopped waiting (a spurious wake, which waiters tolerate), and a
+ * closed number could by then be a socket.  A thread's eventfd goes back
+ * to a free list when the thread ends. */
+static pthread_mutex_t evfd_lock = PTHREAD_MUTEX_INITIALIZER;
+static int evfd_free[64], evfd_nfree;
+static pthread_key_t evfd_key;
+static pthread_once_t evfd_once = PTHREAD_ONCE_INIT;
+static __thread int thread_evfd_value = -1;
+
+static void evfd_thread_end(void *p)
+{
+    int fd = (int)(intptr_t)p - 1;
+    pthread_mutex_lock(&evfd_lock);
+    if (evfd_nfree < (int)(sizeof(evfd_free) / sizeof(evfd_free[0]))) evfd_free[evfd_nfree++] = fd;
+    pthread_mutex_unlock(&evfd_lock);  /* else it stays open, unused */
+}
+
+static void evfd_init(void) { pthread_key_create(&evfd_key, evfd_thread_end); }
+
+static int thread_evfd(void)
+{
+    int fd;
+    if (thread_evfd_value >= 0) return thread_evfd_value;
+    pthread_once(&evfd_once, evfd_init);
+    pthread_mutex_lock(&evfd_lock);
+    fd = evfd_nfree ? evfd_free[--evfd_nfree] : eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    pthread_mutex_unlock(&evfd_lock);
+    if (fd < 0) return -1;
+    thread_evfd_value = fd;
+    pthread_setspecific(evfd_key, (void *)(intptr_t)(fd + 1));
+    return fd;
+}
+
+/* Take a waiter slot of c for evfd: -1 when there is none (then the wait
+ * polls in slices and checks c->cancelled). */
+static int waiter_add(struct conn *c, int evfd)
+{
+    int i;
+    for (i = 0; evfd >= 0 && i < 2; i++)
+    {
+        int expected = -1;
+        if (__atomic_compare_exchange_n(&c->waiters[i], &expected, evfd, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            return i;
+    }
+    return -1;
+}
+
+#define CANCEL_SLICE_MS 50   /* without a waiter slot */
+
 /* Wait until fd is ready for events, the deadline passes or the
  * connection is cancelled. */
 static uint32_t wait_fd(struct conn *c, short events, int64_t deadline)
 {
+    int evfd = thread_evfd(), slot = waiter_add(c, evfd);
     struct pollfd p[2];
+    uint32_t ret;
+
+    if (slot < 0) evfd = -1;
     for (;;)
     {
         int t = -1, n;
-        if (c->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
+        /* after waiter_add: a cancel either sees the slot or is seen here */
+        if (__atomic_load_n(&c->cancelled, __ATOMIC_SEQ_CST)) { ret = ERROR_WINHTTP_OPERATION_CANCELLED; break; }
         if (deadline >= 0)
         {
             int64_t left = deadline - now_ms();
-            if (left <= 0) return ERROR_WINHTTP_TIMEOUT;
+            if (left <= 0) { ret = ERROR_WINHTTP_TIMEOUT; break; }
             t = left > 0x7fffffff ? 0x7fffffff : (int)left;
         }
+        if (evfd < 0 && (t < 0 || t > CANCEL_SLICE_MS)) t = CANCEL_SLICE_MS;
         p[0].fd = c->fd; p[0].events = events; p[0].revents = 0;
-        p[1].fd = c->evfd; p[1].events = POLLIN; p[1].revents = 0;
-        n = poll(p, 2, t);
+        p[1].fd = evfd; p[1].events = POLLIN; p[1].revents = 0;
+        n = poll(p, evfd >= 0 ? 2 : 1, t);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return ERROR_WINHTTP_CONNECTION_ERROR;
-        if (p[1].revents) return ERROR_WINHTTP_OPERATION_CANCELLED;
-        if (n && p[0].revents) return ERROR_SUCCESS;  /* ready, or error/hangup the next call reports */
+        if (n < 0) { ret = ERROR_WINHTTP_CONNECTION_ERROR; break; }
+        if (evfd >= 0 && p[1].revents)
+        {
+            uint64_t v;
+            if (read(evfd, &v, sizeof(v)) < 0) { /* drained by now */ }
+            continue;  /* cancelled, or a stale wake meant for an earlier wait */
+        }
+        if (n && p[0].revents) { ret = ERROR_SUCCESS; break; }  /* ready, or error/hangup the next call reports */
     }
+    if (slot >= 0) __atomic_store_n(&c->waiters[slot], -1, __ATOMIC_SEQ_CST);
+    return ret;
 }
 
 static uint32_t errno_to_error(int e)
@@ -170,12 +238,7 @@ static uint32_t resolve_new(const char *host, uint32_t port_num, struct addrinfo
     if (!(c = calloc(1, sizeof(*c)))) { freeaddrinfo(res); return ERROR_NOT_ENOUGH_MEMORY; }
     c->fd = -1;
     c->wfd = -1;
-    if ((c->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
-    {
-        free(c);
-        freeaddrinfo(res);
-        return ERROR_NOT_ENOUGH_MEMORY;
-    }
+    c->waiters[0] = c->waiters[1] = -1;
     *out = res;
     *conn = c;
     return ERROR_SUCCESS;
@@ -195,7 +258,6 @@ static unsigned int w_connect(void *args)
     freeaddrinfo(res);
     if (ret)
     {
-        close(c->evfd);
         free(c);
         a->ret = ret;
         return 0;
@@ -256,7 +318,6 @@ static unsigned int w_connect_start(void *args)
         a->conn = (uintptr_t)c;
         return 0;
     }
-    close(c->evfd);
     free(c);
     return 0;
 }
@@ -823,11 +884,15 @@ static unsigned int w_cancel(void *args)
     struct whnet_conn_args *a = args;
     struct conn *c = to_conn(a->conn);
     uint64_t one = 1;
+    int i;
 
     if (!c) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
-    c->cancelled = 1;
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (write(c->evfd, &one, sizeof(one)) < 0) { /* counter full: still readable, fine */ }
+    __atomic_store_n(&c->cancelled, 1, __ATOMIC_SEQ_CST);
+    for (i = 0; i < 2; i++)
+    {
+        int fd = __atomic_load_n(&c->waiters[i], __ATOMIC_SEQ_CST);
+        if (fd >= 0 && write(fd, &one, sizeof(one)) < 0) { /* counter full: still readable, fine */ }
+    }
     a->ret = ERROR_SUCCESS;
     return 0;
 }
@@ -843,7 +908,6 @@ static unsigned int w_close(void *args)
     connect_done(c);
     if (c->wfd >= 0) close(c->wfd);
     if (c->fd >= 0) close(c->fd);
-    close(c->evfd);
     free(c);
     a->ret = ERROR_SUCCESS;
     return 0;

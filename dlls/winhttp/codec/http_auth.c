@@ -2,6 +2,7 @@
  * Digest (RFC 7616 / RFC 2617).  See include/codec/http_auth.h. */
 #include <stdlib.h>
 #include <string.h>
+#include "codec/ws_handshake.h"
 #include "codec/http_auth.h"
 #include "codec/auth_hash.h"
 
@@ -167,36 +168,7 @@ long ha_param_get(const ha_challenge *c, const char *name, char *out, size_t out
 
 size_t ha_base64(const void *data, size_t len, char *out)
 {
-    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const unsigned char *p = data;
-    size_t i, n = 0;
-
-    for (i = 0; i + 2 < len; i += 3)
-    {
-        unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
-        out[n++] = tab[v >> 18];
-        out[n++] = tab[(v >> 12) & 63];
-        out[n++] = tab[(v >> 6) & 63];
-        out[n++] = tab[v & 63];
-    }
-    if (len - i == 1)
-    {
-        unsigned v = (unsigned)p[i] << 16;
-        out[n++] = tab[v >> 18];
-        out[n++] = tab[(v >> 12) & 63];
-        out[n++] = '=';
-        out[n++] = '=';
-    }
-    else if (len - i == 2)
-    {
-        unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8;
-        out[n++] = tab[v >> 18];
-        out[n++] = tab[(v >> 12) & 63];
-        out[n++] = tab[(v >> 6) & 63];
-        out[n++] = '=';
-    }
-    out[n] = 0;
-    return n;
+    return base64_encode(data, len, out);   /* codec/ws_handshake.c */
 }
 
 long ha_basic(const char *user, const char *pass, char *out, size_t outsz)

@@ -347,10 +347,11 @@ static void test_proxy_then_server(void)
     pa_close(&h);
 }
 
-/* wss through a tunnel of the Digest proxy, credentials from the options */
-static void test_wss(void)
+/* wss through a tunnel of the Digest proxy, ws as an upgrade request sent
+ * to it; credentials from the options answer the 407 */
+static void check_ws(BOOL secure)
 {
-    struct pa_case c = { "PROXY_DIGEST", TRUE, FALSE, CREDS_OPTIONS, 0, L"pass", NULL };
+    struct pa_case c = { "PROXY_DIGEST", secure, FALSE, CREDS_OPTIONS, 0, L"pass", NULL };
     INTERNET_PORT proxy = peer_port("PROXY_DIGEST");
     WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
     int accepted = proxy_stat(proxy, "accepted");
@@ -359,11 +360,11 @@ static void test_wss(void)
     char buf[64];
     DWORD len = 0, err;
 
-    if (pa_open(&h, &c, peer_port("WSS"), L"/echo") && apply_credentials(h.req, &c) &&
+    if (pa_open(&h, &c, peer_port(secure ? "WSS" : "WS"), L"/echo") && apply_credentials(h.req, &c) &&
         WinHttpSetOption(h.req, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0) &&
         WinHttpSendRequest(h.req, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(h.req, NULL))
         ws = WinHttpWebSocketCompleteUpgrade(h.req, 0);
-    ok(ws != NULL, "wss through the Digest proxy: %lu\n", GetLastError());
+    ok(ws != NULL, "%s through the Digest proxy: %lu\n", secure ? "wss" : "ws", GetLastError());
     if (ws)
     {
         ok(!ws_send_text(ws, "past the proxy"), "send failed\n");
@@ -372,8 +373,14 @@ static void test_wss(void)
         WinHttpWebSocketClose(ws, WINHTTP_WEB_SOCKET_SUCCESS_CLOSE_STATUS, NULL, 0);
         WinHttpCloseHandle(ws);
     }
-    ok(proxy_stat(proxy, "accepted") == accepted + 1, "the CONNECT's credentials were not accepted\n");
+    ok(proxy_stat(proxy, "accepted") == accepted + 1, "%s: the credentials were not accepted\n", secure ? "wss" : "ws");
     pa_close(&h);
+}
+
+static void test_ws(void)
+{
+    check_ws(TRUE);
+    check_ws(FALSE);
 }
 
 void proxy_auth_tests(void)
@@ -388,5 +395,5 @@ void proxy_auth_tests(void)
     test_no_credentials();
     test_not_to_origin();
     test_proxy_then_server();
-    test_wss();
+    test_ws();
 }

@@ -16,17 +16,17 @@
  *    Negotiate, and NTLM also needs the connection kept across the
  *    handshake, which requests here do not do yet.  The 401 then reaches the
  *    application.
- * WinHttpReceiveResponse answers a 401 by itself once, when the request went
- * out without credentials for the server (or with Digest ones and the new
- * challenge says stale=true), had no body to send again, and credentials
- * that answer the challenge are known now (set before sending, or through
- * the options); any other 401 after credentials were sent goes to the
- * application.
+ * WinHttpReceiveResponse answers a 401 (or a proxy's 407) by itself once per
+ * target and WinHttpSendRequest, when the request went out without
+ * credentials for that target (or with Digest ones and the new challenge
+ * says stale=true), had no body to send again, and credentials that answer
+ * the challenge are known now (set before sending, or through the options);
+ * any other 401/407 after credentials were sent goes to the application.
  *
- * For the proxy code: auth_header(r, WINHTTP_AUTH_TARGET_PROXY, uri, &err)
- * gives the Proxy-Authorization line for a request (or a CONNECT) once a 407
- * was seen by auth_on_response; auth_on_response records 407 challenges but
- * only asks for an automatic resend on 401.
+ * Proxy-Authorization goes on a request sent to a proxy in absolute form
+ * (auth_header with the absolute URI) and on the CONNECT of a tunnel
+ * (auth_connect_header), never on the request inside the tunnel.  A 407 is
+ * answered only when the request went through a proxy.
  */
 #include <stdio.h>
 #include "private.h"
@@ -43,13 +43,14 @@ struct auth_target
     char *nonce;                  /* Digest nonce last answered ... */
     unsigned long nc;             /* ... and how many times */
     DWORD sent;                   /* scheme of the header the last request carried, 0: none */
+    BOOL through;                 /* the last request went to this target (for the proxy: through one) */
+    BOOL answered;                /* a 401/407 was answered by itself since the last WinHttpSendRequest */
 };
 
 struct auth_state
 {
     struct auth_target t[TARGETS];
     DWORD autologon;              /* WINHTTP_AUTOLOGON_SECURITY_LEVEL_*, default MEDIUM */
-    BOOL answered;                /* a 401 was answered by itself since the last WinHttpSendRequest */
 };
 
 static void free_secret(WCHAR *s)
@@ -206,14 +207,15 @@ static DWORD pick_credentials(const struct auth_target *t, const WCHAR **user, c
 /* ---- building the header ---- */
 
 static char *digest_value(struct request *r, struct auth_target *t, const char *user, const char *pass,
-                          const char *uri, DWORD *err)
+                          const char *verb, const char *uri, DWORD *err)
 {
     ha_challenge c;
     size_t pos = 0;
     char *method, *out = NULL;
 
     if (!t->challenge) return NULL;
-    if (!(method = strdupWA(r->verb))) { *err = ERROR_NOT_ENOUGH_MEMORY; return NULL; }
+    if (!(method = verb ? heap_alloc(strlen(verb) + 1) : strdupWA(r->verb))) { *err = ERROR_NOT_ENOUGH_MEMORY; return NULL; }
+    if (verb) strcpy(method, verb);
     while (!out && ha_next_challenge(t->challenge, strlen(t->challenge), &pos, &c) == 1)
     {
         char nonce[512], cnonce[33];
@@ -253,7 +255,8 @@ static char *digest_value(struct request *r, struct auth_target *t, const char *
     return out;
 }
 
-char *auth_header(struct request *r, DWORD target, const char *uri, DWORD *err)
+/* verb: the method the Digest answer is for (NULL: the request's own) */
+static char *make_header(struct request *r, DWORD target, const char *verb, const char *uri, DWORD *err)
 {
     struct auth_state *a = r->auth;
     struct auth_target *t;
@@ -266,6 +269,7 @@ char *auth_header(struct request *r, DWORD target, const char *uri, DWORD *err)
     if (!a || target >= TARGETS) return NULL;
     t = &a->t[target];
     t->sent = 0;
+    t->through = TRUE;
     /* the application's own header wins */
     if (headers_find(&r->req_headers, target == WINHTTP_AUTH_TARGET_PROXY ? L"Proxy-Authorization" : L"Authorization", 0) >= 0)
         return NULL;
@@ -290,7 +294,7 @@ char *auth_header(struct request *r, DWORD target, const char *uri, DWORD *err)
     else
     {
         if (!uri && !(uri = path8 = strdupWA(r->path))) { *err = ERROR_NOT_ENOUGH_MEMORY; goto done; }
-        value = digest_value(r, t, user8, pass8, uri, err);
+        value = digest_value(r, t, user8, pass8, verb, uri, err);
     }
     if (!value) goto done;
     if (!(line = heap_alloc(strlen(name) + strlen(value) + 3))) { *err = ERROR_NOT_ENOUGH_MEMORY; goto done; }
@@ -304,6 +308,18 @@ done:
     free_secret_a(value);
     heap_free(path8);
     return line;
+}
+
+char *auth_header(struct request *r, DWORD target, const char *uri, DWORD *err)
+{
+    return make_header(r, target, NULL, uri, err);
+}
+
+/* Proxy-Authorization for the CONNECT of a tunnel to authority ("host:port",
+ * the CONNECT's request-target, which a Digest answer covers). */
+char *auth_connect_header(struct request *r, const char *authority, DWORD *err)
+{
+    return make_header(r, WINHTTP_AUTH_TARGET_PROXY, "CONNECT", authority, err);
 }
 
 BOOL auth_on_response(struct request *r)
@@ -321,19 +337,24 @@ BOOL auth_on_response(struct request *r)
     heap_free(t->challenge);
     t->challenge = join_challenges(r, target);
     TRACE("%p: %lu, challenge %s\n", r->hdr.handle, r->status_code, t->challenge ? t->challenge : "(none)");
-    if (target != WINHTTP_AUTH_TARGET_SERVER || a->answered || r->optional_total || r->hdr.closed) return FALSE;
+    /* a 407 is answered only when the request went through a proxy */
+    if (!t->through || t->answered || r->optional_total || r->hdr.closed) return FALSE;
     if (t->sent && !(t->sent == WINHTTP_AUTH_SCHEME_DIGEST && challenge_stale(t->challenge))) return FALSE;
-    if (headers_find(&r->req_headers, L"Authorization", 0) >= 0) return FALSE;   /* the application's own */
+    if (headers_find(&r->req_headers, target == WINHTTP_AUTH_TARGET_PROXY ? L"Proxy-Authorization" : L"Authorization",
+                     0) >= 0)
+        return FALSE;   /* the application's own */
     scheme = pick_credentials(t, &user, &pass);
     if (scheme == WINHTTP_AUTH_SCHEME_DIGEST && !challenge_offers(t->challenge, HA_SCHEME_DIGEST)) return FALSE;
     if (scheme != WINHTTP_AUTH_SCHEME_BASIC && scheme != WINHTTP_AUTH_SCHEME_DIGEST) return FALSE;
-    a->answered = TRUE;   /* once per WinHttpSendRequest */
+    t->answered = TRUE;   /* once per WinHttpSendRequest and target */
     return TRUE;
 }
 
 void auth_new_send(struct request *r)
 {
-    if (r->auth) r->auth->answered = FALSE;
+    int i;
+    if (!r->auth) return;
+    for (i = 0; i < TARGETS; i++) r->auth->t[i].answered = r->auth->t[i].through = FALSE;
 }
 
 /* ---- API ---- */

@@ -257,6 +257,7 @@ static inline ULONGLONG poll_token(const struct object *obj, DWORD seq)
 
 /* auth.c: credentials and the 401/407 flow */
 char *auth_header(struct request *r, DWORD target, const char *uri, DWORD *err); /* "Authorization: ...\r\n" or NULL */
+char *auth_connect_header(struct request *r, const char *authority, DWORD *err); /* for a tunnel's CONNECT */
 BOOL auth_on_response(struct request *r);      /* records a 401/407; TRUE: send again now with credentials */
 void auth_new_send(struct request *r);         /* WinHttpSendRequest was called */
 void auth_free(struct request *r);

@@ -58,6 +58,6 @@ DWORD pac_find_proxy(const WCHAR *script_url, const WCHAR *target_url, WCHAR **r
 DWORD proxy_open_connection(struct request *r, const struct proxy_target *proxy, INTERNET_PORT port, BOOL secure,
                             struct netconn **out, BOOL *refused);
 DWORD proxy_tunnel(struct netconn *c, const WCHAR *host, INTERNET_PORT port, const WCHAR *agent,
-                   const struct header_list *headers, const struct timeouts *to, BOOL *refused);
+                   const struct header_list *headers, const char *auth, const struct timeouts *to, BOOL *refused);
 
 #endif

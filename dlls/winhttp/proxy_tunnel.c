@@ -48,7 +48,7 @@ static DWORD head_end(const struct netconn *c)
 }
 
 DWORD proxy_tunnel(struct netconn *c, const WCHAR *host, INTERNET_PORT port, const WCHAR *agent,
-                   const struct header_list *headers, const struct timeouts *to, BOOL *refused)
+                   const struct header_list *headers, const char *auth, const struct timeouts *to, BOOL *refused)
 {
     char *req = NULL, portbuf[16];
     size_t len = 0, cap = 0;
@@ -69,9 +69,11 @@ DWORD proxy_tunnel(struct netconn *c, const WCHAR *host, INTERNET_PORT port, con
     for (h = -1; ok && (h = headers_find(headers, L"Proxy-Authorization", h + 1)) >= 0;)
         ok = append(&req, &len, &cap, "Proxy-Authorization: ") && append_w(&req, &len, &cap, headers->items[h].value) &&
              append(&req, &len, &cap, "\r\n");
+    /* or the one built from the request's proxy credentials (auth.c) */
+    if (ok && auth) ok = append(&req, &len, &cap, auth);
     if (ok) ok = append(&req, &len, &cap, "Proxy-Connection: Keep-Alive\r\n\r\n");
     if (!ok) { heap_free(req); return ERROR_NOT_ENOUGH_MEMORY; }
-    TRACE("tunnel request:\n%s", req);
+    TRACE("tunnel request:\n%s", auth ? "(with Proxy-Authorization)\n" : req);
     buf.data = req;
     buf.len = (uint32_t)len;
     err = netconn_send(c, &buf, 1, to->send);
@@ -107,20 +109,38 @@ DWORD proxy_open_connection(struct request *r, const struct proxy_target *proxy,
                             struct netconn **out, BOOL *refused)
 {
     struct netconn *c;
+    char *auth = NULL, *host8, *authority;
     DWORD err;
 
     *out = NULL;
     *refused = FALSE;
     r->cert_errors = 0;
-    if ((err = netconn_open(proxy->host, proxy->port, FALSE, 0, &r->timeouts, &c, NULL))) return err;
+    if (secure)
+    {
+        /* Proxy-Authorization for the CONNECT; the request inside the tunnel
+         * never carries it */
+        if (!(host8 = strdupWA(r->connect->server))) return ERROR_NOT_ENOUGH_MEMORY;
+        if ((authority = heap_alloc(strlen(host8) + 8))) sprintf(authority, "%s:%u", host8, port);
+        heap_free(host8);
+        if (!authority) return ERROR_NOT_ENOUGH_MEMORY;
+        auth = auth_connect_header(r, authority, &err);
+        heap_free(authority);
+        if (err) return err;
+    }
+    if ((err = netconn_open(proxy->host, proxy->port, FALSE, 0, &r->timeouts, &c, NULL)))
+    {
+        heap_free(auth);
+        return err;
+    }
     if (secure)
     {
         /* the connection is visible to WinHttpCloseHandle while the tunnel
          * is set up: closing the handle cancels the waits */
         request_swap_conn(r, c);
         if (r->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
-        else err = proxy_tunnel(c, r->connect->server, port, r->connect->session->agent, &r->req_headers,
+        else err = proxy_tunnel(c, r->connect->server, port, r->connect->session->agent, &r->req_headers, auth,
                                 &r->timeouts, refused);
+        heap_free(auth);
         if (!err && !*refused) err = netconn_secure(c, r->connect->server, r->security_flags, &r->timeouts, &r->cert_errors);
         request_swap_conn(r, NULL);
         if (err)

@@ -221,6 +221,8 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
                                 struct strbuf *b)
 {
     struct session *s = r->connect->session;
+    size_t target_at;
+    char *target = NULL;
     DWORD i;
 
     DWORD err;
@@ -255,6 +257,7 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
             return err;
     }
     sb_wstr(b, r->verb); sb_str(b, " ");
+    target_at = b->len;
     if (via == VIA_PROXY)
     {
         char portbuf[16];
@@ -263,7 +266,14 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
         sprintf(portbuf, ":%u", port);
         if (!default_port(port, secure)) sb_str(b, portbuf);
     }
-    sb_wstr(b, r->path); sb_str(b, " ");
+    sb_wstr(b, r->path);
+    /* the absolute URI a proxy's Digest answer covers */
+    if (via == VIA_PROXY && !b->oom)
+    {
+        if ((target = heap_alloc(b->len - target_at + 1))) memcpy(target, b->p + target_at, b->len - target_at + 1);
+        else b->oom = TRUE;
+    }
+    sb_str(b, " ");
     sb_wstr(b, r->version); sb_str(b, "\r\n");
     if (!r->websocket_upgrade && headers_find(&r->req_headers, L"Connection", 0) < 0)
         sb_str(b, "Connection: Keep-Alive\r\n");
@@ -284,8 +294,14 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
     }
     {
         char *line = auth_header(r, WINHTTP_AUTH_TARGET_SERVER, NULL, &err);   /* auth.c */
+        if (!err && line) { sb_str(b, line); heap_free(line); }
+        if (!err && target && (line = auth_header(r, WINHTTP_AUTH_TARGET_PROXY, target, &err)))
+        {
+            sb_str(b, line);
+            heap_free(line);
+        }
+        heap_free(target);
         if (err) return err;
-        if (line) { sb_str(b, line); heap_free(line); }
     }
     sb_str(b, "\r\n");
     return b->oom ? ERROR_NOT_ENOUGH_MEMORY : ERROR_SUCCESS;

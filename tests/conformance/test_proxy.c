@@ -388,6 +388,7 @@ static void test_async(void)
 }
 
 void proxy_config_tests(void);
+void proxy_auth_tests(void);
 
 void test_proxy(void)
 {
@@ -405,5 +406,6 @@ void test_proxy(void)
     test_proxy_auth();
     test_option();
     test_async();
+    proxy_auth_tests();
     proxy_config_tests();
 }

@@ -147,4 +147,4 @@ function authResponse(req, url, res) {
   return false;
 }
 
-module.exports = { authResponse, parseParams, REALM };
+module.exports = { authResponse, parseParams, digestProblem, digestChallenge, REALM };

@@ -1,35 +1,54 @@
 // An HTTP proxy for the conformance tests (see SCENARIOS.md, "Proxy").
 // Forwards absolute-form requests (GET http://127.0.0.1:PORT/...) and
 // tunnels CONNECT 127.0.0.1:PORT, to loopback only: any other target is
-// refused with 403.  With requireAuth, every proxied request and CONNECT
-// must carry "Proxy-Authorization: Basic base64(user:pass)", else 407 with
-// "Proxy-Authenticate: Basic realm=\"peer-proxy\"".
+// refused with 403.  With requireAuth (true or 'basic'), every proxied
+// request and CONNECT must carry "Proxy-Authorization: Basic
+// base64(user:pass)", else 407 with "Proxy-Authenticate: Basic
+// realm=\"peer-proxy\"".  With requireAuth 'digest', Digest credentials for
+// user:pass (RFC 7616, MD5, qop=auth, checked as auth.js checks a server's:
+// realm, a nonce we issued, a growing nonce count, the uri equal to the
+// request-target - the absolute URI, or host:port for a CONNECT - and the
+// response for the request's method), else 407 with a fresh Digest
+// challenge.  A wrong password is answered with 407 again.
 // Its own paths (origin-form requests to the proxy itself):
 //   GET /stats        {"requests":N,"connects":N,"refused":N,"upgrades":N,
-//                      "lastAuth":..,"lastConnectAuth":..,"lastTarget":..}
+//                      "accepted":N (requests and CONNECTs whose credentials
+//                      passed), "lastAuth":..,"lastConnectAuth":..,
+//                      "lastTarget":..}
 //   GET /proxy.pac    a PAC script: URLs containing "/pac-proxied" go
 //                     through PROXY 127.0.0.1:PACPORT, the rest DIRECT
 //   GET /bad.pac      a script that is not JavaScript
 'use strict';
 const http = require('http');
 const net = require('net');
+const { digestProblem, digestChallenge } = require('./auth');
 
 const REALM = 'peer-proxy';
 const CREDENTIALS = 'user:pass';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 function createProxy({ requireAuth = false, pacProxyPort = () => 0, log = () => {} } = {}) {
-  const stats = { requests: 0, connects: 0, refused: 0, upgrades: 0, lastAuth: null, lastConnectAuth: null, lastTarget: null };
+  const stats = { requests: 0, connects: 0, refused: 0, upgrades: 0, accepted: 0, lastAuth: null, lastConnectAuth: null,
+                  lastTarget: null };
   const expected = 'Basic ' + Buffer.from(CREDENTIALS).toString('base64');
+  const digest = requireAuth === 'digest';
+  const [user, pass] = CREDENTIALS.split(':');
   const server = http.createServer();
   server.keepAliveTimeout = 0;
   server.requestTimeout = 0;
   server.headersTimeout = 0;
 
-  const authorized = (req) => !requireAuth || req.headers['proxy-authorization'] === expected;
+  const authorized = (req) => {
+    if (!requireAuth) return true;
+    const auth = req.headers['proxy-authorization'];
+    const ok = digest ? digestProblem(auth, req, user, pass, 'MD5') === '' : auth === expected;
+    if (ok) stats.accepted++;
+    return ok;
+  };
+  const challenge = () => (digest ? digestChallenge('MD5') : `Basic realm="${REALM}"`);
   const denyBody = 'proxy authentication required';
   const denyHead = (extra) => 'HTTP/1.1 407 Proxy Authentication Required\r\n' +
-    `Proxy-Authenticate: Basic realm="${REALM}"\r\nContent-Type: text/plain\r\n` +
+    `Proxy-Authenticate: ${challenge()}\r\nContent-Type: text/plain\r\n` +
     `Content-Length: ${denyBody.length}\r\n${extra}\r\n`;
 
   // host[:port] of an absolute URL or a CONNECT target, loopback only
@@ -73,7 +92,7 @@ function createProxy({ requireAuth = false, pacProxyPort = () => 0, log = () => 
     stats.lastTarget = url.host;
     if (!authorized(req)) {
       stats.refused++;
-      res.writeHead(407, { 'Proxy-Authenticate': `Basic realm="${REALM}"`, 'Content-Type': 'text/plain',
+      res.writeHead(407, { 'Proxy-Authenticate': challenge(), 'Content-Type': 'text/plain',
                            'Content-Length': denyBody.length });
       return res.end(denyBody);
     }

@@ -575,9 +575,9 @@ function testMute() {
 
 async function testStartup() {
   const obj = JSON.parse(peer.portsLine);
-  eq('ports line has the eight listeners', Object.keys(obj).sort(),
-     ['mute', 'proxy', 'proxy_auth', 'ws', 'wss', 'wss_expired', 'wss_selfsigned', 'wss_wronghost']);
-  check('ports are distinct numbers', new Set(Object.values(obj)).size === 8 &&
+  eq('ports line has the nine listeners', Object.keys(obj).sort(),
+     ['mute', 'proxy', 'proxy_auth', 'proxy_digest', 'ws', 'wss', 'wss_expired', 'wss_selfsigned', 'wss_wronghost']);
+  check('ports are distinct numbers', new Set(Object.values(obj)).size === 9 &&
         Object.values(obj).every((p) => Number.isInteger(p) && p > 0 && p < 65536), obj);
   check('exactly one line on stdout', peer.stdoutText().split('\n').filter(Boolean).length === 1, peer.stdoutText());
   ports = obj;
@@ -1185,13 +1185,51 @@ async function testProxy() {
   const c3 = await connectThrough(ports.proxy_auth, `localhost:${ports.wss}`);
   check('proxy_auth: CONNECT without credentials: 407', /^HTTP\/1\.1 407 [^]*Proxy-Authenticate: Basic realm="peer-proxy"/.test(c3.head), c3.head);
   c3.sock.destroy();
+  r = await request(ports.proxy_auth, `http://127.0.0.1:${ports.ws}/status/200`,
+                    { headers: { 'Proxy-Authorization': 'Basic ' + Buffer.from('user:wrong').toString('base64') } });
+  eq('proxy_auth: wrong password: 407 again', r.status, 407);
+
+  // the variant asking for Digest credentials
+  const target = `http://127.0.0.1:${ports.ws}/status/200`;
+  const pd = ports.proxy_digest;
+  const d0 = await proxyStats(pd);
+  r = await request(pd, target);
+  const ch = r.headers['proxy-authenticate'] || '';
+  check('proxy_digest: 407 with a Digest challenge', r.status === 407 && /^Digest realm="[^"]+", qop="auth", algorithm=MD5, nonce="/.test(ch),
+        [r.status, ch]);
+  r = await request(pd, target, { headers: { 'Proxy-Authorization': digestAnswer(ch, { user: 'user', pass: 'pass', uri: target }) } });
+  eq('proxy_digest: forwarded with the right answer', r.status, 200);
+  r = await request(pd, target, { headers: { 'Proxy-Authorization': digestAnswer(ch, { user: 'user', pass: 'pass', uri: target }) } });
+  eq('proxy_digest: the same nc again: 407', r.status, 407);
+  r = await request(pd, target, { headers: { 'Proxy-Authorization': digestAnswer(ch, { user: 'user', pass: 'wrong', uri: target, nc: 2 }) } });
+  check('proxy_digest: wrong password: 407 and a new challenge', r.status === 407 && /^Digest /.test(r.headers['proxy-authenticate'] || ''),
+        [r.status, r.headers]);
+  r = await request(pd, target, { headers: { 'Proxy-Authorization': digestAnswer(ch, { user: 'user', pass: 'pass', uri: '/status/200', nc: 3 }) } });
+  eq('proxy_digest: a uri that is not the request-target: 407', r.status, 407);
+  const authority = `localhost:${ports.wss}`;
+  const c4 = await connectThrough(pd, authority);
+  const ch4 = (/Proxy-Authenticate: (.*)/.exec(c4.head) || [])[1] || '';
+  check('proxy_digest: CONNECT without credentials: 407', /^HTTP\/1\.1 407 /.test(c4.head) && /^Digest /.test(ch4), c4.head);
+  c4.sock.destroy();
+  const c5 = await connectThrough(pd, authority,
+    `Proxy-Authorization: ${digestAnswer(ch4, { user: 'user', pass: 'pass', method: 'GET', uri: authority })}\r\n`);
+  check('proxy_digest: CONNECT answered for GET: 407', /^HTTP\/1\.1 407 /.test(c5.head), c5.head);
+  c5.sock.destroy();
+  const c6 = await connectThrough(pd, authority,
+    `Proxy-Authorization: ${digestAnswer(ch4, { user: 'user', pass: 'pass', method: 'CONNECT', uri: authority, nc: 2 })}\r\n`);
+  check('proxy_digest: CONNECT with the right answer', /^HTTP\/1\.1 200 /.test(c6.head), c6.head);
+  c6.sock.destroy();
+  const d1 = await proxyStats(pd);
+  check('proxy_digest: /stats counts accepted credentials', d1.accepted === d0.accepted + 2 && d1.refused === d0.refused + 6,
+        [d0, d1]);
 }
 
 async function testLifecycle() {
   // without --certs: only the plain listener and the proxies; SIGTERM ends it
   const p = await startPeer([]);
   const obj = JSON.parse(p.portsLine);
-  eq('without --certs: only ws, mute and the proxies', Object.keys(obj).sort(), ['mute', 'proxy', 'proxy_auth', 'ws']);
+  eq('without --certs: only ws, mute and the proxies', Object.keys(obj).sort(),
+     ['mute', 'proxy', 'proxy_auth', 'proxy_digest', 'ws']);
   const r = await request(obj.ws, '/status/200');
   eq('without --certs: serves', r.status, 200);
   p.kill('SIGTERM');

@@ -614,9 +614,10 @@ async function main() {
   const ports = {};
   for (const [name, srv] of Object.entries(servers)) ports[name] = await listen(srv, wss);
   ports.mute = await listenMute();
-  // the HTTP proxies (proxy.js): open, and one that wants Basic credentials
+  // the HTTP proxies (proxy.js): open, one that wants Basic credentials, one Digest
   const proxies = { proxy: createProxy({ pacProxyPort: () => ports.proxy, log }),
-                    proxy_auth: createProxy({ requireAuth: true, log }) };
+                    proxy_auth: createProxy({ requireAuth: true, log }),
+                    proxy_digest: createProxy({ requireAuth: 'digest', log }) };
   for (const [name, srv] of Object.entries(proxies)) {
     ports[name] = await new Promise((resolve, reject) => {
       srv.once('error', reject);

@@ -168,6 +168,9 @@ check "whnet.dll gone from system32" gone "$sys32/whnet.dll"
 check "after uninstall-prefix: the demo passes (ws)" demo pfx-after "ws://127.0.0.1:$ws/echo"
 check "after uninstall-prefix: Wine's builtin again" builtin pfx-after
 check "make uninstall (the transport)" mk uninstall DESTDIR="$R"
+check "make uninstall again is harmless" mk uninstall DESTDIR="$R"
+check "make uninstall-prefix again is harmless" mk uninstall-prefix WINE="$wine" WINEPREFIX="$P"
+check "... and leaves the prefix's winhttp.dll alone" same "$sys32/winhttp.dll" "$T/winhttp.prefix"
 snapshot >"$T/tree.after"
 check "the Wine tree is as it was (names, links, bytes)" same "$T/tree.before" "$T/tree.after"
 check "the system Wine's winhttp.dll untouched" [ "$(sha256sum <"$sysdll")" = "$syssum" ]

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Sourced by configure (kept out of configure.ac so the generated configure
 # stays small).  Finds Wine's dll directories and loader, and whether the
 # i386 transport can be built and run here.  In: WINE, WINEDIR (from

@@ -1,7 +1,7 @@
 #!/bin/sh
 # make check: every suite, then one closing line with the gate's totals.
 # Gate suites: host unit tests, export tables, test peer self-test,
-# transport, conformance against our DLL, a short run of the benchmark.  The same conformance .exe also
+# transport, install round trips, conformance against our DLL, a short run of the benchmark.  The same conformance .exe also
 # runs against Wine's builtin winhttp first; that table is informative only.
 build="${BUILD:-build}"
 top="$(cd "$(dirname "$0")/.." && pwd)"
@@ -36,6 +36,8 @@ run_suite unit "$build/unit/unit_tests"
 run_suite exports sh tests/exports/check-exports.sh "$build"
 run_suite peer node tests/peer/selftest.js
 run_suite transport sh tests/transport/run.sh "$build"
+# make install / install-prefix and their undoing, against a private Wine tree
+run_suite install sh tests/install/run.sh "$build"
 
 echo "==== reference: the conformance tests against Wine's builtin winhttp (informative, not a gate)"
 GROUP_TIMEOUT="${REFERENCE_GROUP_TIMEOUT:-30}" sh tests/run-wine-test.sh --mode builtin --build "$build" "$build/tests/conformance.exe" \

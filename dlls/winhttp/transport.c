@@ -4,9 +4,10 @@
  * whnet.dll must be loaded as a Wine builtin for Wine to attach whnet.so to
  * it.  Measured with Wine 8.0: LoadLibrary by bare name finds it in the
  * prefix's system32 (where ./wine-winhttp and the install instructions put
- * it) or in Wine's own dll directory; a DLL that only sits in a WINEDLLPATH
- * directory must be loaded by full path.  So we try, in order: the bare name,
- * each WINEDLLPATH entry (<dir>\<arch>-windows\whnet.dll, then <dir>\whnet.dll),
+ * it); a DLL that only sits in a WINEDLLPATH directory, or only in Wine's
+ * own dll directory, must be loaded by full path.  So we try, in order: the bare name,
+ * Wine's dll directories (WINEDLLDIRn, below), each WINEDLLPATH entry
+ * (<dir>\<arch>-windows\whnet.dll, then <dir>\whnet.dll),
  * and the directory winhttp.dll itself was loaded from.
  */
 #include "private.h"
@@ -71,6 +72,36 @@ static const struct whnet_ops *try_winedllpath(void)
     return NULL;
 }
 
+/* Wine puts its dll directories into the Win32 environment as WINEDLLDIR0
+ * (its own lib dir), WINEDLLDIR1... (the WINEDLLPATH entries), as NT paths
+ * ("\??\Z:\usr\lib\...").  This is how a winhttp.dll installed into
+ * Wine's dll directory (make install) finds the transport installed beside
+ * it: a bare-name load does not search Wine's dll directory for a DLL the
+ * prefix's system32 lacks. */
+static const struct whnet_ops *try_wine_dll_dirs(void)
+{
+    WCHAR name[16], dir[MAX_PATH];
+    const struct whnet_ops *o;
+    unsigned int i;
+
+    for (i = 0; i < 32; i++)
+    {
+        const WCHAR *p = dir;
+        DWORD n;
+        WCHAR *d = name + 10;
+        wcscpy(name, L"WINEDLLDIR");
+        if (i >= 10) *d++ = L'0' + i / 10;
+        *d++ = L'0' + i % 10;
+        *d = 0;
+        n = GetEnvironmentVariableW(name, dir, ARRAYSIZE(dir));
+        if (!n) break;
+        if (n >= ARRAYSIZE(dir)) continue;
+        if (!wcsncmp(p, L"\\??\\", 4)) p += 4;
+        if ((o = try_path(p, PE_ARCH_DIR))) return o;
+    }
+    return NULL;
+}
+
 static const struct whnet_ops *try_own_dir(void)
 {
     WCHAR path[MAX_PATH];
@@ -88,7 +119,8 @@ static const struct whnet_ops *try_own_dir(void)
 
 static BOOL CALLBACK load_transport(INIT_ONCE *once, void *param, void **ctx)
 {
-    if (!(ops = try_module(LoadLibraryW(L"whnet.dll"))) && !(ops = try_winedllpath()))
+    if (!(ops = try_module(LoadLibraryW(L"whnet.dll"))) && !(ops = try_wine_dll_dirs())
+        && !(ops = try_winedllpath()))
         ops = try_own_dir();
     if (ops) TRACE("transport loaded\n");
     else ERR("transport whnet.dll/whnet.so not found: no network (see README: install)\n");

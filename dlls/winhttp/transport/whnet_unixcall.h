@@ -45,4 +45,22 @@ struct whnet_send_nowait_args { uint64_t conn; uint64_t bufs; /* struct whnet_bu
 struct whnet_tls_step_args { uint64_t conn; uint64_t server_name; uint32_t ignore_flags; uint32_t cert_errors;
                              uint32_t want_write; uint32_t ret; };
 
+/* The same layout for i686 and x86_64 compilers (docs/INSTALL-DESIGN.md: a
+ * WoW64 thunk table can then reuse the 64-bit functions as they are). */
+#define WHNET_LAYOUT(type, size) _Static_assert(sizeof(struct type) == (size), #type " layout")
+WHNET_LAYOUT(whnet_connect_args, 32);
+WHNET_LAYOUT(whnet_tls_args, 32);
+WHNET_LAYOUT(whnet_send_args, 32);
+WHNET_LAYOUT(whnet_buf64, 16);
+WHNET_LAYOUT(whnet_recv_args, 32);
+WHNET_LAYOUT(whnet_conn_args, 16);
+WHNET_LAYOUT(whnet_random_args, 16);
+WHNET_LAYOUT(whnet_watch_args, 24);
+WHNET_LAYOUT(whnet_wait_args, 24);
+WHNET_LAYOUT(whnet_wake_args, 8);
+WHNET_LAYOUT(whnet_send_nowait_args, 32);
+WHNET_LAYOUT(whnet_tls_step_args, 32);
+_Static_assert(__builtin_offsetof(struct whnet_connect_args, conn) == 16, "whnet_connect_args.conn");
+#undef WHNET_LAYOUT
+
 #endif

@@ -13,11 +13,12 @@
 #include "transport_test.h"
 
 #define FILL_CHUNK (1u << 20)
-#define FILL_LIMIT (256u << 20)  /* taking more than this without filling up is a failure */
+#define FILL_LIMIT (64u << 20)   /* taking more than this without filling up is a failure */
 #define SLOW_CALL_MS 2000        /* a send_nowait this slow was blocking, not busy */
 #define QUIET_MS 300             /* how long "no event" is watched for */
 #define EVENT_MS 10000           /* how long an expected event may take */
 #define MAX_PAYLOAD 1000003u
+#define MAX_BUFS 100
 #define CYCLES 3000         /* close_cycles; NOWAIT_CYCLES in the environment overrides */
 
 static whnet_conn ctl;  /* the control connection to the sink servers */
@@ -173,7 +174,7 @@ static int fill(struct sink *s)
  * is the server told to read. */
 static int send_loop(struct sink *s, const struct whnet_buf *bufs, uint32_t count, int blocked)
 {
-    struct whnet_buf rest[8];
+    struct whnet_buf rest[MAX_BUFS];
     uint32_t idx = 0, off = 0, n, i, r, taken, offered, rounds;
     uint64_t token;
 
@@ -234,12 +235,12 @@ static void finish(struct sink *s)
     ops->close(s->c);
 }
 
-/* A message of size bytes in one of three layouts, sent into a full connection. */
+/* A message of size bytes in one of four layouts, sent into a full connection. */
 static void blocked_message(int tls, uint32_t size, int layout)
 {
-    static const char *layouts[] = { "one buffer", "header+payload", "five buffers" };
+    static const char *layouts[] = { "one buffer", "header+payload", "five buffers", "100 buffers" };
     unsigned char header[2] = { 0x82, 0x7f };
-    struct whnet_buf b[5];
+    struct whnet_buf b[MAX_BUFS];
     uint32_t count, a, c;
     char name[80];
     struct sink s;
@@ -257,6 +258,15 @@ static void blocked_message(int tls, uint32_t size, int layout)
         b[0].data = header; b[0].len = 2;
         b[1].data = payload; b[1].len = size;
         count = 2;
+        break;
+    case 3:  /* more than one sendmsg batch (64 iovecs); empty ones when size < 100 */
+        for (a = 0, c = 0; a < MAX_BUFS; a++)
+        {
+            b[a].data = payload + c;
+            b[a].len = size / MAX_BUFS + (a < size % MAX_BUFS);
+            c += b[a].len;
+        }
+        count = MAX_BUFS;
         break;
     default:
         a = size / 3;
@@ -349,6 +359,32 @@ static void both_watches(int tls)
     ops->close(s.c);
 }
 
+/* A write watch on a full connection fires when the server resets it, and
+ * send_nowait then reports the failure. */
+static void reset_while_full(int tls)
+{
+    uint64_t token = ++next_token;
+    struct whnet_buf b = { pattern, 1000 };
+    uint32_t r, taken;
+    struct sink s;
+
+    current = tls ? "nowait tls, reset while full" : "nowait plain, reset while full";
+    if (!open_sink(&s, tls)) return;
+    if (fill(&s))
+    {
+        r = ops->watch_write(s.c, token);
+        ok(!r, "watch_write: %u", r);
+        quiet(QUIET_MS, "write watch while the server does not read");
+        if (command("drop", s.id) && wait_token(token, EVENT_MS))
+        {
+            /* the server never read, so only the reset can have fired the watch */
+            r = nowait(&s, &b, 1, &taken);
+            ok(r == ERR_CONNECTION, "send_nowait after the reset: %u", r);
+        }
+    }
+    ops->close(s.c);
+}
+
 /* Writable connection, cancel, bad parameters. */
 static void simple_cases(int tls)
 {
@@ -436,8 +472,9 @@ void test_nowait(void)
     {
         simple_cases(tls);
         both_watches(tls);
+        reset_while_full(tls);
         for (i = 0; i < ARRAYSIZE(sizes); i++)
-            for (layout = 0; layout < 3; layout++)
+            for (layout = 0; layout < 4; layout++)
                 blocked_message(tls, sizes[i], layout);
     }
     tls_pending();

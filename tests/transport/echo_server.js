@@ -19,11 +19,17 @@
 //             "say ID": sink ID sends "hi\n" (still not reading);
 //             "drop ID": sink ID is closed unread (so the kernel resets it);
 //             "open": the number of sink connections still open
+//             "freeze" / "thaw": stop / continue tls_small (SIGSTOP, SIGCONT)
+//   tls_small native/tls_small_sink.c (program named by $TLS_SMALL_SINK)
+//             with the good certificate: TLS records of at most 512 bytes
+//             (RFC 8449), reads everything, answers "COUNT FNV1A32HEX\n";
+//             absent when that program is missing
 'use strict';
 const net = require('net');
 const tls = require('tls');
 const fs = require('fs');
 const path = require('path');
+const { spawn } = require('child_process');
 
 const dir = process.argv[2];
 const ports = {};
@@ -86,6 +92,10 @@ function control(sock) {
       const target = sinks.get(Number(arg));
       line = line.slice(nl + 1);
       if (cmd === 'open') sock.write(sinks.size + '\n');
+      else if ((cmd === 'freeze' || cmd === 'thaw') && small) {
+        small.kill(cmd === 'freeze' ? 'SIGSTOP' : 'SIGCONT');
+        sock.write('ok\n');
+      }
       else if (!target) sock.write('unknown\n');
       else if (cmd === 'go') { drain(target); sock.write('ok\n'); }
       else if (cmd === 'say') { target.write('hi\n'); sock.write('ok\n'); }
@@ -94,6 +104,41 @@ function control(sock) {
     }
   });
 }
+
+// ---- the native small-record TLS sink ----
+let small = null;
+
+function startSmall() {
+  const prog = process.env.TLS_SMALL_SINK;
+  if (!prog || !fs.existsSync(prog)) {
+    console.error('no TLS_SMALL_SINK program: no tls_small');
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const child = spawn(prog, [path.join(dir, 'good.pem'), path.join(dir, 'good.key')],
+      { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.on('error', (e) => { console.error('tls_small_sink: ' + e.message); resolve(); });
+    child.on('exit', () => resolve());
+    child.stdout.setEncoding('latin1');
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (!small && out.includes('\n')) {
+        small = child;
+        ports.tls_small = Number(out.trim());
+        resolve();
+      }
+    });
+  });
+}
+
+function stopChildren() {
+  if (small) small.kill('SIGKILL');  // even while stopped
+  process.exit(0);
+}
+process.on('SIGTERM', stopChildren);
+process.on('SIGINT', stopChildren);
+process.on('SIGHUP', stopChildren);
 
 async function main() {
   await listen('echo', net.createServer(echo));
@@ -123,6 +168,7 @@ async function main() {
   await listen('sink', net.createServer({ pauseOnConnect: true, allowHalfOpen: true }, sink));
   await listen('tls_sink', tlsServer('good', sink, { allowHalfOpen: true }));
   await listen('control', net.createServer(control));
+  await startSmall();
 
   process.stdout.write(JSON.stringify(ports) + '\n');
 }

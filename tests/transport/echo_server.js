@@ -17,6 +17,7 @@
 //             "go ID": sink ID reads everything from now on and, after the
 //               client's end of stream, sends "COUNT FNV1A32HEX\n" and ends;
 //             "say ID": sink ID sends "hi\n" (still not reading);
+//             "count ID": how many bytes sink ID has read since "go";
 //             "drop ID": sink ID is closed unread (so the kernel resets it);
 //             "open": the number of sink connections still open
 //             "freeze" / "thaw": stop / continue tls_small (SIGSTOP, SIGCONT)
@@ -72,8 +73,10 @@ function sink(sock) {
 
 function drain(sock) {
   let count = 0, hash = 0x811c9dc5;
+  sock.drained = 0;
   sock.on('data', (d) => {
     count += d.length;
+    sock.drained = count;
     for (let i = 0; i < d.length; i++) hash = Math.imul(hash ^ d[i], 16777619);
   });
   sock.on('end', () => sock.end(count + ' ' + (hash >>> 0).toString(16) + '\n'));
@@ -98,6 +101,7 @@ function control(sock) {
       }
       else if (!target) sock.write('unknown\n');
       else if (cmd === 'go') { drain(target); sock.write('ok\n'); }
+      else if (cmd === 'count') sock.write(target.drained === undefined ? 'unknown\n' : target.drained + '\n');
       else if (cmd === 'say') { target.write('hi\n'); sock.write('ok\n'); }
       else if (cmd === 'drop') { sinks.delete(Number(arg)); target.destroy(); sock.write('ok\n'); }
       else sock.write('unknown\n');

@@ -116,7 +116,7 @@ struct whnet_ops
      * as the connection takes now, and never waits.  *taken receives how
      * many were taken (they must not be passed again; 0 is possible).
      * *pending is nonzero while taken bytes still wait inside the transport
-     * (a TLS record only partly written): call send_nowait again, with the
+     * (TLS: bytes held inside GnuTLS): call send_nowait again, with the
      * rest or with count 0, once writable, until *pending is 0.  A blocking
      * send or shutdown_send writes such bytes first. */
     uint32_t (*send_nowait)(whnet_conn conn, const struct whnet_buf *bufs, uint32_t count,

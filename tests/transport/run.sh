@@ -63,7 +63,8 @@ for c in ca good expired wronghost expired_wronghost selfsigned; do
 done
 
 # ---- servers ----
-"$node" "$here/echo_server.js" "$tmp" > "$tmp/ports" 2> "$tmp/server.log" &
+TLS_SMALL_SINK="$build/tests/tls_small_sink" \
+    "$node" "$here/echo_server.js" "$tmp" > "$tmp/ports" 2> "$tmp/server.log" &
 server_pid=$!
 i=0
 while [ ! -s "$tmp/ports" ]; do

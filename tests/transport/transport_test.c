@@ -8,21 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "whnet.h"
+#include "transport_test.h"
 
-#define ERR_TIMEOUT       12002
-#define ERR_NOT_RESOLVED  12007
-#define ERR_CANCELLED     12017
-#define ERR_CANNOT_CONNECT 12029
-#define ERR_CONNECTION    12030
-#define ERR_SECURE        12175
-
-static const struct whnet_ops *ops;
+const struct whnet_ops *ops;
 static int passed, failed;
-static const char *current;
+const char *current;
 
-#define ok(cond, ...) ok_(__LINE__, !!(cond), __VA_ARGS__)
-static void ok_(int line, int cond, const char *fmt, ...)
+void ok_(int line, int cond, const char *fmt, ...)
 {
     va_list ap;
     if (cond) { passed++; return; }
@@ -35,7 +27,7 @@ static void ok_(int line, int cond, const char *fmt, ...)
     fflush(stdout);
 }
 
-static uint16_t port(const char *name)
+uint16_t port(const char *name)
 {
     const char *ports = getenv("PORTS"), *p;
     char key[64];
@@ -48,13 +40,13 @@ static uint16_t port(const char *name)
     return (uint16_t)atoi(p + strlen(key));
 }
 
-static uint32_t open_conn(const char *server, whnet_conn *c)
+uint32_t open_conn(const char *server, whnet_conn *c)
 {
     *c = 0;
     return ops->connect("127.0.0.1", port(server), 5000, c);
 }
 
-static uint32_t open_tls(const char *server, const char *name, uint32_t ignore, uint32_t *errs, whnet_conn *c)
+uint32_t open_tls(const char *server, const char *name, uint32_t ignore, uint32_t *errs, whnet_conn *c)
 {
     uint32_t r = open_conn(server, c);
     *errs = 0xdeadbeef;
@@ -69,7 +61,7 @@ static uint32_t open_tls(const char *server, const char *name, uint32_t ignore, 
 }
 
 /* Receives exactly len bytes; returns an error, or ~0u on early EOF. */
-static uint32_t recv_all(whnet_conn c, void *buf, uint32_t len, uint32_t timeout)
+uint32_t recv_all(whnet_conn c, void *buf, uint32_t len, uint32_t timeout)
 {
     uint32_t got = 0, n, r;
     while (got < len)
@@ -81,7 +73,7 @@ static uint32_t recv_all(whnet_conn c, void *buf, uint32_t len, uint32_t timeout
     return 0;
 }
 
-static uint32_t send1(whnet_conn c, const void *data, uint32_t len)
+uint32_t send1(whnet_conn c, const void *data, uint32_t len)
 {
     struct whnet_buf b = { data, len };
     return ops->send(c, &b, 1, 5000);
@@ -161,7 +153,7 @@ static void test_echo(void)
     }
 }
 
-static void fill_pattern(unsigned char *p, size_t len, size_t offset)
+void fill_pattern(unsigned char *p, size_t len, size_t offset)
 {
     size_t i;
     for (i = 0; i < len; i++)
@@ -683,6 +675,7 @@ int main(void)
         test_tls_certs();
         test_random();
         test_watch();
+        test_nowait();
     }
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

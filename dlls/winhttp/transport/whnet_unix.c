@@ -63,7 +63,7 @@ struct conn
     int watched;              /* fd is in the poller's epoll set */
     int wfd;                  /* dup of fd for write watches (epoll keys on the fd), -1 until needed */
     int wwatched;             /* wfd is in the poller's epoll set */
-    int tls_pending;          /* send_nowait left a record inside GnuTLS */
+    int tls_pending;          /* send_nowait left bytes corked inside GnuTLS */
     gnutls_session_t tls;     /* NULL for plain TCP */
     /* connect_start / tls_handshake_step in progress */
     struct addrinfo *ai_list, *ai_next;
@@ -71,6 +71,7 @@ struct conn
 };
 
 static struct conn *to_conn(uint64_t id) { return (struct conn *)(uintptr_t)id; }
+static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
 
 static int64_t now_ms(void)
 {
@@ -644,15 +645,14 @@ static uint32_t tls_send_direct(struct conn *c, const char *data, size_t len, in
     return ERROR_SUCCESS;
 }
 
-/* A record send_nowait left inside GnuTLS goes out before anything else
- * (GnuTLS resends it when given no data). */
+/* Bytes send_nowait left corked inside GnuTLS go out before anything else. */
 static uint32_t tls_flush(struct conn *c, int64_t deadline)
 {
     uint32_t ret;
 
     while (c->tls_pending)
     {
-        ssize_t rc = gnutls_record_send(c->tls, NULL, 0);
+        int rc = gnutls_record_uncork(c->tls, 0);
         if (rc >= 0) { c->tls_pending = 0; break; }
         if (rc == GNUTLS_E_INTERRUPTED) continue;
         if (rc != GNUTLS_E_AGAIN) return tls_error((int)rc);
@@ -738,69 +738,68 @@ static uint32_t nowait_plain(struct conn *c, const struct whnet_buf64 *bufs, uin
     return ERROR_SUCCESS;
 }
 
-/* Records until the socket is full.  GnuTLS keeps a record it could not
- * write whole and writes it when called again with no data (tls_flush): its
- * bytes count as taken.  Small leading pieces (a frame header) are copied
- * into one record with what follows. */
+/* Uncork without waiting: < 0 is a GnuTLS error, GNUTLS_E_AGAIN when the
+ * socket is full (what is left stays corked). */
+static int tls_uncork_nowait(struct conn *c)
+{
+    int rc;
+    while ((rc = gnutls_record_uncork(c->tls, 0)) == GNUTLS_E_INTERRUPTED) {}
+    return rc;
+}
+
+/* Records until the socket is full.  The bytes go into GnuTLS corked (so
+ * gnutls_record_send copies them, all of them) a record's worth at a time,
+ * and gnutls_record_uncork writes them; what it cannot write now stays
+ * corked inside GnuTLS and counts as taken: the next uncork (tls_flush, or
+ * send_nowait again) writes it first.  GnuTLS keeps that accounting itself,
+ * so it holds whatever record size the peer allows: with RFC 8449
+ * record_size_limit records can be much smaller than
+ * gnutls_record_get_max_size() says, so a record GnuTLS could not write
+ * whole may carry fewer bytes than it was offered.  Small leading pieces (a
+ * frame header) share a record with what follows. */
 static uint32_t nowait_tls(struct conn *c, const struct whnet_buf64 *bufs, uint32_t count, uint32_t *taken)
 {
-    char stage[TLS_RECORD_MAX];
-    size_t max = gnutls_record_get_max_size(c->tls), off = 0;
-    uint32_t i = 0;
-    ssize_t rc;
+    uint32_t i = 0, off = 0;
+    int rc;
 
-    if (!max || max > TLS_RECORD_MAX) max = TLS_RECORD_MAX;
     if (c->tls_pending)
     {
-        while ((rc = gnutls_record_send(c->tls, NULL, 0)) == GNUTLS_E_INTERRUPTED) {}
-        if (rc == GNUTLS_E_AGAIN) return ERROR_SUCCESS;
-        if (rc < 0) return tls_error((int)rc);
+        if ((rc = tls_uncork_nowait(c)) == GNUTLS_E_AGAIN) return ERROR_SUCCESS;
+        if (rc < 0) return tls_error(rc);
         c->tls_pending = 0;
     }
     for (;;)
     {
-        const char *data;
-        size_t n;
+        uint32_t room = TLS_RECORD_MAX;
 
         while (i < count && off >= bufs[i].len) { i++; off = 0; }
         if (i == count) return ERROR_SUCCESS;
-        n = bufs[i].len - off;
-        if (n < max && i + 1 < count)
+        gnutls_record_cork(c->tls);
+        while (room && i < count)
         {
-            uint32_t j = i;
-            size_t o = off, k;
-            for (n = 0; j < count && n < max; o = 0, j++)
+            uint32_t k = min_u32(bufs[i].len - off, room);
+            if (k)
             {
-                k = bufs[j].len - o;
-                if (k > max - n) k = max - n;
-                memcpy(stage + n, (const char *)(uintptr_t)bufs[j].data + o, k);
-                n += k;
-                if (o + k < bufs[j].len) break;
+                ssize_t n = gnutls_record_send(c->tls, (const char *)(uintptr_t)bufs[i].data + off, k);
+                if (n < 0)
+                {
+                    /* what was corked already is taken: leave it pending */
+                    if (tls_uncork_nowait(c) == GNUTLS_E_AGAIN) c->tls_pending = 1;
+                    return tls_error((int)n);
+                }
+                k = (uint32_t)n;
+                *taken += k;
+                room -= k;
+                off += k;
             }
-            data = stage;
-        }
-        else
-        {
-            data = (const char *)(uintptr_t)bufs[i].data + off;
-            if (n > max) n = max;
-        }
-        rc = gnutls_record_send(c->tls, data, n);
-        if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
-        {
-            c->tls_pending = 1;
-            rc = (ssize_t)n;
-        }
-        else if (rc < 0) return tls_error((int)rc);
-        *taken += (uint32_t)rc;
-        for (n = (size_t)rc; n; )
-        {
-            size_t k = bufs[i].len - off;
-            if (k > n) k = n;
-            off += k;
-            n -= k;
             if (off == bufs[i].len) { i++; off = 0; }
         }
-        if (c->tls_pending) return ERROR_SUCCESS;
+        if ((rc = tls_uncork_nowait(c)) == GNUTLS_E_AGAIN)
+        {
+            c->tls_pending = 1;
+            return ERROR_SUCCESS;
+        }
+        if (rc < 0) return tls_error(rc);
     }
 }
 

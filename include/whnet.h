@@ -45,6 +45,15 @@
 #define WHNET_IGNORE_CN_INVALID      0x00001000u
 #define WHNET_IGNORE_DATE_INVALID    0x00002000u
 
+/* An IP address and port (WINHTTP_OPTION_CONNECTION_INFO). */
+struct whnet_addr
+{
+    uint16_t family;                  /* 4 or 6 */
+    uint16_t port;                    /* host byte order */
+    uint32_t flowinfo, scope_id;      /* IPv6 */
+    uint8_t addr[16];                 /* 4 or 16 bytes, network order */
+};
+
 typedef uint64_t whnet_conn;  /* opaque; 0 is never a valid connection */
 
 struct whnet_buf { const void *data; uint32_t len; };
@@ -147,6 +156,9 @@ struct whnet_ops
      * watch_write).  Otherwise as tls_handshake. */
     uint32_t (*tls_handshake_step)(whnet_conn conn, const char *server_name, uint32_t ignore_flags,
                                    uint32_t *cert_errors, uint32_t *want_write);
+
+    /* The local and remote address of a connected conn. */
+    uint32_t (*addresses)(whnet_conn conn, struct whnet_addr *local, struct whnet_addr *remote);
 };
 
 /* Exported by whnet.dll (cdecl on i386). Returns NULL if the Unix side is

@@ -1,4 +1,6 @@
 /* WinHttpSetOption and WinHttpQueryOption. */
+#include <winsock2.h>   /* before winhttp.h: WINHTTP_CONNECTION_INFO needs SOCKADDR_STORAGE */
+#include <ws2tcpip.h>
 #include <stdio.h>
 #include "websocket.h"
 #include "proxy.h"
@@ -376,6 +378,49 @@ static DWORD set_auth(struct object *obj, const struct option_def *def, void *bu
     return auth_set_option(obj, def->option, buffer, len);
 }
 
+/* WINHTTP_OPTION_CONNECTION_INFO: the addresses of the request's
+ * connection, once there is one (ERROR_WINHTTP_INCORRECT_HANDLE_STATE
+ * before: Wine's tests) */
+static void to_sockaddr(const struct whnet_addr *a, SOCKADDR_STORAGE *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (a->family == 4)
+    {
+        SOCKADDR_IN *in = (SOCKADDR_IN *)out;
+        in->sin_family = AF_INET;
+        in->sin_port = (USHORT)(a->port >> 8 | a->port << 8);  /* network order */
+        memcpy(&in->sin_addr, a->addr, 4);
+    }
+    else
+    {
+        SOCKADDR_IN6 *in6 = (SOCKADDR_IN6 *)out;
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = (USHORT)(a->port >> 8 | a->port << 8);
+        in6->sin6_flowinfo = a->flowinfo;
+        in6->sin6_scope_id = a->scope_id;
+        memcpy(&in6->sin6_addr, a->addr, 16);
+    }
+}
+
+static DWORD query_connection_info(struct object *obj, const struct option_def *def, void *buffer, DWORD *len)
+{
+    struct request *r = (struct request *)obj;
+    struct whnet_addr local, remote;
+    WINHTTP_CONNECTION_INFO info;
+    DWORD err;
+
+    AcquireSRWLockShared(&r->conn_lock);
+    if (!r->conn || r->conn->opening != NETCONN_READY) err = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    else err = transport_get()->addresses(r->conn->id, &local, &remote);
+    ReleaseSRWLockShared(&r->conn_lock);
+    if (err) return err;
+    memset(&info, 0, sizeof(info));
+    info.cbSize = sizeof(info);
+    to_sockaddr(&local, &info.LocalAddress);
+    to_sockaddr(&remote, &info.RemoteAddress);
+    return put_value(&info, sizeof(info), buffer, len);
+}
+
 /* WINHTTP_OPTION_PROXY (proxy.c) */
 static DWORD query_proxy(struct object *obj, const struct option_def *def, void *buffer, DWORD *len)
 {
@@ -434,6 +479,7 @@ static const struct option_def options[] =
     CALLS_ROW(WINHTTP_OPTION_PROXY_PASSWORD, ON_R, ON_R, query_auth, set_auth),
     CALLS_ROW(WINHTTP_OPTION_AUTOLOGON_POLICY, 0, ON_R, NULL, set_auth),
     CALLS_ROW(WINHTTP_OPTION_PROXY, ON_S | ON_R, ON_S | ON_R, query_proxy, set_proxy),
+    CALLS_ROW(WINHTTP_OPTION_CONNECTION_INFO, ON_R, 0, query_connection_info, NULL),
 };
 
 static const struct option_def *find_option(DWORD option)

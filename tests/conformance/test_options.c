@@ -258,6 +258,8 @@ static void test_no_option(void)
 
 void test_options_table(void);   /* test_options_table.c */
 
+void test_connection_info(void);
+
 void test_options(void)
 {
     test_no_option();
@@ -266,4 +268,5 @@ void test_options(void)
     test_websocket_options();
     test_security_flags();
     test_options_table();
+    test_connection_info();   /* test_connection_info.c */
 }

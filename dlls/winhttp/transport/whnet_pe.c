@@ -187,12 +187,22 @@ static uint32_t w_tls_step(whnet_conn conn, const char *server_name, uint32_t ig
     return st ? st : a.ret;
 }
 
+static uint32_t w_addresses(whnet_conn conn, struct whnet_addr *local, struct whnet_addr *remote)
+{
+    struct whnet_addresses_args a = { conn, (UINT_PTR)local, (UINT_PTR)remote, 0, 0 };
+    uint32_t st;
+
+    if (!local || !remote) return ERROR_INVALID_PARAMETER;
+    st = call(WHNET_CALL_ADDRESSES, &a);
+    return st ? st : a.ret;
+}
+
 static const struct whnet_ops ops =
 {
     WHNET_INTERFACE_VERSION,
     w_connect, w_tls_handshake, w_send, w_recv, w_shutdown_send, w_cancel, w_close, w_random,
     w_watch, w_wait_events, w_wake, w_send_nowait, w_watch_write,
-    w_connect_start, w_connect_continue, w_tls_step,
+    w_connect_start, w_connect_continue, w_tls_step, w_addresses,
 };
 
 static BOOL CALLBACK init_unix(INIT_ONCE *once, void *param, void **ctx)

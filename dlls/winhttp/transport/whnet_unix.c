@@ -912,6 +912,49 @@ static unsigned int w_close(void *args)
     return 0;
 }
 
+static int to_addr(const struct sockaddr_storage *ss, struct whnet_addr *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (ss->ss_family == AF_INET)
+    {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+        out->family = 4;
+        out->port = ntohs(in->sin_port);
+        memcpy(out->addr, &in->sin_addr, 4);
+        return 1;
+    }
+    if (ss->ss_family == AF_INET6)
+    {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+        out->family = 6;
+        out->port = ntohs(in6->sin6_port);
+        out->flowinfo = in6->sin6_flowinfo;
+        out->scope_id = in6->sin6_scope_id;
+        memcpy(out->addr, &in6->sin6_addr, 16);
+        return 1;
+    }
+    return 0;
+}
+
+static unsigned int w_addresses(void *args)
+{
+    struct whnet_addresses_args *a = args;
+    struct conn *c = to_conn(a->conn);
+    struct whnet_addr *local = (struct whnet_addr *)(uintptr_t)a->local, *remote = (struct whnet_addr *)(uintptr_t)a->remote;
+    struct sockaddr_storage l, r;
+    socklen_t llen = sizeof(l), rlen = sizeof(r);
+
+    if (!c || !local || !remote) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    if (c->fd < 0 || getsockname(c->fd, (struct sockaddr *)&l, &llen) || getpeername(c->fd, (struct sockaddr *)&r, &rlen)
+        || !to_addr(&l, local) || !to_addr(&r, remote))
+    {
+        a->ret = ERROR_WINHTTP_CONNECTION_ERROR;
+        return 0;
+    }
+    a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
 static unsigned int w_random(void *args)
 {
     struct whnet_random_args *a = args;
@@ -1051,4 +1094,5 @@ const whnet_unix_fn __wine_unix_call_funcs[WHNET_CALL_COUNT] =
     w_connect_start,
     w_connect_continue,
     w_tls_step,
+    w_addresses,
 };

@@ -5,6 +5,7 @@
 #define WHNET_UNIXCALL_H
 
 #include <stdint.h>
+#include "whnet.h"
 
 enum whnet_call
 {
@@ -24,6 +25,7 @@ enum whnet_call
     WHNET_CALL_CONNECT_START,
     WHNET_CALL_CONNECT_CONTINUE,
     WHNET_CALL_TLS_STEP,
+    WHNET_CALL_ADDRESSES,
     WHNET_CALL_COUNT
 };
 
@@ -42,6 +44,8 @@ struct whnet_wait_args { uint64_t tokens; uint32_t max; uint32_t timeout_ms; uin
 struct whnet_wake_args { uint32_t ret; uint32_t pad; };
 struct whnet_send_nowait_args { uint64_t conn; uint64_t bufs; /* struct whnet_buf64[count] */ uint32_t count;
                                 uint32_t taken; uint32_t pending; uint32_t ret; };
+struct whnet_addresses_args { uint64_t conn; uint64_t local; uint64_t remote; /* struct whnet_addr * */
+                              uint32_t ret; uint32_t pad; };
 struct whnet_tls_step_args { uint64_t conn; uint64_t server_name; uint32_t ignore_flags; uint32_t cert_errors;
                              uint32_t want_write; uint32_t ret; };
 
@@ -60,6 +64,8 @@ WHNET_LAYOUT(whnet_wait_args, 24);
 WHNET_LAYOUT(whnet_wake_args, 8);
 WHNET_LAYOUT(whnet_send_nowait_args, 32);
 WHNET_LAYOUT(whnet_tls_step_args, 32);
+WHNET_LAYOUT(whnet_addresses_args, 32);
+WHNET_LAYOUT(whnet_addr, 28);
 _Static_assert(__builtin_offsetof(struct whnet_connect_args, conn) == 16, "whnet_connect_args.conn");
 #undef WHNET_LAYOUT
 

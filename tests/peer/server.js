@@ -602,14 +602,20 @@ async function main() {
   const wss = makeEchoServer();
   const servers = { ws: http.createServer() };
   if (certs) {
-    const tls = (name) => https.createServer({
+    const tls = (name, extra) => https.createServer({
       key: fs.readFileSync(path.join(certs, name + '-key.pem')),
       cert: fs.readFileSync(path.join(certs, name + '.pem')),
+      ...extra,
     });
     servers.wss = tls('server');
     servers.wss_expired = tls('expired');
     servers.wss_wronghost = tls('wronghost');
     servers.wss_selfsigned = tls('selfsigned');
+    // certificate purpose and chain problems (make-certs.sh)
+    for (const name of ['clientauth', 'chain', 'notca', 'pathlen', 'nameconst']) servers['wss_' + name] = tls(name);
+    // one protocol version only
+    servers.wss_tls12 = tls('server', { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' });
+    servers.wss_tls13 = tls('server', { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' });
   }
   const ports = {};
   for (const [name, srv] of Object.entries(servers)) ports[name] = await listen(srv, wss);

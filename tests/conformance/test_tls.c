@@ -74,8 +74,11 @@ static void test_secure_flags_and_ws(void)
     close_handles(&h);
 }
 
+void tls_matrix_tests(void);
+
 void test_tls(void)
 {
     test_certificates();
+    tls_matrix_tests();
     test_secure_flags_and_ws();
 }

@@ -325,29 +325,51 @@ static int is_ip_literal(const char *name)
     return inet_pton(AF_INET, name, buf) == 1 || inet_pton(AF_INET6, name, buf) == 1;
 }
 
+/* Verification results and the problem each one is, as Windows labels it:
+ * an issuer that is not a CA, or whose constraints (path length, names) the
+ * chain breaks, makes the certificate invalid (no ignore flag covers it),
+ * not an unknown CA. */
+static const struct { unsigned int status; uint32_t error; } status_map[] =
+{
+    { GNUTLS_CERT_SIGNER_NOT_FOUND, WHNET_CERT_INVALID_CA },
+    { GNUTLS_CERT_INSECURE_ALGORITHM, WHNET_CERT_INVALID_CA },
+    { GNUTLS_CERT_SIGNER_NOT_CA, WHNET_CERT_INVALID },
+    { GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE, WHNET_CERT_INVALID },
+    { GNUTLS_CERT_EXPIRED, WHNET_CERT_DATE_INVALID },
+    { GNUTLS_CERT_NOT_ACTIVATED, WHNET_CERT_DATE_INVALID },
+    { GNUTLS_CERT_REVOKED, WHNET_CERT_REVOKED },
+    { GNUTLS_CERT_UNEXPECTED_OWNER, WHNET_CERT_CN_INVALID },
+    { GNUTLS_CERT_PURPOSE_MISMATCH, WHNET_CERT_WRONG_USAGE },
+};
+
 /* Problems with the peer's certificate, as WHNET_CERT_* bits. */
 static uint32_t check_certificate(gnutls_session_t s, const char *server_name)
 {
     const gnutls_datum_t *list;
-    unsigned int count = 0, status = 0;
+    unsigned int count = 0, status = 0, known = GNUTLS_CERT_INVALID, i;
+    gnutls_typed_vdata_st purpose;
     gnutls_x509_crt_t leaf;
     uint32_t errs = 0;
     time_t now = time(NULL), t;
 
     list = gnutls_certificate_get_peers(s, &count);
     if (!list || !count) return WHNET_CERT_INVALID;
-    /* chain and trust; the host name is checked on the leaf below */
-    if (gnutls_certificate_verify_peers2(s, &status) < 0) return WHNET_CERT_INVALID;
-    if (status & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA | GNUTLS_CERT_INSECURE_ALGORITHM))
-        errs |= WHNET_CERT_INVALID_CA;
-    if (status & (GNUTLS_CERT_EXPIRED | GNUTLS_CERT_NOT_ACTIVATED)) errs |= WHNET_CERT_DATE_INVALID;
-    if (status & GNUTLS_CERT_REVOKED) errs |= WHNET_CERT_REVOKED;
-    if (status & GNUTLS_CERT_UNEXPECTED_OWNER) errs |= WHNET_CERT_CN_INVALID;
-    if (status & GNUTLS_CERT_PURPOSE_MISMATCH) errs |= WHNET_CERT_WRONG_USAGE;
-    if (status & (GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED
-                  | GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE | GNUTLS_CERT_UNKNOWN_CRIT_EXTENSIONS
-                  | GNUTLS_CERT_MISMATCH | GNUTLS_CERT_INVALID_OCSP_STATUS))
-        errs |= WHNET_CERT_INVALID;
+    /* chain, trust and purpose (a TLS server); the host name is checked on
+     * the leaf below */
+    memset(&purpose, 0, sizeof(purpose));
+    purpose.type = GNUTLS_DT_KEY_PURPOSE_OID;
+    purpose.data = (unsigned char *)GNUTLS_KP_TLS_WWW_SERVER;
+    if (gnutls_certificate_verify_peers(s, &purpose, 1, &status) < 0) return WHNET_CERT_INVALID;
+    for (i = 0; i < sizeof(status_map) / sizeof(status_map[0]); i++)
+    {
+        known |= status_map[i].status;
+        if (status & status_map[i].status) errs |= status_map[i].error;
+    }
+    /* anything else (a bad signature, an unknown critical extension, ...)
+     * has no flag of its own: the certificate is invalid, whatever else
+     * was found and whatever the caller ignores */
+    if (status & ~known) errs |= WHNET_CERT_INVALID;
+    if ((status & GNUTLS_CERT_INVALID) && !(status & ~GNUTLS_CERT_INVALID)) errs |= WHNET_CERT_INVALID;
 
     /* The leaf's own name and dates, whatever verification reported first,
      * so that each problem needs its own ignore flag. */
@@ -363,7 +385,6 @@ static uint32_t check_certificate(gnutls_session_t s, const char *server_name)
         if (t != (time_t)-1 && t > now) errs |= WHNET_CERT_DATE_INVALID;
     }
     gnutls_x509_crt_deinit(leaf);
-    if ((status & GNUTLS_CERT_INVALID) && !errs) errs |= WHNET_CERT_INVALID;
     return errs;
 }
 
@@ -373,6 +394,7 @@ static int ignorable(uint32_t errs, uint32_t ignore)
     if (ignore & WHNET_IGNORE_CN_INVALID) errs &= ~WHNET_CERT_CN_INVALID;
     if (ignore & WHNET_IGNORE_DATE_INVALID) errs &= ~WHNET_CERT_DATE_INVALID;
     if (ignore & WHNET_IGNORE_WRONG_USAGE) errs &= ~WHNET_CERT_WRONG_USAGE;
+    /* INVALID, REVOKED, REV_FAILED: nothing ignores them */
     return errs == 0;
 }
 

@@ -211,15 +211,16 @@ struct websocket;
 /* netconn.c: timeouts are ms; <= 0 means infinite, NETCONN_NOWAIT means
  * "do not wait" (ERROR_WINHTTP_TIMEOUT at once if nothing is there) */
 #define NETCONN_NOWAIT (-2)
-DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
+/* security_flags: WINHTTP_OPTION_SECURITY_FLAGS; protocols: WINHTTP_OPTION_SECURE_PROTOCOLS (0: default) */
+DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags, DWORD protocols,
                    const struct timeouts *to, struct netconn **out, DWORD *cert_errors);
-DWORD netconn_secure(struct netconn *c, const WCHAR *host, DWORD security_flags, const struct timeouts *to,
-                     DWORD *cert_errors);
+DWORD netconn_secure(struct netconn *c, const WCHAR *host, DWORD security_flags, DWORD protocols,
+                     const struct timeouts *to, DWORD *cert_errors);
 DWORD netconn_send(struct netconn *c, const struct whnet_buf *bufs, DWORD count, int timeout);
 /* Without waiting, for asynchronous calls: ERROR_IO_PENDING means "go on once
  * the connection is writable (*want_write) or readable". */
 DWORD netconn_open_start(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
-                         struct netconn **out);
+                         DWORD protocols, struct netconn **out);
 DWORD netconn_open_step(struct netconn *c, BOOL *want_write, DWORD *cert_errors);
 DWORD netconn_send_some(struct netconn *c, const struct whnet_buf *bufs, DWORD count, DWORD *done);
 DWORD netconn_fill(struct netconn *c, int timeout);       /* read more into rbuf */

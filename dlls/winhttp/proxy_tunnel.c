@@ -112,7 +112,7 @@ DWORD proxy_open_connection(struct request *r, const struct proxy_target *proxy,
     *out = NULL;
     *refused = FALSE;
     r->cert_errors = 0;
-    if ((err = netconn_open(proxy->host, proxy->port, FALSE, 0, &r->timeouts, &c, NULL))) return err;
+    if ((err = netconn_open(proxy->host, proxy->port, FALSE, 0, 0, &r->timeouts, &c, NULL))) return err;
     if (secure)
     {
         /* the connection is visible to WinHttpCloseHandle while the tunnel
@@ -121,7 +121,9 @@ DWORD proxy_open_connection(struct request *r, const struct proxy_target *proxy,
         if (r->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
         else err = proxy_tunnel(c, r->connect->server, port, r->connect->session->agent, &r->req_headers,
                                 &r->timeouts, refused);
-        if (!err && !*refused) err = netconn_secure(c, r->connect->server, r->security_flags, &r->timeouts, &r->cert_errors);
+        if (!err && !*refused)
+            err = netconn_secure(c, r->connect->server, r->security_flags, r->connect->session->secure_protocols,
+                                 &r->timeouts, &r->cert_errors);
         request_swap_conn(r, NULL);
         if (err)
         {

@@ -353,7 +353,8 @@ static DWORD send_open(struct request *r, const struct proxy_target *proxy, INTE
 
     *refused = FALSE;
     if (proxy->host) err = proxy_open_connection(r, proxy, port, secure, &conn, refused);
-    else err = netconn_open(r->connect->server, port, secure, r->security_flags, &r->timeouts, &conn, &r->cert_errors);
+    else err = netconn_open(r->connect->server, port, secure, r->security_flags, r->connect->session->secure_protocols,
+                            &r->timeouts, &conn, &r->cert_errors);
     if (err == ERROR_WINHTTP_SECURE_FAILURE)
         send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &r->cert_errors, sizeof(r->cert_errors));
     if (err) return err;
@@ -433,7 +434,8 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
             return send_request_step(r, optional, optional_len, total);
         }
         if (err) return err;
-        if ((err = netconn_open_start(r->connect->server, port, secure, r->security_flags, &conn))) return err;
+        if ((err = netconn_open_start(r->connect->server, port, secure, r->security_flags,
+                                      r->connect->session->secure_protocols, &conn))) return err;
         request_swap_conn(r, conn);
         r->send_phase = SEND_OPENING;
     }

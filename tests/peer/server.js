@@ -616,6 +616,7 @@ async function main() {
     // one protocol version only
     servers.wss_tls12 = tls('server', { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' });
     servers.wss_tls13 = tls('server', { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' });
+    servers.wss_tls10 = tls('server', { minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' });
   }
   const ports = {};
   for (const [name, srv] of Object.entries(servers)) ports[name] = await listen(srv, wss);

@@ -187,12 +187,31 @@ static uint32_t w_tls_step(whnet_conn conn, const char *server_name, uint32_t ig
     return st ? st : a.ret;
 }
 
+static uint32_t w_tls_set_protocols(whnet_conn conn, uint32_t protocols)
+{
+    struct whnet_protocols_args a = { conn, protocols, 0 };
+    uint32_t st = call(WHNET_CALL_TLS_SET_PROTOCOLS, &a);
+    return st ? st : a.ret;
+}
+
+static uint32_t w_peer_certificate(whnet_conn conn, uint32_t index, void *buf, uint32_t len, uint32_t *size)
+{
+    struct whnet_peer_cert_args a = { conn, (UINT_PTR)buf, index, buf ? len : 0, 0, 0 };
+    uint32_t st;
+
+    if (!size) return ERROR_INVALID_PARAMETER;
+    st = call(WHNET_CALL_PEER_CERTIFICATE, &a);
+    *size = st ? 0 : a.size;
+    return st ? st : a.ret;
+}
+
 static const struct whnet_ops ops =
 {
     WHNET_INTERFACE_VERSION,
     w_connect, w_tls_handshake, w_send, w_recv, w_shutdown_send, w_cancel, w_close, w_random,
     w_watch, w_wait_events, w_wake, w_send_nowait, w_watch_write,
     w_connect_start, w_connect_continue, w_tls_step,
+    w_tls_set_protocols, w_peer_certificate,
 };
 
 static BOOL CALLBACK init_unix(INIT_ONCE *once, void *param, void **ctx)

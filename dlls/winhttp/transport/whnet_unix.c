@@ -36,6 +36,8 @@
 
 #define ERROR_SUCCESS                      0
 #define ERROR_NOT_ENOUGH_MEMORY            8
+#define ERROR_INSUFFICIENT_BUFFER          122
+#define ERROR_NO_MORE_ITEMS                259
 #define ERROR_INVALID_PARAMETER            87
 #define ERROR_MORE_DATA                    234
 #define ERROR_IO_PENDING                   997
@@ -64,6 +66,7 @@ struct conn
     /* connect_start / tls_handshake_step in progress */
     struct addrinfo *ai_list, *ai_next;
     gnutls_session_t hs;
+    uint32_t protocols;       /* WHNET_PROTO_* for the next handshake (0: default) */
 };
 
 static struct conn *to_conn(uint64_t id) { return (struct conn *)(uintptr_t)id; }
@@ -291,6 +294,9 @@ static unsigned int w_connect_continue(void *args)
 
 /* ---- TLS ---- */
 
+/* Windows' defaults: TLS 1.2 and 1.3 */
+#define DEFAULT_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+
 static gnutls_certificate_credentials_t creds;
 static gnutls_priority_t priority;
 static int creds_error;
@@ -300,7 +306,7 @@ static void init_creds(void)
 {
     const char *extra = getenv("SSL_CERT_FILE");
     if (gnutls_global_init() < 0 || gnutls_certificate_allocate_credentials(&creds) < 0
-        || gnutls_priority_init(&priority, "NORMAL", NULL) < 0)
+        || gnutls_priority_init(&priority, DEFAULT_PRIORITY, NULL) < 0)
     {
         creds_error = 1;
         return;
@@ -398,6 +404,28 @@ static int ignorable(uint32_t errs, uint32_t ignore)
     return errs == 0;
 }
 
+/* The protocol versions of protocols (WHNET_PROTO_*) for session s. */
+static int tls_set_priority(gnutls_session_t s, uint32_t protocols)
+{
+    static const struct { uint32_t bit; const char *name; } versions[] =
+    {
+        { WHNET_PROTO_TLS1_3, ":+VERS-TLS1.3" }, { WHNET_PROTO_TLS1_2, ":+VERS-TLS1.2" },
+        { WHNET_PROTO_TLS1_1, ":+VERS-TLS1.1" }, { WHNET_PROTO_TLS1_0, ":+VERS-TLS1.0" },
+    };
+    char str[128] = "NORMAL:-VERS-ALL";
+    unsigned int i, any = 0;
+
+    if (!protocols || protocols == WHNET_PROTO_DEFAULT) return gnutls_priority_set(s, priority);
+    for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
+        if (protocols & versions[i].bit)
+        {
+            strcat(str, versions[i].name);
+            any = 1;
+        }
+    if (!any) return -1;  /* SSL 2 and 3 are never offered */
+    return gnutls_priority_set_direct(s, str, NULL);
+}
+
 /* A client session on c's socket, for server name. */
 static uint32_t tls_session_new(struct conn *c, const char *name, gnutls_session_t *out)
 {
@@ -406,7 +434,7 @@ static uint32_t tls_session_new(struct conn *c, const char *name, gnutls_session
     pthread_once(&creds_once, init_creds);
     if (creds_error) return ERROR_WINHTTP_SECURE_FAILURE;
     if (gnutls_init(&s, GNUTLS_CLIENT | GNUTLS_NONBLOCK) < 0) return ERROR_NOT_ENOUGH_MEMORY;
-    if (gnutls_priority_set(s, priority) < 0 || gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, creds) < 0)
+    if (tls_set_priority(s, c->protocols) < 0 || gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, creds) < 0)
     {
         gnutls_deinit(s);
         return ERROR_WINHTTP_SECURE_FAILURE;
@@ -500,6 +528,40 @@ static unsigned int w_tls_handshake(void *args)
 fail:
     gnutls_deinit(s);
     a->ret = ret;
+    return 0;
+}
+
+static unsigned int w_tls_set_protocols(void *args)
+{
+    struct whnet_protocols_args *a = args;
+    struct conn *c = to_conn(a->conn);
+
+    if (!c || (a->protocols & ~(WHNET_PROTO_SSL2 | WHNET_PROTO_SSL3 | WHNET_PROTO_TLS1_0 | WHNET_PROTO_TLS1_1
+                                | WHNET_PROTO_TLS1_2 | WHNET_PROTO_TLS1_3)))
+    {
+        a->ret = ERROR_INVALID_PARAMETER;
+        return 0;
+    }
+    c->protocols = a->protocols;
+    a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
+static unsigned int w_peer_certificate(void *args)
+{
+    struct whnet_peer_cert_args *a = args;
+    struct conn *c = to_conn(a->conn);
+    const gnutls_datum_t *list;
+    unsigned int count = 0;
+
+    a->size = 0;
+    if (!c || !c->tls) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    list = gnutls_certificate_get_peers(c->tls, &count);
+    if (!list || a->index >= count) { a->ret = ERROR_NO_MORE_ITEMS; return 0; }
+    a->size = list[a->index].size;
+    if (a->len < list[a->index].size || !a->buf) { a->ret = ERROR_INSUFFICIENT_BUFFER; return 0; }
+    memcpy((void *)(uintptr_t)a->buf, list[a->index].data, list[a->index].size);
+    a->ret = ERROR_SUCCESS;
     return 0;
 }
 
@@ -1009,4 +1071,6 @@ const whnet_unix_fn __wine_unix_call_funcs[WHNET_CALL_COUNT] =
     w_connect_start,
     w_connect_continue,
     w_tls_step,
+    w_tls_set_protocols,
+    w_peer_certificate,
 };

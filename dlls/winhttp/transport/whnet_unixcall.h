@@ -24,6 +24,8 @@ enum whnet_call
     WHNET_CALL_CONNECT_START,
     WHNET_CALL_CONNECT_CONTINUE,
     WHNET_CALL_TLS_STEP,
+    WHNET_CALL_TLS_SET_PROTOCOLS,
+    WHNET_CALL_PEER_CERTIFICATE,
     WHNET_CALL_COUNT
 };
 
@@ -44,5 +46,7 @@ struct whnet_send_nowait_args { uint64_t conn; uint64_t bufs; /* struct whnet_bu
                                 uint32_t taken; uint32_t pending; uint32_t ret; };
 struct whnet_tls_step_args { uint64_t conn; uint64_t server_name; uint32_t ignore_flags; uint32_t cert_errors;
                              uint32_t want_write; uint32_t ret; };
+struct whnet_protocols_args { uint64_t conn; uint32_t protocols; uint32_t ret; };
+struct whnet_peer_cert_args { uint64_t conn; uint64_t buf; uint32_t index; uint32_t len; uint32_t size; uint32_t ret; };
 
 #endif

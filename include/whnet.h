@@ -168,6 +168,11 @@ struct whnet_ops
      * too small (buf may then be NULL), ERROR_NO_MORE_ITEMS past the last,
      * ERROR_INVALID_PARAMETER on a conn without TLS. */
     uint32_t (*peer_certificate)(whnet_conn conn, uint32_t index, void *buf, uint32_t len, uint32_t *size);
+
+    /* The protocol version (one WHNET_PROTO_* bit) and the cipher's key
+     * size in bits of a conn whose handshake succeeded;
+     * ERROR_INVALID_PARAMETER on a conn without TLS. */
+    uint32_t (*tls_info)(whnet_conn conn, uint32_t *protocol, uint32_t *cipher_bits);
 };
 
 /* Exported by whnet.dll (cdecl on i386). Returns NULL if the Unix side is

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include "websocket.h"
 #include "proxy.h"
+#include "server_cert.h"
 
 #define IGNORE_FLAGS (SECURITY_FLAG_IGNORE_UNKNOWN_CA | SECURITY_FLAG_IGNORE_CERT_DATE_INVALID | \
                       SECURITY_FLAG_IGNORE_CERT_CN_INVALID | SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE)
@@ -316,6 +317,15 @@ static DWORD set_secure_protocols(struct object *obj, const struct option_def *d
     return ERROR_SUCCESS;
 }
 
+/* the server's certificate (server_cert.c) */
+static DWORD query_server_cert(struct object *obj, const struct option_def *def, void *buffer, DWORD *len)
+{
+    struct request *r = (struct request *)obj;
+    if (def->option == WINHTTP_OPTION_SERVER_CERT_CONTEXT) return server_cert_query_context(r, buffer, len);
+    if (def->option == WINHTTP_OPTION_SECURITY_CERTIFICATE_STRUCT) return server_cert_query_info(r, buffer, len);
+    return server_cert_query_bitness(r, buffer, len);
+}
+
 /* "When a client certificate is not needed, WINHTTP_NO_CLIENT_CERT_CONTEXT";
  * only on a secure request (ERROR_WINHTTP_INCORRECT_HANDLE_STATE otherwise,
  * Wine's tests); sending a certificate is not supported */
@@ -434,6 +444,9 @@ static const struct option_def options[] =
     CALLS_ROW(WINHTTP_OPTION_PROXY_PASSWORD, ON_R, ON_R, query_auth, set_auth),
     CALLS_ROW(WINHTTP_OPTION_AUTOLOGON_POLICY, 0, ON_R, NULL, set_auth),
     CALLS_ROW(WINHTTP_OPTION_PROXY, ON_S | ON_R, ON_S | ON_R, query_proxy, set_proxy),
+    CALLS_ROW(WINHTTP_OPTION_SERVER_CERT_CONTEXT, ON_R, 0, query_server_cert, NULL),
+    CALLS_ROW(WINHTTP_OPTION_SECURITY_CERTIFICATE_STRUCT, ON_R, 0, query_server_cert, NULL),
+    CALLS_ROW(WINHTTP_OPTION_SECURITY_KEY_BITNESS, ON_R, 0, query_server_cert, NULL),
 };
 
 static const struct option_def *find_option(DWORD option)

@@ -76,11 +76,13 @@ static void test_secure_flags_and_ws(void)
 
 void tls_matrix_tests(void);
 void tls_protocol_tests(void);
+void tls_server_cert_tests(void);
 
 void test_tls(void)
 {
     test_certificates();
     tls_matrix_tests();
     tls_protocol_tests();
+    tls_server_cert_tests();
     test_secure_flags_and_ws();
 }

@@ -205,13 +205,25 @@ static uint32_t w_peer_certificate(whnet_conn conn, uint32_t index, void *buf, u
     return st ? st : a.ret;
 }
 
+static uint32_t w_tls_info(whnet_conn conn, uint32_t *protocol, uint32_t *cipher_bits)
+{
+    struct whnet_tls_info_args a = { conn, 0, 0, 0, 0 };
+    uint32_t st;
+
+    if (!protocol || !cipher_bits) return ERROR_INVALID_PARAMETER;
+    st = call(WHNET_CALL_TLS_INFO, &a);
+    *protocol = st ? 0 : a.protocol;
+    *cipher_bits = st ? 0 : a.cipher_bits;
+    return st ? st : a.ret;
+}
+
 static const struct whnet_ops ops =
 {
     WHNET_INTERFACE_VERSION,
     w_connect, w_tls_handshake, w_send, w_recv, w_shutdown_send, w_cancel, w_close, w_random,
     w_watch, w_wait_events, w_wake, w_send_nowait, w_watch_write,
     w_connect_start, w_connect_continue, w_tls_step,
-    w_tls_set_protocols, w_peer_certificate,
+    w_tls_set_protocols, w_peer_certificate, w_tls_info,
 };
 
 static BOOL CALLBACK init_unix(INIT_ONCE *once, void *param, void **ctx)

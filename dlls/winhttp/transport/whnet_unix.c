@@ -565,6 +565,26 @@ static unsigned int w_peer_certificate(void *args)
     return 0;
 }
 
+static unsigned int w_tls_info(void *args)
+{
+    struct whnet_tls_info_args *a = args;
+    struct conn *c = to_conn(a->conn);
+
+    a->protocol = a->cipher_bits = 0;
+    if (!c || !c->tls) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    switch (gnutls_protocol_get_version(c->tls))
+    {
+    case GNUTLS_TLS1_0: a->protocol = WHNET_PROTO_TLS1_0; break;
+    case GNUTLS_TLS1_1: a->protocol = WHNET_PROTO_TLS1_1; break;
+    case GNUTLS_TLS1_2: a->protocol = WHNET_PROTO_TLS1_2; break;
+    case GNUTLS_TLS1_3: a->protocol = WHNET_PROTO_TLS1_3; break;
+    default: break;
+    }
+    a->cipher_bits = (uint32_t)gnutls_cipher_get_key_size(gnutls_cipher_get(c->tls)) * 8;
+    a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
 /* ---- send / receive ---- */
 
 static uint32_t send_plain(struct conn *c, const struct whnet_buf64 *bufs, uint32_t count, int64_t deadline)
@@ -1073,4 +1093,5 @@ const whnet_unix_fn __wine_unix_call_funcs[WHNET_CALL_COUNT] =
     w_tls_step,
     w_tls_set_protocols,
     w_peer_certificate,
+    w_tls_info,
 };

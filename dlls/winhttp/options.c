@@ -323,6 +323,7 @@ static DWORD query_server_cert(struct object *obj, const struct option_def *def,
     struct request *r = (struct request *)obj;
     if (def->option == WINHTTP_OPTION_SERVER_CERT_CONTEXT) return server_cert_query_context(r, buffer, len);
     if (def->option == WINHTTP_OPTION_SECURITY_CERTIFICATE_STRUCT) return server_cert_query_info(r, buffer, len);
+    if (def->option == WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT) return server_cert_query_chain(r, buffer, len);
     return server_cert_query_bitness(r, buffer, len);
 }
 
@@ -447,6 +448,7 @@ static const struct option_def options[] =
     CALLS_ROW(WINHTTP_OPTION_SERVER_CERT_CONTEXT, ON_R, 0, query_server_cert, NULL),
     CALLS_ROW(WINHTTP_OPTION_SECURITY_CERTIFICATE_STRUCT, ON_R, 0, query_server_cert, NULL),
     CALLS_ROW(WINHTTP_OPTION_SECURITY_KEY_BITNESS, ON_R, 0, query_server_cert, NULL),
+    CALLS_ROW(WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT, ON_R, 0, query_server_cert, NULL),
 };
 
 static const struct option_def *find_option(DWORD option)

@@ -16,6 +16,8 @@ typedef BOOL (WINAPI *add_context_fn)(HCERTSTORE, PCCERT_CONTEXT, DWORD, PCCERT_
 typedef BOOL (WINAPI *free_context_fn)(PCCERT_CONTEXT);
 typedef BOOL (WINAPI *close_store_fn)(HCERTSTORE, DWORD);
 typedef DWORD (WINAPI *name_to_str_fn)(DWORD, PCERT_NAME_BLOB, DWORD, LPWSTR, DWORD);
+typedef BOOL (WINAPI *get_chain_fn)(HCERTCHAINENGINE, PCCERT_CONTEXT, LPFILETIME, HCERTSTORE, PCERT_CHAIN_PARA, DWORD,
+                                    LPVOID, PCCERT_CHAIN_CONTEXT *);
 
 static struct
 {
@@ -25,6 +27,7 @@ static struct
     free_context_fn free_context;
     close_store_fn close_store;
     name_to_str_fn name_to_str;
+    get_chain_fn get_chain;
 } crypt;
 
 static BOOL CALLBACK load_crypt32(INIT_ONCE *once, void *param, void **ctx)
@@ -37,6 +40,7 @@ static BOOL CALLBACK load_crypt32(INIT_ONCE *once, void *param, void **ctx)
     crypt.free_context = (free_context_fn)(void *)GetProcAddress(m, "CertFreeCertificateContext");
     crypt.close_store = (close_store_fn)(void *)GetProcAddress(m, "CertCloseStore");
     crypt.name_to_str = (name_to_str_fn)(void *)GetProcAddress(m, "CertNameToStrW");
+    crypt.get_chain = (get_chain_fn)(void *)GetProcAddress(m, "CertGetCertificateChain");
     return TRUE;
 }
 
@@ -45,7 +49,7 @@ static BOOL crypt32_ready(void)
     static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
     InitOnceExecuteOnce(&once, load_crypt32, NULL, NULL);
     return crypt.open_store && crypt.create_context && crypt.add_context && crypt.free_context && crypt.close_store
-           && crypt.name_to_str;
+           && crypt.name_to_str && crypt.get_chain;
 }
 
 /* Certificate index of the server, as crypt32 context (not in a store). */
@@ -138,6 +142,32 @@ DWORD server_cert_query_context(struct request *r, void *buffer, DWORD *len)
     if ((ret = get_context(r, &cert))) return ret;
     memcpy(buffer, &cert, sizeof(cert));
     *len = sizeof(cert);
+    return ERROR_SUCCESS;
+}
+
+DWORD server_cert_query_chain(struct request *r, void *buffer, DWORD *len)
+{
+    PCCERT_CHAIN_CONTEXT chain = NULL;
+    CERT_CHAIN_PARA para;
+    PCCERT_CONTEXT cert;
+    DWORD ret;
+
+    if (!buffer || *len < sizeof(chain))
+    {
+        *len = sizeof(chain);
+        return ERROR_INSUFFICIENT_BUFFER;
+    }
+    if ((ret = get_context(r, &cert))) return ret;
+    memset(&para, 0, sizeof(para));
+    para.cbSize = sizeof(para);
+    /* the chain crypt32 builds from what the server sent (the leaf's store)
+     * and the prefix's stores; its trust status is crypt32's */
+    if (!crypt.get_chain(NULL, cert, NULL, cert->hCertStore, &para, 0, NULL, &chain))
+        ret = GetLastError() ? GetLastError() : ERROR_WINHTTP_INTERNAL_ERROR;
+    crypt.free_context(cert);
+    if (ret) return ret;
+    memcpy(buffer, &chain, sizeof(chain));
+    *len = sizeof(chain);
     return ERROR_SUCCESS;
 }
 

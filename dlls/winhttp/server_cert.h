@@ -9,6 +9,10 @@ struct request;
  * frees with CertFreeCertificateContext; its hCertStore holds the chain
  * the server sent. */
 DWORD server_cert_query_context(struct request *r, void *buffer, DWORD *len);
+/* WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT: a PCCERT_CHAIN_CONTEXT built
+ * by crypt32 from the server's certificate and the chain it sent; the
+ * caller frees it with CertFreeCertificateChain. */
+DWORD server_cert_query_chain(struct request *r, void *buffer, DWORD *len);
 /* WINHTTP_OPTION_SECURITY_CERTIFICATE_STRUCT: a WINHTTP_CERTIFICATE_INFO
  * whose strings the caller frees with LocalFree. */
 DWORD server_cert_query_info(struct request *r, void *buffer, DWORD *len);

@@ -88,6 +88,27 @@ static void check_cert(HINTERNET req)
     }
     CertFreeCertificateContext(cert);
 
+    {
+        PCCERT_CHAIN_CONTEXT chain = NULL;
+        size = sizeof(chain) - 1;
+        ret = WinHttpQueryOption(req, WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT, &chain, &size);
+        ok(!ret && GetLastError() == ERROR_INSUFFICIENT_BUFFER && size == sizeof(chain),
+           "CHAIN_CONTEXT, small buffer: %d %lu size %lu\n", ret, GetLastError(), size);
+        size = sizeof(chain);
+        ret = WinHttpQueryOption(req, WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT, &chain, &size);
+        ok(ret && chain && size == sizeof(chain), "CHAIN_CONTEXT: %d %lu\n", ret, GetLastError());
+        if (ret && chain)
+        {
+            PCCERT_CONTEXT leaf = chain->cChain && chain->rgpChain[0]->cElement ?
+                                  chain->rgpChain[0]->rgpElement[0]->pCertContext : NULL;
+            ok(leaf && leaf->cbCertEncoded == n && !memcmp(leaf->pbCertEncoded, der, n),
+               "the chain starts with the server's certificate\n");
+            ok(chain->cChain && chain->rgpChain[0]->cElement >= expect_chain, "%lu elements in the chain, want %lu+\n",
+               chain->cChain ? chain->rgpChain[0]->cElement : 0, expect_chain);
+            CertFreeCertificateChain(chain);
+        }
+    }
+
     size = sizeof(bits);
     ret = WinHttpQueryOption(req, WINHTTP_OPTION_SECURITY_KEY_BITNESS, &bits, &size);
     ok(ret && bits >= 128, "KEY_BITNESS: %d %lu bits %lu\n", ret, GetLastError(), bits);
@@ -104,6 +125,10 @@ static void expect_state_error(HINTERNET h, const char *when)
     size = sizeof(info);
     ret = WinHttpQueryOption(h, WINHTTP_OPTION_SECURITY_CERTIFICATE_STRUCT, &info, &size);
     ok(!ret && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_STATE, "CERTIFICATE_STRUCT %s: %d %lu\n", when, ret,
+       GetLastError());
+    size = sizeof(cert);
+    ret = WinHttpQueryOption(h, WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT, &cert, &size);
+    ok(!ret && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_STATE, "CHAIN_CONTEXT %s: %d %lu\n", when, ret,
        GetLastError());
 }
 

@@ -77,6 +77,7 @@ static void test_secure_flags_and_ws(void)
 void tls_matrix_tests(void);
 void tls_protocol_tests(void);
 void tls_server_cert_tests(void);
+void tls_pin_tests(void);
 
 void test_tls(void)
 {
@@ -84,5 +85,6 @@ void test_tls(void)
     tls_matrix_tests();
     tls_protocol_tests();
     tls_server_cert_tests();
+    tls_pin_tests();
     test_secure_flags_and_ws();
 }

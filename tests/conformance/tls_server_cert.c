@@ -184,3 +184,55 @@ void tls_server_cert_tests(void)
     if (tls_try("WSS_SELFSIGNED", L"localhost", FALSE, SECURITY_FLAG_IGNORE_UNKNOWN_CA, 0, &r, check_cert))
         ok(!r.err && r.status == 200, "WSS_SELFSIGNED ignoring the CA: %lu %lu\n", r.err, r.status);
 }
+
+/* The common pinning pattern: the certificate is queried from the
+ * SENDING_REQUEST notification, before the request leaves. */
+static LONG pin_queries, pin_good;
+static DWORD pin_size;
+
+static void CALLBACK pin_callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *info, DWORD len)
+{
+    PCCERT_CONTEXT cert = NULL;
+    DWORD size = sizeof(cert);
+
+    if (status != WINHTTP_CALLBACK_STATUS_SENDING_REQUEST) return;
+    InterlockedIncrement(&pin_queries);
+    if (WinHttpQueryOption(h, WINHTTP_OPTION_SERVER_CERT_CONTEXT, &cert, &size) && cert)
+    {
+        if (cert->cbCertEncoded == pin_size) InterlockedIncrement(&pin_good);
+        CertFreeCertificateContext(cert);
+    }
+}
+
+void tls_pin_tests(void)
+{
+    BYTE der[4096];
+    int async;
+
+    if (!peer_port("WSS") || !(pin_size = peer_cert_der("server.pem", der, sizeof(der))))
+    {
+        skip("no WSS listener or no server.pem\n");
+        return;
+    }
+    for (async = 0; async < 2; async++)
+    {
+        HINTERNET ses = WinHttpOpen(L"winhttp-conformance/1.0", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL,
+                                    async ? WINHTTP_FLAG_ASYNC : 0);
+        HINTERNET con = WinHttpConnect(ses, L"localhost", peer_port("WSS"), 0);
+        HINTERNET req = WinHttpOpenRequest(con, L"GET", L"/status/200", NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
+        DWORD start = GetTickCount();
+        BOOL ret;
+
+        pin_queries = pin_good = 0;
+        WinHttpSetStatusCallback(req, pin_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
+        ret = WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0);
+        ok(ret, "send (%s): %lu\n", async ? "async" : "sync", GetLastError());
+        while (async && !pin_queries && GetTickCount() - start < 15000) Sleep(10);
+        ok(pin_queries == 1 && pin_good == 1, "certificate from SENDING_REQUEST (%s): %ld queries, %ld good\n",
+           async ? "async" : "sync", pin_queries, pin_good);
+        WinHttpCloseHandle(req);
+        WinHttpCloseHandle(con);
+        WinHttpCloseHandle(ses);
+        if (async) Sleep(100);
+    }
+}

@@ -54,6 +54,9 @@
 #define WHNET_PROTO_TLS1_3           0x00002000u
 #define WHNET_PROTO_DEFAULT          (WHNET_PROTO_TLS1_2 | WHNET_PROTO_TLS1_3)
 
+/* tls_info flags */
+#define WHNET_TLS_CERT_REQUESTED     0x00000001u   /* the server asked for a client certificate (none was sent) */
+
 typedef uint64_t whnet_conn;  /* opaque; 0 is never a valid connection */
 
 struct whnet_buf { const void *data; uint32_t len; };
@@ -169,10 +172,10 @@ struct whnet_ops
      * ERROR_INVALID_PARAMETER on a conn without TLS. */
     uint32_t (*peer_certificate)(whnet_conn conn, uint32_t index, void *buf, uint32_t len, uint32_t *size);
 
-    /* The protocol version (one WHNET_PROTO_* bit) and the cipher's key
-     * size in bits of a conn whose handshake succeeded;
-     * ERROR_INVALID_PARAMETER on a conn without TLS. */
-    uint32_t (*tls_info)(whnet_conn conn, uint32_t *protocol, uint32_t *cipher_bits);
+    /* The protocol version (one WHNET_PROTO_* bit), the cipher's key size
+     * in bits and WHNET_TLS_* flags (flags may be NULL) of a conn whose
+     * handshake succeeded; ERROR_INVALID_PARAMETER on a conn without TLS. */
+    uint32_t (*tls_info)(whnet_conn conn, uint32_t *protocol, uint32_t *cipher_bits, uint32_t *flags);
 };
 
 /* Exported by whnet.dll (cdecl on i386). Returns NULL if the Unix side is

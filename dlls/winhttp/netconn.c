@@ -179,6 +179,13 @@ DWORD netconn_secure(struct netconn *c, const WCHAR *host, DWORD security_flags,
     return ret;
 }
 
+BOOL netconn_cert_requested(struct netconn *c)
+{
+    uint32_t proto, bits, flags = 0;
+    if (!c || !c->secure || transport_get()->tls_info(c->id, &proto, &bits, &flags)) return FALSE;
+    return (flags & WHNET_TLS_CERT_REQUESTED) != 0;
+}
+
 DWORD netconn_send(struct netconn *c, const struct whnet_buf *bufs, DWORD count, int timeout)
 {
     return transport_get()->send(c->id, bufs, count, timeout_to_ms(timeout));

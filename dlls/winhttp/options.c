@@ -334,7 +334,11 @@ static DWORD set_client_cert(struct object *obj, const struct option_def *def, v
 {
     struct request *r = (struct request *)obj;
     if (!(r->open_flags & WINHTTP_FLAG_SECURE)) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-    if (buffer == WINHTTP_NO_CLIENT_CERT_CONTEXT) return ERROR_SUCCESS;
+    if (buffer == WINHTTP_NO_CLIENT_CERT_CONTEXT)
+    {
+        r->no_client_cert = TRUE;
+        return ERROR_SUCCESS;
+    }
     FIXME("client certificates are not supported\n");
     return ERROR_NOT_SUPPORTED;
 }

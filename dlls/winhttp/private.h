@@ -166,6 +166,7 @@ struct request
     DWORD ws_close_timeout, ws_keepalive, ws_recv_buffer, ws_send_buffer;
     DWORD redirect_policy, max_redirects, max_continue, connect_retries;
     DWORD disabled_features;          /* WINHTTP_OPTION_DISABLE_FEATURE */
+    BOOL no_client_cert;              /* WINHTTP_NO_CLIENT_CERT_CONTEXT set: go on without one */
     struct proxy_config *proxy;       /* WINHTTP_OPTION_PROXY set on the request, else NULL (proxy.c) */
 
     enum request_state state;
@@ -233,6 +234,8 @@ void netconn_set_buffer_size(struct netconn *c, DWORD size);
 void netconn_cancel(struct netconn *c);
 void netconn_close(struct netconn *c);
 DWORD timeout_to_ms(int t);
+/* the server asked for a client certificate in c's TLS handshake */
+BOOL netconn_cert_requested(struct netconn *c);
 
 /* headers.c */
 void headers_free(struct header_list *l);

@@ -360,6 +360,7 @@ static DWORD send_open(struct request *r, const struct proxy_target *proxy, INTE
     if (err) return err;
     request_swap_conn(r, conn);
     if (r->hdr.closed) return ERROR_WINHTTP_OPERATION_CANCELLED;
+    if (!r->no_client_cert && netconn_cert_requested(conn)) return ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED;
     if (*refused) r->state = REQ_SENT;
     return ERROR_SUCCESS;
 }
@@ -450,6 +451,7 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
         if (err == ERROR_WINHTTP_SECURE_FAILURE)
             send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &r->cert_errors, sizeof(r->cert_errors));
         if (err) return err;
+        if (!r->no_client_cert && netconn_cert_requested(r->conn)) return ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED;
         send_connected(r, r->connect->server, r->send_head);
         r->send_phase = SEND_WRITING;
         r->send_done = 0;

@@ -111,7 +111,7 @@ static struct netconn *lock_tls_conn(struct request *r)
     uint32_t proto, bits;
     AcquireSRWLockShared(&r->conn_lock);
     if (r->conn && r->conn->secure && r->conn->opening == NETCONN_READY
-        && !transport_get()->tls_info(r->conn->id, &proto, &bits))
+        && !transport_get()->tls_info(r->conn->id, &proto, &bits, NULL))
         return r->conn;
     ReleaseSRWLockShared(&r->conn_lock);
     return NULL;
@@ -199,7 +199,7 @@ DWORD server_cert_query_info(struct request *r, void *buffer, DWORD *len)
     if ((ret = get_context(r, &cert))) return ret;
     if ((conn = lock_tls_conn(r)))
     {
-        transport_get()->tls_info(conn->id, &proto, &bits);
+        transport_get()->tls_info(conn->id, &proto, &bits, NULL);
         ReleaseSRWLockShared(&r->conn_lock);
     }
     memset(&info, 0, sizeof(info));
@@ -234,7 +234,7 @@ DWORD server_cert_query_bitness(struct request *r, void *buffer, DWORD *len)
         return ERROR_INSUFFICIENT_BUFFER;
     }
     if (!(conn = lock_tls_conn(r))) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-    transport_get()->tls_info(conn->id, &proto, &bits);
+    transport_get()->tls_info(conn->id, &proto, &bits, NULL);
     ReleaseSRWLockShared(&r->conn_lock);
     value = bits;
     memcpy(buffer, &value, sizeof(value));

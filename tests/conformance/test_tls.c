@@ -78,6 +78,7 @@ void tls_matrix_tests(void);
 void tls_protocol_tests(void);
 void tls_server_cert_tests(void);
 void tls_pin_tests(void);
+void tls_client_cert_tests(void);
 
 void test_tls(void)
 {
@@ -86,5 +87,6 @@ void test_tls(void)
     tls_protocol_tests();
     tls_server_cert_tests();
     tls_pin_tests();
+    tls_client_cert_tests();
     test_secure_flags_and_ws();
 }

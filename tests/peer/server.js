@@ -614,6 +614,8 @@ async function main() {
     // certificate purpose and chain problems (make-certs.sh)
     for (const name of ['clientauth', 'chain', 'notca', 'pathlen', 'nameconst']) servers['wss_' + name] = tls(name);
     // one protocol version only
+    // asks for a client certificate and goes on without one
+    servers.wss_clientreq = tls('server', { requestCert: true, rejectUnauthorized: false });
     servers.wss_tls12 = tls('server', { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' });
     servers.wss_tls13 = tls('server', { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' });
     servers.wss_tls10 = tls('server', { minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' });

@@ -148,7 +148,7 @@ static void test_echo(void)
         uint32_t size, proto, bits;
         r = ops->peer_certificate(c, 0, NULL, 0, &size);
         ok(r == ERROR_INVALID_PARAMETER, "peer_certificate without TLS: %u", r);
-        r = ops->tls_info(c, &proto, &bits);
+        r = ops->tls_info(c, &proto, &bits, NULL);
         ok(r == ERROR_INVALID_PARAMETER, "tls_info without TLS: %u", r);
         r = ops->tls_set_protocols(c, 0x10000);
         ok(r == ERROR_INVALID_PARAMETER, "tls_set_protocols, unknown bit: %u", r);
@@ -477,7 +477,7 @@ static void tls_queries(whnet_conn c)
     ok(r == ERROR_NO_MORE_ITEMS, "peer_certificate past the end: %u", r);
     r = ops->peer_certificate(c, 0, der, sizeof(der), NULL);
     ok(r == ERROR_INVALID_PARAMETER, "peer_certificate without size: %u", r);
-    r = ops->tls_info(c, &proto, &bits);
+    r = ops->tls_info(c, &proto, &bits, NULL);
     ok(!r && (proto == WHNET_PROTO_TLS1_2 || proto == WHNET_PROTO_TLS1_3) && bits >= 128, "tls_info: %u %#x %u", r,
        proto, bits);
 }

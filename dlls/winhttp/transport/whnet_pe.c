@@ -205,7 +205,7 @@ static uint32_t w_peer_certificate(whnet_conn conn, uint32_t index, void *buf, u
     return st ? st : a.ret;
 }
 
-static uint32_t w_tls_info(whnet_conn conn, uint32_t *protocol, uint32_t *cipher_bits)
+static uint32_t w_tls_info(whnet_conn conn, uint32_t *protocol, uint32_t *cipher_bits, uint32_t *flags)
 {
     struct whnet_tls_info_args a = { conn, 0, 0, 0, 0 };
     uint32_t st;
@@ -214,6 +214,7 @@ static uint32_t w_tls_info(whnet_conn conn, uint32_t *protocol, uint32_t *cipher
     st = call(WHNET_CALL_TLS_INFO, &a);
     *protocol = st ? 0 : a.protocol;
     *cipher_bits = st ? 0 : a.cipher_bits;
+    if (flags) *flags = st ? 0 : a.flags;
     return st ? st : a.ret;
 }
 

@@ -570,7 +570,7 @@ static unsigned int w_tls_info(void *args)
     struct whnet_tls_info_args *a = args;
     struct conn *c = to_conn(a->conn);
 
-    a->protocol = a->cipher_bits = 0;
+    a->protocol = a->cipher_bits = a->flags = 0;
     if (!c || !c->tls) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
     switch (gnutls_protocol_get_version(c->tls))
     {
@@ -581,6 +581,7 @@ static unsigned int w_tls_info(void *args)
     default: break;
     }
     a->cipher_bits = (uint32_t)gnutls_cipher_get_key_size(gnutls_cipher_get(c->tls)) * 8;
+    if (gnutls_certificate_client_get_request_status(c->tls)) a->flags |= WHNET_TLS_CERT_REQUESTED;
     a->ret = ERROR_SUCCESS;
     return 0;
 }

@@ -49,6 +49,6 @@ struct whnet_tls_step_args { uint64_t conn; uint64_t server_name; uint32_t ignor
                              uint32_t want_write; uint32_t ret; };
 struct whnet_protocols_args { uint64_t conn; uint32_t protocols; uint32_t ret; };
 struct whnet_peer_cert_args { uint64_t conn; uint64_t buf; uint32_t index; uint32_t len; uint32_t size; uint32_t ret; };
-struct whnet_tls_info_args { uint64_t conn; uint32_t protocol; uint32_t cipher_bits; uint32_t ret; uint32_t pad; };
+struct whnet_tls_info_args { uint64_t conn; uint32_t protocol; uint32_t cipher_bits; uint32_t ret; uint32_t flags; };
 
 #endif

@@ -176,6 +176,12 @@ struct whnet_ops
      * in bits and WHNET_TLS_* flags (flags may be NULL) of a conn whose
      * handshake succeeded; ERROR_INVALID_PARAMETER on a conn without TLS. */
     uint32_t (*tls_info)(whnet_conn conn, uint32_t *protocol, uint32_t *cipher_bits, uint32_t *flags);
+
+    /* Revocation checking for the next handshake on conn (enable nonzero):
+     * the certificate must then come with a valid OCSP response stapled by
+     * the server (nothing is fetched), else WHNET_CERT_REV_FAILED.  A
+     * stapled response saying revoked is WHNET_CERT_REVOKED either way. */
+    uint32_t (*tls_check_revocation)(whnet_conn conn, uint32_t enable);
 };
 
 /* Exported by whnet.dll (cdecl on i386). Returns NULL if the Unix side is

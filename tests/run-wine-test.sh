@@ -146,7 +146,7 @@ PEER_WSS_SELFSIGNED_PORT=$(port wss_selfsigned)
 PEER_MUTE_PORT=$(port mute)
 PEER_PROXY_PORT=$(port proxy)
 PEER_PROXY_AUTH_PORT=$(port proxy_auth)
-for l in clientauth chain notca pathlen nameconst clientreq tls10 tls12 tls13; do
+for l in clientauth chain notca pathlen nameconst clientreq ocsp_good ocsp_revoked tls10 tls12 tls13; do
     eval "PEER_WSS_$(echo $l | tr a-z A-Z)_PORT=\$(port wss_$l)"
     export "PEER_WSS_$(echo $l | tr a-z A-Z)_PORT"
 done

@@ -87,6 +87,7 @@ DWORD netconn_open_start(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWO
     if (secure && (!ret || ret == ERROR_IO_PENDING))
     {
         DWORD err = transport_get()->tls_set_protocols(c->id, protocols);
+        if (!err) err = transport_get()->tls_check_revocation(c->id, !!(security_flags & SECURITY_FLAG_INTERNAL_REVOCATION));
         if (err) ret = err;
     }
     if (ret && ret != ERROR_IO_PENDING)
@@ -170,6 +171,7 @@ DWORD netconn_secure(struct netconn *c, const WCHAR *host, DWORD security_flags,
         hostA[len - 2] = 0;
     }
     ret = transport_get()->tls_set_protocols(c->id, protocols);
+    if (!ret) ret = transport_get()->tls_check_revocation(c->id, !!(security_flags & SECURITY_FLAG_INTERNAL_REVOCATION));
     if (!ret)
         ret = transport_get()->tls_handshake(c->id, hostA, security_flags & IGNORABLE, timeout_to_ms(to->connect), &errs);
     if (cert_errors) *cert_errors = errs;

@@ -227,7 +227,7 @@ static DWORD set_agent(struct object *obj, const struct option_def *def, void *b
 static DWORD query_security_flags(struct object *obj, const struct option_def *def, void *buffer, DWORD *len)
 {
     struct request *r = (struct request *)obj;
-    DWORD value = r->security_flags;
+    DWORD value = r->security_flags & ~SECURITY_FLAG_INTERNAL_REVOCATION;
     if (r->open_flags & WINHTTP_FLAG_SECURE) value |= SECURITY_FLAG_SECURE | SECURITY_FLAG_STRENGTH_STRONG;
     return put_value(&value, sizeof(value), buffer, len);
 }
@@ -237,7 +237,8 @@ static DWORD set_security_flags(struct object *obj, const struct option_def *def
     DWORD value, err;
     if ((err = get_dword(buffer, len, &value))) return err;
     if (value & ~IGNORE_FLAGS) return ERROR_INVALID_PARAMETER;
-    ((struct request *)obj)->security_flags = value;
+    ((struct request *)obj)->security_flags =
+        value | (((struct request *)obj)->security_flags & SECURITY_FLAG_INTERNAL_REVOCATION);
     return ERROR_SUCCESS;
 }
 
@@ -294,8 +295,9 @@ static DWORD set_enable_feature(struct object *obj, const struct option_def *def
 {
     if (!buffer || len != sizeof(DWORD) || *(const DWORD *)buffer != WINHTTP_ENABLE_SSL_REVOCATION)
         return ERROR_INVALID_PARAMETER;
-    FIXME("certificate revocation checks are not supported\n");
-    return ERROR_NOT_SUPPORTED;
+    /* checked from what the server staples (OCSP); nothing is fetched */
+    ((struct request *)obj)->security_flags |= SECURITY_FLAG_INTERNAL_REVOCATION;
+    return ERROR_SUCCESS;
 }
 
 /* MinGW's WINHTTP_FLAG_SECURE_PROTOCOL_ALL stops at TLS 1.0 */

@@ -234,6 +234,9 @@ void netconn_set_buffer_size(struct netconn *c, DWORD size);
 void netconn_cancel(struct netconn *c);
 void netconn_close(struct netconn *c);
 DWORD timeout_to_ms(int t);
+/* internal bit of request.security_flags (never reported): WINHTTP_OPTION_ENABLE_FEATURE
+ * with WINHTTP_ENABLE_SSL_REVOCATION was set; netconn asks the transport to check */
+#define SECURITY_FLAG_INTERNAL_REVOCATION 0x40000000
 /* the server asked for a client certificate in c's TLS handshake */
 BOOL netconn_cert_requested(struct netconn *c);
 

@@ -79,6 +79,7 @@ void tls_protocol_tests(void);
 void tls_server_cert_tests(void);
 void tls_pin_tests(void);
 void tls_client_cert_tests(void);
+void tls_revocation_tests(void);
 
 void test_tls(void)
 {
@@ -88,5 +89,6 @@ void test_tls(void)
     tls_server_cert_tests();
     tls_pin_tests();
     tls_client_cert_tests();
+    tls_revocation_tests();
     test_secure_flags_and_ws();
 }

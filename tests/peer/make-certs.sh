@@ -12,6 +12,7 @@
 #   pathlen.pem     leaf + CA + CA whose path length (0) forbids the CA below it
 #   nameconst.pem   leaf + CA permitted only names under example.com
 #   (the chains' files hold the leaf first, then the certificates the server sends)
+#   ocsp-good.der, ocsp-revoked.der  OCSP responses for server.pem (when openssl is there)
 # each with its NAME-key.pem.  Quiet unless certtool fails.
 set -e
 dir="$1"
@@ -87,4 +88,20 @@ issuer int-below int-len0 ca cert_signing_key
 chained pathlen int-below int-below int-len0
 issuer int-nc ca ca cert_signing_key 'nc_permit_dns = "example.com"'
 chained nameconst int-nc int-nc
+
+# OCSP responses for server.pem, signed by the CA (openssl ocsp): good and revoked
+if command -v openssl >/dev/null 2>&1; then
+    serial=$(openssl x509 -in server.pem -noout -serial | sed 's/^serial=//')
+    subject=$(openssl x509 -in server.pem -noout -subject -nameopt compat | sed 's/^subject=//')
+    end=$(date -u -d '+30 days' +%y%m%d%H%M%SZ)
+    quiet openssl ocsp -issuer ca.pem -cert server.pem -no_nonce -reqout ocsp-req.der
+    printf 'V\t%s\t\t%s\tunknown\t%s\n' "$end" "$serial" "$subject" > ocsp-good.idx
+    printf 'R\t%s\t%s\t%s\tunknown\t%s\n' "$end" "$(date -u -d '-1 day' +%y%m%d%H%M%SZ)" "$serial" "$subject" \
+        > ocsp-revoked.idx
+    for s in good revoked; do
+        quiet openssl ocsp -index "ocsp-$s.idx" -rsigner ca.pem -rkey ca-key.pem -CA ca.pem -reqin ocsp-req.der \
+            -respout "ocsp-$s.der" -ndays 7
+    done
+    rm -f ocsp-req.der ocsp-*.idx
+fi
 rm -f ./*.tmpl

@@ -218,13 +218,20 @@ static uint32_t w_tls_info(whnet_conn conn, uint32_t *protocol, uint32_t *cipher
     return st ? st : a.ret;
 }
 
+static uint32_t w_tls_check_revocation(whnet_conn conn, uint32_t enable)
+{
+    struct whnet_protocols_args a = { conn, enable, 0 };
+    uint32_t st = call(WHNET_CALL_TLS_CHECK_REVOCATION, &a);
+    return st ? st : a.ret;
+}
+
 static const struct whnet_ops ops =
 {
     WHNET_INTERFACE_VERSION,
     w_connect, w_tls_handshake, w_send, w_recv, w_shutdown_send, w_cancel, w_close, w_random,
     w_watch, w_wait_events, w_wake, w_send_nowait, w_watch_write,
     w_connect_start, w_connect_continue, w_tls_step,
-    w_tls_set_protocols, w_peer_certificate, w_tls_info,
+    w_tls_set_protocols, w_peer_certificate, w_tls_info, w_tls_check_revocation,
 };
 
 static BOOL CALLBACK init_unix(INIT_ONCE *once, void *param, void **ctx)

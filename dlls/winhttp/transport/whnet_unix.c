@@ -30,6 +30,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <gnutls/crypto.h>
+#include <gnutls/ocsp.h>
 
 #include "whnet.h"
 #include "whnet_unixcall.h"
@@ -67,6 +68,7 @@ struct conn
     struct addrinfo *ai_list, *ai_next;
     gnutls_session_t hs;
     uint32_t protocols;       /* WHNET_PROTO_* for the next handshake (0: default) */
+    uint32_t revocation;      /* the next handshake needs a stapled OCSP response */
 };
 
 static struct conn *to_conn(uint64_t id) { return (struct conn *)(uintptr_t)id; }
@@ -349,7 +351,7 @@ static const struct { unsigned int status; uint32_t error; } status_map[] =
 };
 
 /* Problems with the peer's certificate, as WHNET_CERT_* bits. */
-static uint32_t check_certificate(gnutls_session_t s, const char *server_name)
+static uint32_t check_certificate(gnutls_session_t s, const char *server_name, uint32_t revocation)
 {
     const gnutls_datum_t *list;
     unsigned int count = 0, status = 0, known = GNUTLS_CERT_INVALID, i;
@@ -391,6 +393,9 @@ static uint32_t check_certificate(gnutls_session_t s, const char *server_name)
         if (t != (time_t)-1 && t > now) errs |= WHNET_CERT_DATE_INVALID;
     }
     gnutls_x509_crt_deinit(leaf);
+    /* revocation asked for: only a valid stapled response establishes it */
+    if (revocation && !(errs & WHNET_CERT_REVOKED) && !gnutls_ocsp_status_request_is_checked(s, 0))
+        errs |= WHNET_CERT_REV_FAILED;
     return errs;
 }
 
@@ -475,7 +480,7 @@ static unsigned int w_tls_step(void *args)
     }
     if (rc == GNUTLS_E_SUCCESS)
     {
-        a->cert_errors = check_certificate(c->hs, name);
+        a->cert_errors = check_certificate(c->hs, name, c->revocation);
         a->ret = ignorable(a->cert_errors, a->ignore_flags) ? ERROR_SUCCESS : ERROR_WINHTTP_SECURE_FAILURE;
     }
     if (a->ret) gnutls_deinit(c->hs);
@@ -516,7 +521,7 @@ static unsigned int w_tls_handshake(void *args)
         ret = ERROR_WINHTTP_SECURE_FAILURE;
         goto fail;
     }
-    a->cert_errors = check_certificate(s, name);
+    a->cert_errors = check_certificate(s, name, c->revocation);
     if (!ignorable(a->cert_errors, a->ignore_flags))
     {
         ret = ERROR_WINHTTP_SECURE_FAILURE;
@@ -561,6 +566,17 @@ static unsigned int w_peer_certificate(void *args)
     a->size = list[a->index].size;
     if (a->len < list[a->index].size || !a->buf) { a->ret = ERROR_INSUFFICIENT_BUFFER; return 0; }
     memcpy((void *)(uintptr_t)a->buf, list[a->index].data, list[a->index].size);
+    a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
+static unsigned int w_tls_check_revocation(void *args)
+{
+    struct whnet_protocols_args *a = args;  /* protocols: enable */
+    struct conn *c = to_conn(a->conn);
+
+    if (!c) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    c->revocation = a->protocols != 0;
     a->ret = ERROR_SUCCESS;
     return 0;
 }
@@ -1095,4 +1111,5 @@ const whnet_unix_fn __wine_unix_call_funcs[WHNET_CALL_COUNT] =
     w_tls_set_protocols,
     w_peer_certificate,
     w_tls_info,
+    w_tls_check_revocation,
 };

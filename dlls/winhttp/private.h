@@ -236,7 +236,7 @@ void netconn_close(struct netconn *c);
 DWORD timeout_to_ms(int t);
 /* internal bit of request.security_flags (never reported): WINHTTP_OPTION_ENABLE_FEATURE
  * with WINHTTP_ENABLE_SSL_REVOCATION was set; netconn asks the transport to check */
-#define SECURITY_FLAG_INTERNAL_REVOCATION 0x40000000
+#define SECURITY_FLAG_INTERNAL_REVOCATION 0x00800000  /* no SECURITY_FLAG_* uses it */
 /* the server asked for a client certificate in c's TLS handshake */
 BOOL netconn_cert_requested(struct netconn *c);
 

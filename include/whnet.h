@@ -54,6 +54,18 @@ struct whnet_addr
     uint8_t addr[16];                 /* 4 or 16 bytes, network order */
 };
 
+/* TLS protocol versions (values of winhttp.h WINHTTP_FLAG_SECURE_PROTOCOL_*). */
+#define WHNET_PROTO_SSL2             0x00000008u   /* never offered */
+#define WHNET_PROTO_SSL3             0x00000020u   /* never offered */
+#define WHNET_PROTO_TLS1_0           0x00000080u
+#define WHNET_PROTO_TLS1_1           0x00000200u
+#define WHNET_PROTO_TLS1_2           0x00000800u
+#define WHNET_PROTO_TLS1_3           0x00002000u
+#define WHNET_PROTO_DEFAULT          (WHNET_PROTO_TLS1_2 | WHNET_PROTO_TLS1_3)
+
+/* tls_info flags */
+#define WHNET_TLS_CERT_REQUESTED     0x00000001u   /* the server asked for a client certificate (none was sent) */
+
 typedef uint64_t whnet_conn;  /* opaque; 0 is never a valid connection */
 
 struct whnet_buf { const void *data; uint32_t len; };
@@ -156,6 +168,31 @@ struct whnet_ops
      * watch_write).  Otherwise as tls_handshake. */
     uint32_t (*tls_handshake_step)(whnet_conn conn, const char *server_name, uint32_t ignore_flags,
                                    uint32_t *cert_errors, uint32_t *want_write);
+
+    /* ---- TLS settings and the peer's certificates (version 3) ----
+     * The protocol versions (WHNET_PROTO_* bits; 0: WHNET_PROTO_DEFAULT)
+     * the next handshake on conn may use.  A set with no version the
+     * transport can offer (SSL 2 or 3 only) makes the handshake fail with
+     * ERROR_WINHTTP_SECURE_FAILURE. */
+    uint32_t (*tls_set_protocols)(whnet_conn conn, uint32_t protocols);
+
+    /* The DER encoding of certificate index (0: the server's own, then the
+     * chain as the server sent it) of a conn whose handshake succeeded.
+     * *size receives its length; ERROR_INSUFFICIENT_BUFFER when len is
+     * too small (buf may then be NULL), ERROR_NO_MORE_ITEMS past the last,
+     * ERROR_INVALID_PARAMETER on a conn without TLS. */
+    uint32_t (*peer_certificate)(whnet_conn conn, uint32_t index, void *buf, uint32_t len, uint32_t *size);
+
+    /* The protocol version (one WHNET_PROTO_* bit), the cipher's key size
+     * in bits and WHNET_TLS_* flags (flags may be NULL) of a conn whose
+     * handshake succeeded; ERROR_INVALID_PARAMETER on a conn without TLS. */
+    uint32_t (*tls_info)(whnet_conn conn, uint32_t *protocol, uint32_t *cipher_bits, uint32_t *flags);
+
+    /* Revocation checking for the next handshake on conn (enable nonzero):
+     * the certificate must then come with a valid OCSP response stapled by
+     * the server (nothing is fetched), else WHNET_CERT_REV_FAILED.  A
+     * stapled response saying revoked is WHNET_CERT_REVOKED either way. */
+    uint32_t (*tls_check_revocation)(whnet_conn conn, uint32_t enable);
 
     /* The local and remote address of a connected conn. */
     uint32_t (*addresses)(whnet_conn conn, struct whnet_addr *local, struct whnet_addr *remote);

@@ -147,6 +147,10 @@ PEER_MUTE_PORT=$(port mute)
 PEER_PROXY_PORT=$(port proxy)
 PEER_PROXY_AUTH_PORT=$(port proxy_auth)
 PEER_PROXY_DIGEST_PORT=$(port proxy_digest)
+for l in clientauth chain notca pathlen nameconst clientreq ocsp_good ocsp_revoked tls10 tls12 tls13; do
+    eval "PEER_WSS_$(echo $l | tr a-z A-Z)_PORT=\$(port wss_$l)"
+    export "PEER_WSS_$(echo $l | tr a-z A-Z)_PORT"
+done
 export PEER_WS_PORT PEER_WSS_PORT PEER_WSS_EXPIRED_PORT PEER_WSS_WRONGHOST_PORT PEER_WSS_SELFSIGNED_PORT PEER_MUTE_PORT
 export PEER_PROXY_PORT PEER_PROXY_AUTH_PORT PEER_PROXY_DIGEST_PORT
 SSL_CERT_FILE="$tmp/certs/ca.pem"

@@ -44,7 +44,7 @@ static DWORD netconn_new(const WCHAR *host, BOOL secure, char **out_host, struct
     return ERROR_SUCCESS;
 }
 
-DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
+DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags, DWORD protocols,
                    const struct timeouts *to, struct netconn **out, DWORD *cert_errors)
 {
     const struct whnet_ops *t = transport_get();
@@ -58,7 +58,7 @@ DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD sec
     TRACE("connecting to %s port %u%s\n", hostA, port, secure ? " (TLS)" : "");
     ret = t->connect(hostA, port, timeout_to_ms(to->connect), &c->id);
     heap_free(hostA);
-    if (!ret && secure) ret = netconn_secure(c, host, security_flags, to, cert_errors);
+    if (!ret && secure) ret = netconn_secure(c, host, security_flags, protocols, to, cert_errors);
     if (ret)
     {
         TRACE("connect failed: %lu\n", ret);
@@ -72,7 +72,7 @@ DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD sec
 }
 
 DWORD netconn_open_start(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
-                         struct netconn **out)
+                         DWORD protocols, struct netconn **out)
 {
     struct netconn *c;
     char *hostA;
@@ -84,6 +84,12 @@ DWORD netconn_open_start(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWO
     c->ignore_flags = security_flags & IGNORABLE;
     TRACE("connecting to %s port %u%s, without waiting\n", c->host, port, secure ? " (TLS)" : "");
     ret = transport_get()->connect_start(c->host, port, &c->id);
+    if (secure && (!ret || ret == ERROR_IO_PENDING))
+    {
+        DWORD err = transport_get()->tls_set_protocols(c->id, protocols);
+        if (!err) err = transport_get()->tls_check_revocation(c->id, !!(security_flags & SECURITY_FLAG_INTERNAL_REVOCATION));
+        if (err) ret = err;
+    }
     if (ret && ret != ERROR_IO_PENDING)
     {
         TRACE("connect failed: %lu\n", ret);
@@ -148,8 +154,8 @@ DWORD netconn_send_some(struct netconn *c, const struct whnet_buf *bufs, DWORD c
 
 /* TLS handshake over a connected c (directly, or through a proxy's tunnel),
  * host naming the server for SNI and certificate checks. */
-DWORD netconn_secure(struct netconn *c, const WCHAR *host, DWORD security_flags, const struct timeouts *to,
-                     DWORD *cert_errors)
+DWORD netconn_secure(struct netconn *c, const WCHAR *host, DWORD security_flags, DWORD protocols,
+                     const struct timeouts *to, DWORD *cert_errors)
 {
     uint32_t errs = 0;
     char *hostA;
@@ -164,12 +170,22 @@ DWORD netconn_secure(struct netconn *c, const WCHAR *host, DWORD security_flags,
         memmove(hostA, hostA + 1, len - 2);
         hostA[len - 2] = 0;
     }
-    ret = transport_get()->tls_handshake(c->id, hostA, security_flags & IGNORABLE, timeout_to_ms(to->connect), &errs);
+    ret = transport_get()->tls_set_protocols(c->id, protocols);
+    if (!ret) ret = transport_get()->tls_check_revocation(c->id, !!(security_flags & SECURITY_FLAG_INTERNAL_REVOCATION));
+    if (!ret)
+        ret = transport_get()->tls_handshake(c->id, hostA, security_flags & IGNORABLE, timeout_to_ms(to->connect), &errs);
     if (cert_errors) *cert_errors = errs;
     TRACE("TLS handshake: error %lu, certificate problems 0x%08lx\n", ret, (unsigned long)errs);
     heap_free(hostA);
     if (!ret) c->secure = TRUE;
     return ret;
+}
+
+BOOL netconn_cert_requested(struct netconn *c)
+{
+    uint32_t proto, bits, flags = 0;
+    if (!c || !c->secure || transport_get()->tls_info(c->id, &proto, &bits, &flags)) return FALSE;
+    return (flags & WHNET_TLS_CERT_REQUESTED) != 0;
 }
 
 DWORD netconn_send(struct netconn *c, const struct whnet_buf *bufs, DWORD count, int timeout)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include "websocket.h"
 #include "proxy.h"
+#include "server_cert.h"
 
 #define IGNORE_FLAGS (SECURITY_FLAG_IGNORE_UNKNOWN_CA | SECURITY_FLAG_IGNORE_CERT_DATE_INVALID | \
                       SECURITY_FLAG_IGNORE_CERT_CN_INVALID | SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE)
@@ -228,7 +229,7 @@ static DWORD set_agent(struct object *obj, const struct option_def *def, void *b
 static DWORD query_security_flags(struct object *obj, const struct option_def *def, void *buffer, DWORD *len)
 {
     struct request *r = (struct request *)obj;
-    DWORD value = r->security_flags;
+    DWORD value = r->security_flags & ~SECURITY_FLAG_INTERNAL_REVOCATION;
     if (r->open_flags & WINHTTP_FLAG_SECURE) value |= SECURITY_FLAG_SECURE | SECURITY_FLAG_STRENGTH_STRONG;
     return put_value(&value, sizeof(value), buffer, len);
 }
@@ -238,7 +239,8 @@ static DWORD set_security_flags(struct object *obj, const struct option_def *def
     DWORD value, err;
     if ((err = get_dword(buffer, len, &value))) return err;
     if (value & ~IGNORE_FLAGS) return ERROR_INVALID_PARAMETER;
-    ((struct request *)obj)->security_flags = value;
+    ((struct request *)obj)->security_flags =
+        value | (((struct request *)obj)->security_flags & SECURITY_FLAG_INTERNAL_REVOCATION);
     return ERROR_SUCCESS;
 }
 
@@ -295,8 +297,9 @@ static DWORD set_enable_feature(struct object *obj, const struct option_def *def
 {
     if (!buffer || len != sizeof(DWORD) || *(const DWORD *)buffer != WINHTTP_ENABLE_SSL_REVOCATION)
         return ERROR_INVALID_PARAMETER;
-    FIXME("certificate revocation checks are not supported\n");
-    return ERROR_NOT_SUPPORTED;
+    /* checked from what the server staples (OCSP); nothing is fetched */
+    ((struct request *)obj)->security_flags |= SECURITY_FLAG_INTERNAL_REVOCATION;
+    return ERROR_SUCCESS;
 }
 
 /* MinGW's WINHTTP_FLAG_SECURE_PROTOCOL_ALL stops at TLS 1.0 */
@@ -318,6 +321,16 @@ static DWORD set_secure_protocols(struct object *obj, const struct option_def *d
     return ERROR_SUCCESS;
 }
 
+/* the server's certificate (server_cert.c) */
+static DWORD query_server_cert(struct object *obj, const struct option_def *def, void *buffer, DWORD *len)
+{
+    struct request *r = (struct request *)obj;
+    if (def->option == WINHTTP_OPTION_SERVER_CERT_CONTEXT) return server_cert_query_context(r, buffer, len);
+    if (def->option == WINHTTP_OPTION_SECURITY_CERTIFICATE_STRUCT) return server_cert_query_info(r, buffer, len);
+    if (def->option == WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT) return server_cert_query_chain(r, buffer, len);
+    return server_cert_query_bitness(r, buffer, len);
+}
+
 /* "When a client certificate is not needed, WINHTTP_NO_CLIENT_CERT_CONTEXT";
  * only on a secure request (ERROR_WINHTTP_INCORRECT_HANDLE_STATE otherwise,
  * Wine's tests); sending a certificate is not supported */
@@ -325,7 +338,11 @@ static DWORD set_client_cert(struct object *obj, const struct option_def *def, v
 {
     struct request *r = (struct request *)obj;
     if (!(r->open_flags & WINHTTP_FLAG_SECURE)) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-    if (buffer == WINHTTP_NO_CLIENT_CERT_CONTEXT) return ERROR_SUCCESS;
+    if (buffer == WINHTTP_NO_CLIENT_CERT_CONTEXT)
+    {
+        r->no_client_cert = TRUE;
+        return ERROR_SUCCESS;
+    }
     FIXME("client certificates are not supported\n");
     return ERROR_NOT_SUPPORTED;
 }
@@ -480,6 +497,10 @@ static const struct option_def options[] =
     CALLS_ROW(WINHTTP_OPTION_AUTOLOGON_POLICY, 0, ON_R, NULL, set_auth),
     CALLS_ROW(WINHTTP_OPTION_PROXY, ON_S | ON_R, ON_S | ON_R, query_proxy, set_proxy),
     CALLS_ROW(WINHTTP_OPTION_CONNECTION_INFO, ON_R, 0, query_connection_info, NULL),
+    CALLS_ROW(WINHTTP_OPTION_SERVER_CERT_CONTEXT, ON_R, 0, query_server_cert, NULL),
+    CALLS_ROW(WINHTTP_OPTION_SECURITY_CERTIFICATE_STRUCT, ON_R, 0, query_server_cert, NULL),
+    CALLS_ROW(WINHTTP_OPTION_SECURITY_KEY_BITNESS, ON_R, 0, query_server_cert, NULL),
+    CALLS_ROW(WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT, ON_R, 0, query_server_cert, NULL),
 };
 
 static const struct option_def *find_option(DWORD option)

@@ -166,6 +166,7 @@ struct request
     DWORD ws_close_timeout, ws_keepalive, ws_recv_buffer, ws_send_buffer;
     DWORD redirect_policy, max_redirects, max_continue, connect_retries;
     DWORD disabled_features;          /* WINHTTP_OPTION_DISABLE_FEATURE */
+    BOOL no_client_cert;              /* WINHTTP_NO_CLIENT_CERT_CONTEXT set: go on without one */
     struct proxy_config *proxy;       /* WINHTTP_OPTION_PROXY set on the request, else NULL (proxy.c) */
 
     enum request_state state;
@@ -211,15 +212,16 @@ struct websocket;
 /* netconn.c: timeouts are ms; <= 0 means infinite, NETCONN_NOWAIT means
  * "do not wait" (ERROR_WINHTTP_TIMEOUT at once if nothing is there) */
 #define NETCONN_NOWAIT (-2)
-DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
+/* security_flags: WINHTTP_OPTION_SECURITY_FLAGS; protocols: WINHTTP_OPTION_SECURE_PROTOCOLS (0: default) */
+DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags, DWORD protocols,
                    const struct timeouts *to, struct netconn **out, DWORD *cert_errors);
-DWORD netconn_secure(struct netconn *c, const WCHAR *host, DWORD security_flags, const struct timeouts *to,
-                     DWORD *cert_errors);
+DWORD netconn_secure(struct netconn *c, const WCHAR *host, DWORD security_flags, DWORD protocols,
+                     const struct timeouts *to, DWORD *cert_errors);
 DWORD netconn_send(struct netconn *c, const struct whnet_buf *bufs, DWORD count, int timeout);
 /* Without waiting, for asynchronous calls: ERROR_IO_PENDING means "go on once
  * the connection is writable (*want_write) or readable". */
 DWORD netconn_open_start(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
-                         struct netconn **out);
+                         DWORD protocols, struct netconn **out);
 DWORD netconn_open_step(struct netconn *c, BOOL *want_write, DWORD *cert_errors);
 DWORD netconn_send_some(struct netconn *c, const struct whnet_buf *bufs, DWORD count, DWORD *done);
 DWORD netconn_fill(struct netconn *c, int timeout);       /* read more into rbuf */
@@ -232,6 +234,11 @@ void netconn_set_buffer_size(struct netconn *c, DWORD size);
 void netconn_cancel(struct netconn *c);
 void netconn_close(struct netconn *c);
 DWORD timeout_to_ms(int t);
+/* internal bit of request.security_flags (never reported): WINHTTP_OPTION_ENABLE_FEATURE
+ * with WINHTTP_ENABLE_SSL_REVOCATION was set; netconn asks the transport to check */
+#define SECURITY_FLAG_INTERNAL_REVOCATION 0x00800000  /* no SECURITY_FLAG_* uses it */
+/* the server asked for a client certificate in c's TLS handshake */
+BOOL netconn_cert_requested(struct netconn *c);
 
 /* headers.c */
 void headers_free(struct header_list *l);

@@ -127,7 +127,7 @@ DWORD proxy_open_connection(struct request *r, const struct proxy_target *proxy,
         heap_free(authority);
         if (err) return err;
     }
-    if ((err = netconn_open(proxy->host, proxy->port, FALSE, 0, &r->timeouts, &c, NULL)))
+    if ((err = netconn_open(proxy->host, proxy->port, FALSE, 0, 0, &r->timeouts, &c, NULL)))
     {
         heap_free(auth);
         return err;
@@ -141,7 +141,9 @@ DWORD proxy_open_connection(struct request *r, const struct proxy_target *proxy,
         else err = proxy_tunnel(c, r->connect->server, port, r->connect->session->agent, &r->req_headers, auth,
                                 &r->timeouts, refused);
         heap_free(auth);
-        if (!err && !*refused) err = netconn_secure(c, r->connect->server, r->security_flags, &r->timeouts, &r->cert_errors);
+        if (!err && !*refused)
+            err = netconn_secure(c, r->connect->server, r->security_flags, r->connect->session->secure_protocols,
+                                 &r->timeouts, &r->cert_errors);
         request_swap_conn(r, NULL);
         if (err)
         {

@@ -369,12 +369,14 @@ static DWORD send_open(struct request *r, const struct proxy_target *proxy, INTE
 
     *refused = FALSE;
     if (proxy->host) err = proxy_open_connection(r, proxy, port, secure, &conn, refused);
-    else err = netconn_open(r->connect->server, port, secure, r->security_flags, &r->timeouts, &conn, &r->cert_errors);
+    else err = netconn_open(r->connect->server, port, secure, r->security_flags, r->connect->session->secure_protocols,
+                            &r->timeouts, &conn, &r->cert_errors);
     if (err == ERROR_WINHTTP_SECURE_FAILURE)
         send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &r->cert_errors, sizeof(r->cert_errors));
     if (err) return err;
     request_swap_conn(r, conn);
     if (r->hdr.closed) return ERROR_WINHTTP_OPERATION_CANCELLED;
+    if (!r->no_client_cert && netconn_cert_requested(conn)) return ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED;
     if (*refused) r->state = REQ_SENT;
     return ERROR_SUCCESS;
 }
@@ -449,7 +451,8 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
             return send_request_step(r, optional, optional_len, total);
         }
         if (err) return err;
-        if ((err = netconn_open_start(r->connect->server, port, secure, r->security_flags, &conn))) return err;
+        if ((err = netconn_open_start(r->connect->server, port, secure, r->security_flags,
+                                      r->connect->session->secure_protocols, &conn))) return err;
         request_swap_conn(r, conn);
         r->send_phase = SEND_OPENING;
     }
@@ -464,6 +467,7 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
         if (err == ERROR_WINHTTP_SECURE_FAILURE)
             send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &r->cert_errors, sizeof(r->cert_errors));
         if (err) return err;
+        if (!r->no_client_cert && netconn_cert_requested(r->conn)) return ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED;
         send_connected(r, r->connect->server, r->send_head);
         r->send_phase = SEND_WRITING;
         r->send_done = 0;

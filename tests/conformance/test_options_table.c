@@ -118,7 +118,13 @@ static void test_features(void)
                 "ENABLE_FEATURE, no length");
     expect_fail(set_dword(req, WINHTTP_OPTION_ENABLE_FEATURE, 0xdeadbeef), ERROR_INVALID_PARAMETER,
                 "ENABLE_FEATURE, unknown feature");
-    skip("ENABLE_FEATURE(WINHTTP_ENABLE_SSL_REVOCATION): revocation checks are not supported (ERROR_NOT_SUPPORTED)\n");
+    ok(set_dword(req, WINHTTP_OPTION_ENABLE_FEATURE, WINHTTP_ENABLE_SSL_REVOCATION), "enable revocation checks: %lu\n",
+       GetLastError());
+    size = sizeof(v);
+    ok(WinHttpQueryOption(req, WINHTTP_OPTION_SECURITY_FLAGS, &v, &size) && !(v & ~(SECURITY_FLAG_SECURE |
+       SECURITY_FLAG_STRENGTH_STRONG | SECURITY_FLAG_IGNORE_UNKNOWN_CA | SECURITY_FLAG_IGNORE_CERT_DATE_INVALID |
+       SECURITY_FLAG_IGNORE_CERT_CN_INVALID | SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE)),
+       "security flags after enabling revocation: %lx\n", v);
 
     /* the client certificate: on a secure request only; "none" is accepted */
     expect_fail(WinHttpSetOption(req, WINHTTP_OPTION_CLIENT_CERT_CONTEXT, WINHTTP_NO_CLIENT_CERT_CONTEXT, 0),

@@ -74,8 +74,21 @@ static void test_secure_flags_and_ws(void)
     close_handles(&h);
 }
 
+void tls_matrix_tests(void);
+void tls_protocol_tests(void);
+void tls_server_cert_tests(void);
+void tls_pin_tests(void);
+void tls_client_cert_tests(void);
+void tls_revocation_tests(void);
+
 void test_tls(void)
 {
     test_certificates();
+    tls_matrix_tests();
+    tls_protocol_tests();
+    tls_server_cert_tests();
+    tls_pin_tests();
+    tls_client_cert_tests();
+    tls_revocation_tests();
     test_secure_flags_and_ws();
 }

@@ -6,6 +6,13 @@
 #   expired.pem     signed by the CA, right names, expired (2020)
 #   wronghost.pem   signed by the CA, valid now, only for wrong.example
 #   selfsigned.pem  self-signed, right names, valid now
+#   clientauth.pem  signed by the CA, valid now, extended key usage clientAuth only
+#   chain.pem       leaf + intermediate CA (signed by the CA): a good chain
+#   notca.pem       leaf + its issuer, which is not a CA (basicConstraints CA:FALSE)
+#   pathlen.pem     leaf + CA + CA whose path length (0) forbids the CA below it
+#   nameconst.pem   leaf + CA permitted only names under example.com
+#   (the chains' files hold the leaf first, then the certificates the server sends)
+#   ocsp-good.der, ocsp-revoked.der  OCSP responses for server.pem (when openssl is there)
 # each with its NAME-key.pem.  Quiet unless certtool fails.
 set -e
 dir="$1"
@@ -50,4 +57,51 @@ printf '%s\n' 'cn = "localhost"' "$names" tls_www_server signing_key encryption_
 key selfsigned-key.pem
 quiet certtool --generate-self-signed --load-privkey selfsigned-key.pem --template selfsigned.tmpl \
     --outfile selfsigned.pem
+leaf clientauth 'cn = "localhost"' "$names" tls_www_client signing_key encryption_key 'expiration_days = 30'
+
+# issuer NAME PARENT TEMPLATE-LINES...: an intermediate certificate signed by PARENT
+issuer() {
+    name="$1"; parent="$2"; shift 2
+    printf '%s\n' "cn = \"test $name\"" 'expiration_days = 30' "$@" > "$name.tmpl"
+    key "$name-key.pem"
+    quiet certtool --generate-certificate --load-privkey "$name-key.pem" --load-ca-certificate "$parent.pem" \
+        --load-ca-privkey "$parent-key.pem" --template "$name.tmpl" --outfile "$name.pem"
+}
+# chained NAME ISSUER EXTRA...: a good leaf signed by ISSUER; NAME.pem holds it then EXTRA's certificates
+chained() {
+    name="$1"; iss="$2"; shift 2
+    printf '%s\n' 'cn = "localhost"' "$names" tls_www_server signing_key encryption_key 'expiration_days = 30' \
+        > "$name.tmpl"
+    key "$name-key.pem"
+    quiet certtool --generate-certificate --load-privkey "$name-key.pem" --load-ca-certificate "$iss.pem" \
+        --load-ca-privkey "$iss-key.pem" --template "$name.tmpl" --outfile "$name-leaf.pem"
+    for f in "$@"; do cat "$f.pem"; done > "$name-rest.pem"
+    cat "$name-leaf.pem" "$name-rest.pem" > "$name.pem"
+    rm -f "$name-leaf.pem" "$name-rest.pem"
+}
+issuer int-good ca ca cert_signing_key
+chained chain int-good int-good
+issuer int-notca ca cert_signing_key signing_key
+chained notca int-notca int-notca
+issuer int-len0 ca ca cert_signing_key 'path_len = 0'
+issuer int-below int-len0 ca cert_signing_key
+chained pathlen int-below int-below int-len0
+issuer int-nc ca ca cert_signing_key 'nc_permit_dns = "example.com"'
+chained nameconst int-nc int-nc
+
+# OCSP responses for server.pem, signed by the CA (openssl ocsp): good and revoked
+if command -v openssl >/dev/null 2>&1; then
+    serial=$(openssl x509 -in server.pem -noout -serial | sed 's/^serial=//')
+    subject=$(openssl x509 -in server.pem -noout -subject -nameopt compat | sed 's/^subject=//')
+    end=$(date -u -d '+30 days' +%y%m%d%H%M%SZ)
+    quiet openssl ocsp -issuer ca.pem -cert server.pem -no_nonce -reqout ocsp-req.der
+    printf 'V\t%s\t\t%s\tunknown\t%s\n' "$end" "$serial" "$subject" > ocsp-good.idx
+    printf 'R\t%s\t%s\t%s\tunknown\t%s\n' "$end" "$(date -u -d '-1 day' +%y%m%d%H%M%SZ)" "$serial" "$subject" \
+        > ocsp-revoked.idx
+    for s in good revoked; do
+        quiet openssl ocsp -index "ocsp-$s.idx" -rsigner ca.pem -rkey ca-key.pem -CA ca.pem -reqin ocsp-req.der \
+            -respout "ocsp-$s.der" -ndays 7
+    done
+    rm -f ocsp-req.der ocsp-*.idx
+fi
 rm -f ./*.tmpl

@@ -602,14 +602,31 @@ async function main() {
   const wss = makeEchoServer();
   const servers = { ws: http.createServer() };
   if (certs) {
-    const tls = (name) => https.createServer({
+    const tls = (name, extra) => https.createServer({
       key: fs.readFileSync(path.join(certs, name + '-key.pem')),
       cert: fs.readFileSync(path.join(certs, name + '.pem')),
+      ...extra,
     });
     servers.wss = tls('server');
     servers.wss_expired = tls('expired');
     servers.wss_wronghost = tls('wronghost');
     servers.wss_selfsigned = tls('selfsigned');
+    // certificate purpose and chain problems (make-certs.sh)
+    for (const name of ['clientauth', 'chain', 'notca', 'pathlen', 'nameconst']) servers['wss_' + name] = tls(name);
+    // one protocol version only
+    // asks for a client certificate and goes on without one
+    servers.wss_clientreq = tls('server', { requestCert: true, rejectUnauthorized: false });
+    // the valid certificate with a stapled OCSP response: good / revoked
+    for (const s of ['good', 'revoked']) {
+      const file = path.join(certs, 'ocsp-' + s + '.der');
+      if (!fs.existsSync(file)) continue;
+      const response = fs.readFileSync(file);
+      servers['wss_ocsp_' + s] = tls('server');
+      servers['wss_ocsp_' + s].on('OCSPRequest', (cert, issuer, cb) => cb(null, response));
+    }
+    servers.wss_tls12 = tls('server', { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' });
+    servers.wss_tls13 = tls('server', { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' });
+    servers.wss_tls10 = tls('server', { minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' });
   }
   const ports = {};
   for (const [name, srv] of Object.entries(servers)) ports[name] = await listen(srv, wss);

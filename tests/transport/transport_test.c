@@ -136,6 +136,15 @@ static void test_echo(void)
     r = open_conn("echo", &c);
     ok(!r && c, "connect: %u", r);
     if (r) return;
+    {
+        uint32_t size, proto, bits;
+        r = ops->peer_certificate(c, 0, NULL, 0, &size);
+        ok(r == ERROR_INVALID_PARAMETER, "peer_certificate without TLS: %u", r);
+        r = ops->tls_info(c, &proto, &bits, NULL);
+        ok(r == ERROR_INVALID_PARAMETER, "tls_info without TLS: %u", r);
+        r = ops->tls_set_protocols(c, 0x10000);
+        ok(r == ERROR_INVALID_PARAMETER, "tls_set_protocols, unknown bit: %u", r);
+    }
     roundtrip(c, "hello world");
     roundtrip(c, "second message");
     r = ops->shutdown_send(c);
@@ -444,6 +453,27 @@ static void test_reset(void)
 
 /* ---- TLS ---- */
 
+/* peer_certificate and tls_info on a connection after its handshake */
+static void tls_queries(whnet_conn c)
+{
+    unsigned char der[4096];
+    uint32_t r, size = 0xdeadbeef, proto = 0, bits = 0;
+
+    r = ops->peer_certificate(c, 0, NULL, 0, &size);
+    ok(r == ERROR_INSUFFICIENT_BUFFER && size > 16 && size <= sizeof(der), "peer_certificate size: %u %u", r, size);
+    r = ops->peer_certificate(c, 0, der, size - 1, &size);
+    ok(r == ERROR_INSUFFICIENT_BUFFER, "peer_certificate, one byte short: %u", r);
+    r = ops->peer_certificate(c, 0, der, sizeof(der), &size);
+    ok(!r && size > 16 && der[0] == 0x30, "peer_certificate: %u %u %#x", r, size, der[0]);
+    r = ops->peer_certificate(c, 99, der, sizeof(der), &size);
+    ok(r == ERROR_NO_MORE_ITEMS, "peer_certificate past the end: %u", r);
+    r = ops->peer_certificate(c, 0, der, sizeof(der), NULL);
+    ok(r == ERROR_INVALID_PARAMETER, "peer_certificate without size: %u", r);
+    r = ops->tls_info(c, &proto, &bits, NULL);
+    ok(!r && (proto == WHNET_PROTO_TLS1_2 || proto == WHNET_PROTO_TLS1_3) && bits >= 128, "tls_info: %u %#x %u", r,
+       proto, bits);
+}
+
 static void test_tls_good(void)
 {
     whnet_conn c;
@@ -453,6 +483,7 @@ static void test_tls_good(void)
     r = open_tls("tls_good", "localhost", 0, &errs, &c);
     ok(!r && !errs, "handshake: %u errs %#x", r, errs);
     if (r) return;
+    tls_queries(c);
     roundtrip(c, "hello over tls");
     multibuf(c);
     r = ops->shutdown_send(c);

@@ -187,6 +187,44 @@ static uint32_t w_tls_step(whnet_conn conn, const char *server_name, uint32_t ig
     return st ? st : a.ret;
 }
 
+static uint32_t w_tls_set_protocols(whnet_conn conn, uint32_t protocols)
+{
+    struct whnet_protocols_args a = { conn, protocols, 0 };
+    uint32_t st = call(WHNET_CALL_TLS_SET_PROTOCOLS, &a);
+    return st ? st : a.ret;
+}
+
+static uint32_t w_peer_certificate(whnet_conn conn, uint32_t index, void *buf, uint32_t len, uint32_t *size)
+{
+    struct whnet_peer_cert_args a = { conn, (UINT_PTR)buf, index, buf ? len : 0, 0, 0 };
+    uint32_t st;
+
+    if (!size) return ERROR_INVALID_PARAMETER;
+    st = call(WHNET_CALL_PEER_CERTIFICATE, &a);
+    *size = st ? 0 : a.size;
+    return st ? st : a.ret;
+}
+
+static uint32_t w_tls_info(whnet_conn conn, uint32_t *protocol, uint32_t *cipher_bits, uint32_t *flags)
+{
+    struct whnet_tls_info_args a = { conn, 0, 0, 0, 0 };
+    uint32_t st;
+
+    if (!protocol || !cipher_bits) return ERROR_INVALID_PARAMETER;
+    st = call(WHNET_CALL_TLS_INFO, &a);
+    *protocol = st ? 0 : a.protocol;
+    *cipher_bits = st ? 0 : a.cipher_bits;
+    if (flags) *flags = st ? 0 : a.flags;
+    return st ? st : a.ret;
+}
+
+static uint32_t w_tls_check_revocation(whnet_conn conn, uint32_t enable)
+{
+    struct whnet_protocols_args a = { conn, enable, 0 };
+    uint32_t st = call(WHNET_CALL_TLS_CHECK_REVOCATION, &a);
+    return st ? st : a.ret;
+}
+
 static uint32_t w_addresses(whnet_conn conn, struct whnet_addr *local, struct whnet_addr *remote)
 {
     struct whnet_addresses_args a = { conn, (UINT_PTR)local, (UINT_PTR)remote, 0, 0 };
@@ -202,7 +240,9 @@ static const struct whnet_ops ops =
     WHNET_INTERFACE_VERSION,
     w_connect, w_tls_handshake, w_send, w_recv, w_shutdown_send, w_cancel, w_close, w_random,
     w_watch, w_wait_events, w_wake, w_send_nowait, w_watch_write,
-    w_connect_start, w_connect_continue, w_tls_step, w_addresses,
+    w_connect_start, w_connect_continue, w_tls_step,
+    w_tls_set_protocols, w_peer_certificate, w_tls_info, w_tls_check_revocation,
+    w_addresses,
 };
 
 static BOOL CALLBACK init_unix(INIT_ONCE *once, void *param, void **ctx)

@@ -34,12 +34,15 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <gnutls/crypto.h>
+#include <gnutls/ocsp.h>
 
 #include "whnet.h"
 #include "whnet_unixcall.h"
 
 #define ERROR_SUCCESS                      0
 #define ERROR_NOT_ENOUGH_MEMORY            8
+#define ERROR_INSUFFICIENT_BUFFER          122
+#define ERROR_NO_MORE_ITEMS                259
 #define ERROR_INVALID_PARAMETER            87
 #define ERROR_MORE_DATA                    234
 #define ERROR_IO_PENDING                   997
@@ -68,6 +71,8 @@ struct conn
     /* connect_start / tls_handshake_step in progress */
     struct addrinfo *ai_list, *ai_next;
     gnutls_session_t hs;
+    uint32_t protocols;       /* WHNET_PROTO_* for the next handshake (0: default) */
+    uint32_t revocation;      /* the next handshake needs a stapled OCSP response */
 };
 
 static struct conn *to_conn(uint64_t id) { return (struct conn *)(uintptr_t)id; }
@@ -353,6 +358,9 @@ static unsigned int w_connect_continue(void *args)
 
 /* ---- TLS ---- */
 
+/* Windows' defaults: TLS 1.2 and 1.3 */
+#define DEFAULT_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+
 static gnutls_certificate_credentials_t creds;
 static gnutls_priority_t priority;
 static int creds_error;
@@ -362,7 +370,7 @@ static void init_creds(void)
 {
     const char *extra = getenv("SSL_CERT_FILE");
     if (gnutls_global_init() < 0 || gnutls_certificate_allocate_credentials(&creds) < 0
-        || gnutls_priority_init(&priority, "NORMAL", NULL) < 0)
+        || gnutls_priority_init(&priority, DEFAULT_PRIORITY, NULL) < 0)
     {
         creds_error = 1;
         return;
@@ -387,29 +395,51 @@ static int is_ip_literal(const char *name)
     return inet_pton(AF_INET, name, buf) == 1 || inet_pton(AF_INET6, name, buf) == 1;
 }
 
+/* Verification results and the problem each one is, as Windows labels it:
+ * an issuer that is not a CA, or whose constraints (path length, names) the
+ * chain breaks, makes the certificate invalid (no ignore flag covers it),
+ * not an unknown CA. */
+static const struct { unsigned int status; uint32_t error; } status_map[] =
+{
+    { GNUTLS_CERT_SIGNER_NOT_FOUND, WHNET_CERT_INVALID_CA },
+    { GNUTLS_CERT_INSECURE_ALGORITHM, WHNET_CERT_INVALID_CA },
+    { GNUTLS_CERT_SIGNER_NOT_CA, WHNET_CERT_INVALID },
+    { GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE, WHNET_CERT_INVALID },
+    { GNUTLS_CERT_EXPIRED, WHNET_CERT_DATE_INVALID },
+    { GNUTLS_CERT_NOT_ACTIVATED, WHNET_CERT_DATE_INVALID },
+    { GNUTLS_CERT_REVOKED, WHNET_CERT_REVOKED },
+    { GNUTLS_CERT_UNEXPECTED_OWNER, WHNET_CERT_CN_INVALID },
+    { GNUTLS_CERT_PURPOSE_MISMATCH, WHNET_CERT_WRONG_USAGE },
+};
+
 /* Problems with the peer's certificate, as WHNET_CERT_* bits. */
-static uint32_t check_certificate(gnutls_session_t s, const char *server_name)
+static uint32_t check_certificate(gnutls_session_t s, const char *server_name, uint32_t revocation)
 {
     const gnutls_datum_t *list;
-    unsigned int count = 0, status = 0;
+    unsigned int count = 0, status = 0, known = GNUTLS_CERT_INVALID, i;
+    gnutls_typed_vdata_st purpose;
     gnutls_x509_crt_t leaf;
     uint32_t errs = 0;
     time_t now = time(NULL), t;
 
     list = gnutls_certificate_get_peers(s, &count);
     if (!list || !count) return WHNET_CERT_INVALID;
-    /* chain and trust; the host name is checked on the leaf below */
-    if (gnutls_certificate_verify_peers2(s, &status) < 0) return WHNET_CERT_INVALID;
-    if (status & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA | GNUTLS_CERT_INSECURE_ALGORITHM))
-        errs |= WHNET_CERT_INVALID_CA;
-    if (status & (GNUTLS_CERT_EXPIRED | GNUTLS_CERT_NOT_ACTIVATED)) errs |= WHNET_CERT_DATE_INVALID;
-    if (status & GNUTLS_CERT_REVOKED) errs |= WHNET_CERT_REVOKED;
-    if (status & GNUTLS_CERT_UNEXPECTED_OWNER) errs |= WHNET_CERT_CN_INVALID;
-    if (status & GNUTLS_CERT_PURPOSE_MISMATCH) errs |= WHNET_CERT_WRONG_USAGE;
-    if (status & (GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED
-                  | GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE | GNUTLS_CERT_UNKNOWN_CRIT_EXTENSIONS
-                  | GNUTLS_CERT_MISMATCH | GNUTLS_CERT_INVALID_OCSP_STATUS))
-        errs |= WHNET_CERT_INVALID;
+    /* chain, trust and purpose (a TLS server); the host name is checked on
+     * the leaf below */
+    memset(&purpose, 0, sizeof(purpose));
+    purpose.type = GNUTLS_DT_KEY_PURPOSE_OID;
+    purpose.data = (unsigned char *)GNUTLS_KP_TLS_WWW_SERVER;
+    if (gnutls_certificate_verify_peers(s, &purpose, 1, &status) < 0) return WHNET_CERT_INVALID;
+    for (i = 0; i < sizeof(status_map) / sizeof(status_map[0]); i++)
+    {
+        known |= status_map[i].status;
+        if (status & status_map[i].status) errs |= status_map[i].error;
+    }
+    /* anything else (a bad signature, an unknown critical extension, ...)
+     * has no flag of its own: the certificate is invalid, whatever else
+     * was found and whatever the caller ignores */
+    if (status & ~known) errs |= WHNET_CERT_INVALID;
+    if ((status & GNUTLS_CERT_INVALID) && !(status & ~GNUTLS_CERT_INVALID)) errs |= WHNET_CERT_INVALID;
 
     /* The leaf's own name and dates, whatever verification reported first,
      * so that each problem needs its own ignore flag. */
@@ -425,7 +455,9 @@ static uint32_t check_certificate(gnutls_session_t s, const char *server_name)
         if (t != (time_t)-1 && t > now) errs |= WHNET_CERT_DATE_INVALID;
     }
     gnutls_x509_crt_deinit(leaf);
-    if ((status & GNUTLS_CERT_INVALID) && !errs) errs |= WHNET_CERT_INVALID;
+    /* revocation asked for: only a valid stapled response establishes it */
+    if (revocation && !(errs & WHNET_CERT_REVOKED) && !gnutls_ocsp_status_request_is_checked(s, 0))
+        errs |= WHNET_CERT_REV_FAILED;
     return errs;
 }
 
@@ -435,7 +467,30 @@ static int ignorable(uint32_t errs, uint32_t ignore)
     if (ignore & WHNET_IGNORE_CN_INVALID) errs &= ~WHNET_CERT_CN_INVALID;
     if (ignore & WHNET_IGNORE_DATE_INVALID) errs &= ~WHNET_CERT_DATE_INVALID;
     if (ignore & WHNET_IGNORE_WRONG_USAGE) errs &= ~WHNET_CERT_WRONG_USAGE;
+    /* INVALID, REVOKED, REV_FAILED: nothing ignores them */
     return errs == 0;
+}
+
+/* The protocol versions of protocols (WHNET_PROTO_*) for session s. */
+static int tls_set_priority(gnutls_session_t s, uint32_t protocols)
+{
+    static const struct { uint32_t bit; const char *name; } versions[] =
+    {
+        { WHNET_PROTO_TLS1_3, ":+VERS-TLS1.3" }, { WHNET_PROTO_TLS1_2, ":+VERS-TLS1.2" },
+        { WHNET_PROTO_TLS1_1, ":+VERS-TLS1.1" }, { WHNET_PROTO_TLS1_0, ":+VERS-TLS1.0" },
+    };
+    char str[128] = "NORMAL:-VERS-ALL";
+    unsigned int i, any = 0;
+
+    if (!protocols || protocols == WHNET_PROTO_DEFAULT) return gnutls_priority_set(s, priority);
+    for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
+        if (protocols & versions[i].bit)
+        {
+            strcat(str, versions[i].name);
+            any = 1;
+        }
+    if (!any) return -1;  /* SSL 2 and 3 are never offered */
+    return gnutls_priority_set_direct(s, str, NULL);
 }
 
 /* A client session on c's socket, for server name. */
@@ -446,7 +501,7 @@ static uint32_t tls_session_new(struct conn *c, const char *name, gnutls_session
     pthread_once(&creds_once, init_creds);
     if (creds_error) return ERROR_WINHTTP_SECURE_FAILURE;
     if (gnutls_init(&s, GNUTLS_CLIENT | GNUTLS_NONBLOCK) < 0) return ERROR_NOT_ENOUGH_MEMORY;
-    if (gnutls_priority_set(s, priority) < 0 || gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, creds) < 0)
+    if (tls_set_priority(s, c->protocols) < 0 || gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, creds) < 0)
     {
         gnutls_deinit(s);
         return ERROR_WINHTTP_SECURE_FAILURE;
@@ -487,7 +542,7 @@ static unsigned int w_tls_step(void *args)
     }
     if (rc == GNUTLS_E_SUCCESS)
     {
-        a->cert_errors = check_certificate(c->hs, name);
+        a->cert_errors = check_certificate(c->hs, name, c->revocation);
         a->ret = ignorable(a->cert_errors, a->ignore_flags) ? ERROR_SUCCESS : ERROR_WINHTTP_SECURE_FAILURE;
     }
     if (a->ret) gnutls_deinit(c->hs);
@@ -528,7 +583,7 @@ static unsigned int w_tls_handshake(void *args)
         ret = ERROR_WINHTTP_SECURE_FAILURE;
         goto fail;
     }
-    a->cert_errors = check_certificate(s, name);
+    a->cert_errors = check_certificate(s, name, c->revocation);
     if (!ignorable(a->cert_errors, a->ignore_flags))
     {
         ret = ERROR_WINHTTP_SECURE_FAILURE;
@@ -540,6 +595,72 @@ static unsigned int w_tls_handshake(void *args)
 fail:
     gnutls_deinit(s);
     a->ret = ret;
+    return 0;
+}
+
+static unsigned int w_tls_set_protocols(void *args)
+{
+    struct whnet_protocols_args *a = args;
+    struct conn *c = to_conn(a->conn);
+
+    if (!c || (a->protocols & ~(WHNET_PROTO_SSL2 | WHNET_PROTO_SSL3 | WHNET_PROTO_TLS1_0 | WHNET_PROTO_TLS1_1
+                                | WHNET_PROTO_TLS1_2 | WHNET_PROTO_TLS1_3)))
+    {
+        a->ret = ERROR_INVALID_PARAMETER;
+        return 0;
+    }
+    c->protocols = a->protocols;
+    a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
+static unsigned int w_peer_certificate(void *args)
+{
+    struct whnet_peer_cert_args *a = args;
+    struct conn *c = to_conn(a->conn);
+    const gnutls_datum_t *list;
+    unsigned int count = 0;
+
+    a->size = 0;
+    if (!c || !c->tls) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    list = gnutls_certificate_get_peers(c->tls, &count);
+    if (!list || a->index >= count) { a->ret = ERROR_NO_MORE_ITEMS; return 0; }
+    a->size = list[a->index].size;
+    if (a->len < list[a->index].size || !a->buf) { a->ret = ERROR_INSUFFICIENT_BUFFER; return 0; }
+    memcpy((void *)(uintptr_t)a->buf, list[a->index].data, list[a->index].size);
+    a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
+static unsigned int w_tls_check_revocation(void *args)
+{
+    struct whnet_protocols_args *a = args;  /* protocols: enable */
+    struct conn *c = to_conn(a->conn);
+
+    if (!c) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    c->revocation = a->protocols != 0;
+    a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
+static unsigned int w_tls_info(void *args)
+{
+    struct whnet_tls_info_args *a = args;
+    struct conn *c = to_conn(a->conn);
+
+    a->protocol = a->cipher_bits = a->flags = 0;
+    if (!c || !c->tls) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    switch (gnutls_protocol_get_version(c->tls))
+    {
+    case GNUTLS_TLS1_0: a->protocol = WHNET_PROTO_TLS1_0; break;
+    case GNUTLS_TLS1_1: a->protocol = WHNET_PROTO_TLS1_1; break;
+    case GNUTLS_TLS1_2: a->protocol = WHNET_PROTO_TLS1_2; break;
+    case GNUTLS_TLS1_3: a->protocol = WHNET_PROTO_TLS1_3; break;
+    default: break;
+    }
+    a->cipher_bits = (uint32_t)gnutls_cipher_get_key_size(gnutls_cipher_get(c->tls)) * 8;
+    if (gnutls_certificate_client_get_request_status(c->tls)) a->flags |= WHNET_TLS_CERT_REQUESTED;
+    a->ret = ERROR_SUCCESS;
     return 0;
 }
 
@@ -1094,5 +1215,9 @@ const whnet_unix_fn __wine_unix_call_funcs[WHNET_CALL_COUNT] =
     w_connect_start,
     w_connect_continue,
     w_tls_step,
+    w_tls_set_protocols,
+    w_peer_certificate,
+    w_tls_info,
+    w_tls_check_revocation,
     w_addresses,
 };

@@ -25,6 +25,10 @@ enum whnet_call
     WHNET_CALL_CONNECT_START,
     WHNET_CALL_CONNECT_CONTINUE,
     WHNET_CALL_TLS_STEP,
+    WHNET_CALL_TLS_SET_PROTOCOLS,
+    WHNET_CALL_PEER_CERTIFICATE,
+    WHNET_CALL_TLS_INFO,
+    WHNET_CALL_TLS_CHECK_REVOCATION,
     WHNET_CALL_ADDRESSES,
     WHNET_CALL_COUNT
 };
@@ -48,6 +52,9 @@ struct whnet_addresses_args { uint64_t conn; uint64_t local; uint64_t remote; /*
                               uint32_t ret; uint32_t pad; };
 struct whnet_tls_step_args { uint64_t conn; uint64_t server_name; uint32_t ignore_flags; uint32_t cert_errors;
                              uint32_t want_write; uint32_t ret; };
+struct whnet_protocols_args { uint64_t conn; uint32_t protocols; uint32_t ret; };
+struct whnet_peer_cert_args { uint64_t conn; uint64_t buf; uint32_t index; uint32_t len; uint32_t size; uint32_t ret; };
+struct whnet_tls_info_args { uint64_t conn; uint32_t protocol; uint32_t cipher_bits; uint32_t ret; uint32_t flags; };
 
 /* The same layout for i686 and x86_64 compilers (docs/INSTALL-DESIGN.md: a
  * WoW64 thunk table can then reuse the 64-bit functions as they are). */

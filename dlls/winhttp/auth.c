@@ -100,15 +100,7 @@ static struct auth_state *auth_get(struct request *r)
 
 static struct request *grab_request_handle(HINTERNET h, DWORD *err)
 {
-    struct object *obj = grab_object(h);
-    if (!obj) { *err = ERROR_INVALID_HANDLE; return NULL; }
-    if (obj->type != WINHTTP_HANDLE_TYPE_REQUEST)
-    {
-        release_object(obj);
-        *err = ERROR_WINHTTP_INCORRECT_HANDLE_TYPE;
-        return NULL;
-    }
-    return (struct request *)obj;
+    return (struct request *)grab_typed(h, WINHTTP_HANDLE_TYPE_REQUEST, err);
 }
 
 /* ---- challenges ---- */

@@ -120,3 +120,17 @@ void send_callback(struct object *obj, DWORD status, void *info, DWORD len)
         obj->callback(obj->handle, obj->context, status, info, len);
     }
 }
+
+struct object *grab_typed(HINTERNET h, DWORD type, DWORD *err)
+{
+    struct object *obj = grab_object(h);
+    if (!obj) { *err = ERROR_INVALID_HANDLE; return NULL; }
+    if (obj->type != type)
+    {
+        release_object(obj);
+        *err = ERROR_WINHTTP_INCORRECT_HANDLE_TYPE;
+        return NULL;
+    }
+    *err = ERROR_SUCCESS;
+    return obj;
+}

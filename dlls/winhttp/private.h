@@ -77,6 +77,9 @@ struct object
 };
 
 HINTERNET alloc_handle(struct object *obj);
+/* grab_object of a handle of one type: NULL with *err ERROR_INVALID_HANDLE or
+ * ERROR_WINHTTP_INCORRECT_HANDLE_TYPE otherwise */
+struct object *grab_typed(HINTERNET h, DWORD type, DWORD *err);
 struct object *grab_object(HINTERNET h);        /* +1 ref, NULL if invalid */
 struct object *addref_object(struct object *obj);
 void release_object(struct object *obj);

@@ -83,14 +83,9 @@ static DWORD queue_request_task(struct request *r, DWORD api, const void *data, 
  * ERROR_WINHTTP_INCORRECT_HANDLE_TYPE on failure (already set). */
 static struct request *grab_request(HINTERNET h)
 {
-    struct object *obj = grab_object(h);
-    if (!obj) { set_error(ERROR_INVALID_HANDLE); return NULL; }
-    if (obj->type != WINHTTP_HANDLE_TYPE_REQUEST)
-    {
-        release_object(obj);
-        set_error(ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
-        return NULL;
-    }
+    DWORD err;
+    struct object *obj = grab_typed(h, WINHTTP_HANDLE_TYPE_REQUEST, &err);
+    if (!obj) set_error(err);
     return (struct request *)obj;
 }
 

@@ -318,16 +318,7 @@ done:
 
 static struct websocket *grab_websocket(HINTERNET h, DWORD *err)
 {
-    struct object *obj = grab_object(h);
-    if (!obj) { *err = ERROR_INVALID_HANDLE; return NULL; }
-    if (obj->type != WINHTTP_HANDLE_TYPE_WEBSOCKET)
-    {
-        release_object(obj);
-        *err = ERROR_WINHTTP_INCORRECT_HANDLE_TYPE;
-        return NULL;
-    }
-    *err = ERROR_SUCCESS;
-    return (struct websocket *)obj;
+    return (struct websocket *)grab_typed(h, WINHTTP_HANDLE_TYPE_WEBSOCKET, err);
 }
 
 /* ---- sending ---- */

@@ -149,7 +149,7 @@ static DWORD set_dword(struct object *obj, const struct option_def *def, void *b
 static DWORD get_url(struct request *r, void *buffer, DWORD *len)
 {
     BOOL secure = (r->open_flags & WINHTTP_FLAG_SECURE) != 0;
-    INTERNET_PORT port = r->connect->port;
+    INTERNET_PORT port = request_port(r);
     WCHAR portstr[8] = L"";
     size_t n;
     WCHAR *url;
@@ -157,9 +157,9 @@ static DWORD get_url(struct request *r, void *buffer, DWORD *len)
 
     if (port && port != (secure ? INTERNET_DEFAULT_HTTPS_PORT : INTERNET_DEFAULT_HTTP_PORT))
         swprintf(portstr, ARRAYSIZE(portstr), L":%u", port);
-    n = wcslen(r->connect->server) + wcslen(r->path) + wcslen(portstr) + 9;
+    n = wcslen(request_server(r)) + wcslen(r->path) + wcslen(portstr) + 9;
     if (!(url = heap_alloc(n * sizeof(WCHAR)))) return ERROR_NOT_ENOUGH_MEMORY;
-    swprintf(url, n, L"%ls://%ls%ls%ls", secure ? L"https" : L"http", r->connect->server, portstr, r->path);
+    swprintf(url, n, L"%ls://%ls%ls%ls", secure ? L"https" : L"http", request_server(r), portstr, r->path);
     err = return_string(url, wcslen(url), buffer, len);
     heap_free(url);
     return err;
@@ -283,8 +283,9 @@ static DWORD query_ws_close_timeout(struct object *obj, const struct option_def 
 }
 
 /* Windows accepts any set of WINHTTP_DISABLE_* flags (Wine's tests: 0 and
- * 0xffffffff); what they turn off (cookies, redirects, keep-alive,
- * authentication) we do not do yet, so each is honoured */
+ * 0xffffffff); WINHTTP_DISABLE_REDIRECTS is read by redirect.c; the
+ * others (cookies, keep-alive, authentication) are stored but not read yet
+ * (auth.c still answers a 401 by itself with WINHTTP_DISABLE_AUTHENTICATION) */
 static DWORD set_disable_feature(struct object *obj, const struct option_def *def, void *buffer, DWORD len)
 {
     DWORD value, err;

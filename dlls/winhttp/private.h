@@ -171,6 +171,11 @@ struct request
     DWORD disabled_features;          /* WINHTTP_OPTION_DISABLE_FEATURE */
     BOOL no_client_cert;              /* WINHTTP_NO_CLIENT_CERT_CONTEXT set: go on without one */
     struct proxy_config *proxy;       /* WINHTTP_OPTION_PROXY set on the request, else NULL (proxy.c) */
+    WCHAR *redir_server;              /* where a redirect led (redirect.c), NULL: the connect handle's */
+    INTERNET_PORT redir_port;         /* with redir_server */
+    DWORD redirects;                  /* followed since WinHttpSendRequest */
+    const void *optional;             /* WinHttpSendRequest's optional data, sent again on a redirect */
+    DWORD optional_len;
 
     enum request_state state;
     struct netconn *conn;             /* changed only under conn_lock (see request_swap_conn) */
@@ -208,6 +213,17 @@ struct request
     BOOL task_active;                 /* one asynchronous call runs at a time; */
     void *queued, *queued_tail;       /* the later ones wait here, in order */
 };
+
+/* the server and port a request goes to: the connect handle's until a
+ * redirect leads elsewhere (the connect handle keeps the original) */
+static inline const WCHAR *request_server(const struct request *r)
+{
+    return r->redir_server ? r->redir_server : r->connect->server;
+}
+static inline INTERNET_PORT request_port(const struct request *r)
+{
+    return r->redir_server ? r->redir_port : r->connect->port;
+}
 
 /* struct websocket lives in websocket.h */
 struct websocket;
@@ -273,6 +289,9 @@ void auth_new_send(struct request *r);         /* WinHttpSendRequest was called 
 void auth_free(struct request *r);
 DWORD auth_set_option(struct object *obj, DWORD option, const void *buffer, DWORD len);
 DWORD auth_get_option(struct object *obj, DWORD option, void *buffer, DWORD *len);
+
+/* redirect.c: 3xx answers followed (WINHTTP_OPTION_REDIRECT_POLICY and friends) */
+BOOL redirect_on_response(struct request *r, DWORD *err); /* TRUE: send again now (r points at the new URL) */
 
 /* websocket.c */
 DWORD websocket_set_keepalive(struct object *obj, DWORD interval);

@@ -290,9 +290,9 @@ DWORD proxy_session_init(struct session *s, DWORD access, const WCHAR *proxy, co
 /* "http://host:port/path" of a request, for PAC scripts. */
 static WCHAR *request_url(struct request *r, BOOL secure, INTERNET_PORT port)
 {
-    size_t n = wcslen(r->connect->server) + wcslen(r->path) + 24;
+    size_t n = wcslen(request_server(r)) + wcslen(r->path) + 24;
     WCHAR *url = heap_alloc(n * sizeof(WCHAR));
-    if (url) swprintf(url, n, L"%ls://%ls:%u%ls", secure ? L"https" : L"http", r->connect->server, port, r->path);
+    if (url) swprintf(url, n, L"%ls://%ls:%u%ls", secure ? L"https" : L"http", request_server(r), port, r->path);
     return url;
 }
 
@@ -319,7 +319,7 @@ static DWORD pick_automatic(struct request *r, BOOL secure, INTERNET_PORT port, 
         heap_free(url);
         err = ERROR_SUCCESS;
     }
-    if (ie.lpszProxy && !proxy_bypassed(ie.lpszProxyBypass, r->connect->server, port))
+    if (ie.lpszProxy && !proxy_bypassed(ie.lpszProxyBypass, request_server(r), port))
         err = proxy_list_pick(ie.lpszProxy, secure, out);
 done:
     GlobalFree(ie.lpszAutoConfigUrl);
@@ -349,14 +349,14 @@ DWORD proxy_pick(struct request *r, BOOL secure, INTERNET_PORT port, struct prox
     switch (c.access)
     {
     case WINHTTP_ACCESS_TYPE_NAMED_PROXY:
-        if (!proxy_bypassed(c.bypass, r->connect->server, port)) err = proxy_list_pick(c.server, secure, out);
+        if (!proxy_bypassed(c.bypass, request_server(r), port)) err = proxy_list_pick(c.server, secure, out);
         break;
     case WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY:
         err = pick_automatic(r, secure, port, out);
         break;
     }
     proxy_config_free(&c);
-    if (out->host) TRACE("%ls:%u through proxy %ls:%u\n", r->connect->server, port, out->host, out->port);
+    if (out->host) TRACE("%ls:%u through proxy %ls:%u\n", request_server(r), port, out->host, out->port);
     return err;
 }
 

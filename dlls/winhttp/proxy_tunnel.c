@@ -119,7 +119,7 @@ DWORD proxy_open_connection(struct request *r, const struct proxy_target *proxy,
     {
         /* Proxy-Authorization for the CONNECT; the request inside the tunnel
          * never carries it */
-        if (!(host8 = strdupWA(r->connect->server))) return ERROR_NOT_ENOUGH_MEMORY;
+        if (!(host8 = strdupWA(request_server(r)))) return ERROR_NOT_ENOUGH_MEMORY;
         if ((authority = heap_alloc(strlen(host8) + 8))) sprintf(authority, "%s:%u", host8, port);
         heap_free(host8);
         if (!authority) return ERROR_NOT_ENOUGH_MEMORY;
@@ -138,11 +138,11 @@ DWORD proxy_open_connection(struct request *r, const struct proxy_target *proxy,
          * is set up: closing the handle cancels the waits */
         request_swap_conn(r, c);
         if (r->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
-        else err = proxy_tunnel(c, r->connect->server, port, r->connect->session->agent, &r->req_headers, auth,
+        else err = proxy_tunnel(c, request_server(r), port, r->connect->session->agent, &r->req_headers, auth,
                                 &r->timeouts, refused);
         heap_free(auth);
         if (!err && !*refused)
-            err = netconn_secure(c, r->connect->server, r->security_flags, r->connect->session->secure_protocols,
+            err = netconn_secure(c, request_server(r), r->security_flags, r->connect->session->secure_protocols,
                                  &r->timeouts, &r->cert_errors);
         request_swap_conn(r, NULL);
         if (err)

@@ -69,6 +69,7 @@ static void request_destroy(struct object *obj)
     heap_free(r->proxy);
     heap_free(r->verb);
     heap_free(r->path);
+    heap_free(r->redir_server);
     heap_free(r->version);
     heap_free(r);
 }
@@ -226,11 +227,11 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
      * with WINHTTP_QUERY_FLAG_REQUEST_HEADERS once sent) */
     if (headers_find(&r->req_headers, L"Host", 0) < 0)
     {
-        size_t n = wcslen(r->connect->server) + 8;
+        size_t n = wcslen(request_server(r)) + 8;
         WCHAR *host = heap_alloc(n * sizeof(WCHAR));
         if (!host) return ERROR_NOT_ENOUGH_MEMORY;
-        if (default_port(port, secure)) swprintf(host, n, L"%ls", r->connect->server);
-        else swprintf(host, n, L"%ls:%u", r->connect->server, port);
+        if (default_port(port, secure)) swprintf(host, n, L"%ls", request_server(r));
+        else swprintf(host, n, L"%ls:%u", request_server(r), port);
         err = headers_set(&r->req_headers, L"Host", host, TRUE);
         heap_free(host);
         if (err) return err;
@@ -257,7 +258,7 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
     {
         char portbuf[16];
         sb_str(b, "http://");
-        sb_wstr(b, r->connect->server);
+        sb_wstr(b, request_server(r));
         sprintf(portbuf, ":%u", port);
         if (!default_port(port, secure)) sb_str(b, portbuf);
     }
@@ -319,7 +320,7 @@ static DWORD send_begin(struct request *r, DWORD total, struct strbuf *head, INT
      * (WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE below 16; Wine's tests) */
     if (r->websocket_upgrade && r->ws_send_buffer && r->ws_send_buffer < 16) return ERROR_NOT_ENOUGH_MEMORY;
     *secure = (r->open_flags & WINHTTP_FLAG_SECURE) != 0;
-    *port = r->connect->port;
+    *port = request_port(r);
     if (*port == INTERNET_DEFAULT_PORT) *port = *secure ? INTERNET_DEFAULT_HTTPS_PORT : INTERNET_DEFAULT_HTTP_PORT;
     /* a resend starts from scratch */
     netconn_close(request_swap_conn(r, NULL));
@@ -332,7 +333,7 @@ static DWORD send_begin(struct request *r, DWORD total, struct strbuf *head, INT
     /* the transport resolves and connects in one call: the name is reported
      * for NAME_RESOLVED too (it is the address when the server is one); the
      * proxy is where we connect when there is one */
-    peer = proxy->host ? proxy->host : r->connect->server;
+    peer = proxy->host ? proxy->host : request_server(r);
     name_callback(r, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, peer);
     name_callback(r, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, peer);
     name_callback(r, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, peer);
@@ -364,7 +365,7 @@ static DWORD send_open(struct request *r, const struct proxy_target *proxy, INTE
 
     *refused = FALSE;
     if (proxy->host) err = proxy_open_connection(r, proxy, port, secure, &conn, refused);
-    else err = netconn_open(r->connect->server, port, secure, r->security_flags, r->connect->session->secure_protocols,
+    else err = netconn_open(request_server(r), port, secure, r->security_flags, r->connect->session->secure_protocols,
                             &r->timeouts, &conn, &r->cert_errors);
     if (err == ERROR_WINHTTP_SECURE_FAILURE)
         send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &r->cert_errors, sizeof(r->cert_errors));
@@ -393,7 +394,7 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
     }
     if ((err = send_begin(r, total, &head, &port, &secure, &proxy))) goto done;
     if ((err = send_open(r, &proxy, port, secure, &refused))) goto done;
-    send_connected(r, proxy.host ? proxy.host : r->connect->server, head.p);
+    send_connected(r, proxy.host ? proxy.host : request_server(r), head.p);
     if (refused) goto done;
     bufs[0].data = head.p;
     bufs[0].len = (uint32_t)head.len;
@@ -446,7 +447,7 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
             return send_request_step(r, optional, optional_len, total);
         }
         if (err) return err;
-        if ((err = netconn_open_start(r->connect->server, port, secure, r->security_flags,
+        if ((err = netconn_open_start(request_server(r), port, secure, r->security_flags,
                                       r->connect->session->secure_protocols, &conn))) return err;
         request_swap_conn(r, conn);
         r->send_phase = SEND_OPENING;
@@ -463,7 +464,7 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
             send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &r->cert_errors, sizeof(r->cert_errors));
         if (err) return err;
         if (!r->no_client_cert && netconn_cert_requested(r->conn)) return ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED;
-        send_connected(r, r->connect->server, r->send_head);
+        send_connected(r, request_server(r), r->send_head);
         r->send_phase = SEND_WRITING;
         r->send_done = 0;
     /* fall through */
@@ -513,6 +514,9 @@ BOOL WINAPI WinHttpSendRequest(HINTERNET hrequest, LPCWSTR headers, DWORD header
     EnterCriticalSection(&r->hdr.cs);
     r->hdr.context = context;
     auth_new_send(r);
+    r->redirects = 0;
+    r->optional = optional;   /* valid until the response is in, as documented */
+    r->optional_len = optional_len;
     if (is_async(&r->hdr))
     {
         /* the headers are taken now; the optional data must stay valid until
@@ -685,7 +689,9 @@ static int step_timeout(const struct request *r, int timeout)
     return r->nowait ? NETCONN_NOWAIT : timeout;
 }
 
-static DWORD receive_response(struct request *r)
+/* One response; ERROR_WINHTTP_RESEND_REQUEST: answered by sending again
+ * (a 401 with known credentials, a redirect followed) */
+static DWORD receive_response_once(struct request *r)
 {
     struct netconn *c = r->conn;
     DWORD err;
@@ -722,14 +728,18 @@ static DWORD receive_response(struct request *r)
         DWORD head_len = (DWORD)wcslen(r->raw_headers);
         send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED, &head_len, sizeof(DWORD));
     }
-    if (auth_on_response(r))   /* a 401 answered with known credentials (auth.c) */
-    {
-        /* asynchronous: request_task sends again without waiting */
-        if (r->nowait) return ERROR_WINHTTP_RESEND_REQUEST;
-        if ((err = send_request(r, NULL, 0, NULL, 0, 0))) return err;
-        return receive_response(r);
-    }
-    return ERROR_SUCCESS;
+    if (auth_on_response(r)) return ERROR_WINHTTP_RESEND_REQUEST;  /* a 401 answered (auth.c) */
+    if (redirect_on_response(r, &err)) return ERROR_WINHTTP_RESEND_REQUEST;  /* redirect.c */
+    return err;
+}
+
+/* asynchronous: request_task sends again without waiting */
+static DWORD receive_response(struct request *r)
+{
+    DWORD err;
+    while ((err = receive_response_once(r)) == ERROR_WINHTTP_RESEND_REQUEST && !r->nowait)
+        if ((err = send_request(r, NULL, 0, r->optional, r->optional_len, r->optional_len))) break;
+    return err;
 }
 
 /* WinHttpWebSocketCompleteUpgrade on a request sent again after an upgrade,
@@ -1052,7 +1062,7 @@ static void request_task(void *ctx, ULONGLONG arg)
             {
                 if (t->resending)
                 {
-                    if ((err = send_request_step(r, NULL, 0, 0))) break;
+                    if ((err = send_request_step(r, r->optional, r->optional_len, r->optional_len))) break;
                     send_request_end(r);
                     t->resending = FALSE;
                 }

@@ -1254,6 +1254,24 @@ function digestAnswer(challenge, { user, pass, method = 'GET', uri, nc = 1, cnon
          `response="${resp}", opaque="${p.opaque}", qop=auth, nc=${ncs}, cnonce="${cnonce}"`;
 }
 
+async function testRedirect(port, secure) {
+  const tag = secure ? 'wss' : 'ws';
+  const opts = { secure, servername: secure ? 'localhost' : undefined };
+  for (const code of [301, 302, 303, 307, 308]) {
+    const r = await request(port, `/redirect/${code}?to=${encodeURIComponent('/echo-request?x=1')}`, opts);
+    eq(`${tag} redirect/${code}: status, Location, body`, [r.status, r.headers.location, r.body.toString()],
+       [code, '/echo-request?x=1', `redirect ${code}`]);
+  }
+  let r = await request(port, `/redirect/302?to=${encodeURIComponent('http://127.0.0.1:1/x')}`, opts);
+  eq(`${tag} redirect absolute Location as given`, r.headers.location, 'http://127.0.0.1:1/x');
+  r = await request(port, '/redirect/chain?n=2', opts);
+  eq(`${tag} redirect/chain n=2`, [r.status, r.headers.location], [302, 'chain?n=1']);
+  r = await request(port, '/redirect/chain?n=0', opts);
+  eq(`${tag} redirect/chain n=0`, [r.status, r.body.toString()], [200, 'chain end']);
+  r = await request(port, '/redirect/none/301', opts);
+  eq(`${tag} redirect/none/301`, [r.status, r.headers.location, r.body.toString()], [301, undefined, 'no location']);
+}
+
 async function testAuth(port) {
   const basic = (u, p) => 'Basic ' + Buffer.from(`${u}:${p}`).toString('base64');
   let r = await request(port, '/auth/basic');
@@ -1364,6 +1382,8 @@ async function main() {
       ['raw paths wss', () => testRawPaths(ports.wss, true, 'wss')],
       ['tls', testTls],
       ['auth', () => testAuth(ports.ws)],
+      ['redirect ws', () => testRedirect(ports.ws, false)],
+      ['redirect wss', () => testRedirect(ports.wss, true)],
       ['proxy', testProxy],
       ['lifecycle', testLifecycle],
       ['no violations', testMainPeerReport],

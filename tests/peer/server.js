@@ -18,6 +18,7 @@ const crypto = require('crypto');
 const { WebSocketServer } = require('ws');
 const { createValidator } = require('./validator');
 const { authResponse } = require('./auth');
+const { redirectResponse } = require('./redirect');
 const { createProxy } = require('./proxy');
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -201,6 +202,7 @@ function plainResponse(req, body, res) {
     return res.end(text);
   }
   if (url.pathname.startsWith('/auth/') && authResponse(req, url, res)) return;
+  if (url.pathname.startsWith('/redirect/') && redirectResponse(req, url, res)) return;
   switch (url.pathname) {
     case '/chunked':
       res.writeHead(200, { 'Transfer-Encoding': 'chunked', 'Content-Type': 'text/plain' });

@@ -248,6 +248,19 @@ static char *digest_value(struct request *r, struct auth_target *t, const char *
 }
 
 /* verb: the method the Digest answer is for (NULL: the request's own) */
+/* A redirect took the request to another server than the one its connect
+ * handle names: the credentials meant for that server are not offered to
+ * this one (neither sent nor used to answer its 401). */
+static BOOL off_origin(const struct request *r)
+{
+    INTERNET_PORT port = r->connect->port;
+    if (!r->redir_server) return FALSE;
+    if (wcsicmp(r->redir_server, r->connect->server)) return TRUE;
+    /* a connect handle without a port means the scheme's default */
+    if (port == INTERNET_DEFAULT_PORT) return r->redir_port != INTERNET_DEFAULT_HTTP_PORT && r->redir_port != INTERNET_DEFAULT_HTTPS_PORT;
+    return r->redir_port != port;
+}
+
 static char *make_header(struct request *r, DWORD target, const char *verb, const char *uri, DWORD *err)
 {
     struct auth_state *a = r->auth;
@@ -262,6 +275,7 @@ static char *make_header(struct request *r, DWORD target, const char *verb, cons
     t = &a->t[target];
     t->sent = 0;
     t->through = TRUE;
+    if (target == WINHTTP_AUTH_TARGET_SERVER && off_origin(r)) return NULL;
     /* the application's own header wins */
     if (headers_find(&r->req_headers, target == WINHTTP_AUTH_TARGET_PROXY ? L"Proxy-Authorization" : L"Authorization", 0) >= 0)
         return NULL;
@@ -331,6 +345,7 @@ BOOL auth_on_response(struct request *r)
     TRACE("%p: %lu, challenge %s\n", r->hdr.handle, r->status_code, t->challenge ? t->challenge : "(none)");
     /* a 407 is answered only when the request went through a proxy */
     if (!t->through || t->answered || r->optional_total || r->hdr.closed) return FALSE;
+    if (target == WINHTTP_AUTH_TARGET_SERVER && off_origin(r)) return FALSE;
     if (t->sent && !(t->sent == WINHTTP_AUTH_SCHEME_DIGEST && challenge_stale(t->challenge))) return FALSE;
     if (headers_find(&r->req_headers, target == WINHTTP_AUTH_TARGET_PROXY ? L"Proxy-Authorization" : L"Authorization",
                      0) >= 0)

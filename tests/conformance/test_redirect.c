@@ -403,6 +403,39 @@ static void test_notifications_async(void)
     close_handles(&h);
 }
 
+/* Credentials set for the connect handle's server are not offered to
+ * another server a redirect leads to ("localhost" is another name than
+ * "127.0.0.1"); a redirect on the same server keeps them. */
+static void test_credentials_stay(void)
+{
+    struct conn_handles h;
+    WCHAR path[512], target[256];
+    char body[4096];
+    DWORD err, i;
+
+    for (i = 0; i < 2; i++)
+    {
+        memset(&h, 0, sizeof(h));
+        if (i) swprintf(target, ARRAYSIZE(target), L"http://localhost:%u/echo-request?other=1", peer_port("WS"));
+        else swprintf(target, ARRAYSIZE(target), L"http://127.0.0.1:%u/echo-request?same=1", peer_port("WS"));
+        redirect_path(path, ARRAYSIZE(path), 302, target);
+        h.session = open_session();
+        h.connect = WinHttpConnect(h.session, L"127.0.0.1", peer_port("WS"), 0);
+        h.request = WinHttpOpenRequest(h.connect, L"GET", path, NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
+        ok(WinHttpSetCredentials(h.request, WINHTTP_AUTH_TARGET_SERVER, WINHTTP_AUTH_SCHEME_BASIC, L"user", L"secret",
+                                 NULL), "SetCredentials: %lu\n", GetLastError());
+        err = WinHttpSendRequest(h.request, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(h.request, NULL)
+              ? 0 : GetLastError();
+        ok(!err && status_of(h.request) == 200, "%s server: %lu status %lu\n", i ? "other" : "same", err,
+           status_of(h.request));
+        read_all(h.request, body, sizeof(body));
+        if (i) ok(!strstr(body, "authorization") && !strstr(body, "Authorization"),
+                  "credentials went to another server: %.300s\n", body);
+        else ok(strstr(body, "Basic dXNlcjpzZWNyZXQ=") != NULL, "credentials lost on the same server: %.300s\n", body);
+        close_handles(&h);
+    }
+}
+
 void test_redirect(void)
 {
     if (!peer_port("WS") || !peer_port("WSS")) { skip("no peer (PEER_WS_PORT/PEER_WSS_PORT)\n"); return; }
@@ -412,6 +445,7 @@ void test_redirect(void)
     test_policy();
     test_notifications_sync();
     test_notifications_async();
+    test_credentials_stay();
     /* a redirect answering a WebSocket upgrade request: what Windows does is
      * not known from any Windows-verified source; not tested */
     skip("redirect of an upgrade request: Windows' behaviour unknown\n");

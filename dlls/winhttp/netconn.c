@@ -1,11 +1,14 @@
 /*
  * A connection as winhttp sees it: a transport connection plus a read-ahead
  * buffer (response headers, WebSocket frame headers).  Large payload reads
- * go straight into the caller's buffer.
+ * go straight into the caller's buffer.  The buffer exists only while it
+ * holds bytes or a read fills it: netconn_fill allocates it, and
+ * netconn_release_buffer (an asynchronous receive parking on the poller)
+ * frees it when empty, so an idle connection keeps none (issue 14).
  */
 #include "private.h"
 
-#define RBUF_SIZE 16384
+#define RBUF_SIZE 4096
 
 DWORD timeout_to_ms(int t)
 {
@@ -31,9 +34,8 @@ static DWORD netconn_new(const WCHAR *host, BOOL secure, char **out_host, struct
         memmove(hostA, hostA + 1, len - 2);
         hostA[len - 2] = 0;
     }
-    if (!(c = heap_alloc_zero(sizeof(*c))) || !(c->rbuf = heap_alloc(RBUF_SIZE)))
+    if (!(c = heap_alloc_zero(sizeof(*c))))
     {
-        if (c) heap_free(c);
         heap_free(hostA);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
@@ -199,6 +201,7 @@ DWORD netconn_fill(struct netconn *c, int timeout)
     DWORD ret;
 
     if (c->rpos && c->rpos == c->rlen) c->rpos = c->rlen = 0;
+    if (!c->rbuf && !(c->rbuf = heap_alloc(c->rbuf_size))) return ERROR_NOT_ENOUGH_MEMORY;
     if (c->rlen == c->rbuf_size)
     {
         if (!c->rpos)
@@ -273,6 +276,15 @@ DWORD netconn_read_exact(struct netconn *c, void *buf, DWORD len, int timeout)
     return ERROR_SUCCESS;
 }
 
+/* Free the read-ahead buffer if it holds nothing; the next fill makes a new one. */
+void netconn_release_buffer(struct netconn *c)
+{
+    if (!c->rbuf || c->rpos != c->rlen) return;
+    heap_free(c->rbuf);
+    c->rbuf = NULL;
+    c->rpos = c->rlen = 0;
+}
+
 /* The read-ahead buffer becomes size bytes (never less than it holds). */
 void netconn_set_buffer_size(struct netconn *c, DWORD size)
 {
@@ -280,6 +292,12 @@ void netconn_set_buffer_size(struct netconn *c, DWORD size)
     BYTE *p;
 
     size = max(size, held);
+    if (!held)
+    {
+        netconn_release_buffer(c);
+        c->rbuf_size = size;
+        return;
+    }
     if (size == c->rbuf_size) return;
     if (!(p = heap_alloc(size))) return;
     memcpy(p, c->rbuf + c->rpos, held);

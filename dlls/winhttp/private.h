@@ -132,7 +132,7 @@ struct netconn
 {
     whnet_conn id;
     BOOL secure;
-    BYTE *rbuf;
+    BYTE *rbuf;                       /* NULL while empty (allocated by netconn_fill) */
     DWORD rbuf_size, rpos, rlen;
     BOOL eof;
     /* asynchronous open (netconn_open_start) and writes (netconn_send_some) */
@@ -247,9 +247,10 @@ DWORD netconn_fill(struct netconn *c, int timeout);       /* read more into rbuf
 DWORD netconn_read(struct netconn *c, void *buf, DWORD len, int timeout, DWORD *read);
 DWORD netconn_read_exact(struct netconn *c, void *buf, DWORD len, int timeout);
 static inline DWORD netconn_buffered(const struct netconn *c) { return c->rlen - c->rpos; }
-static inline const BYTE *netconn_peek(const struct netconn *c) { return c->rbuf + c->rpos; }
+static inline const BYTE *netconn_peek(const struct netconn *c) { return c->rbuf ? c->rbuf + c->rpos : (const BYTE *)""; }
 static inline void netconn_consume(struct netconn *c, DWORD n) { c->rpos += n; }
 void netconn_set_buffer_size(struct netconn *c, DWORD size);
+void netconn_release_buffer(struct netconn *c);  /* free the read-ahead buffer while empty */
 void netconn_cancel(struct netconn *c);
 void netconn_close(struct netconn *c);
 DWORD timeout_to_ms(int t);

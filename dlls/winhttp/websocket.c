@@ -402,6 +402,9 @@ static DWORD rop_schedule(struct websocket *ws, BOOL now)
     DWORD err = ERROR_MORE_DATA;
 
     ws->rop_seq = ws_next_seq();  /* never ROP_DEADLINE_SEQ */
+    /* an idle websocket keeps no read-ahead buffer while it waits (issue 14);
+     * in the middle of a message more is coming: keep it */
+    if (!now && !ws->in_frame && !ws->rop_done) netconn_release_buffer(ws->conn);
     if (!now) err = transport_get()->watch(ws->conn->id, poll_token(&ws->hdr, ws->rop_seq));
     if (err == ERROR_SUCCESS) return ERROR_SUCCESS;
     if (err != ERROR_MORE_DATA) return err;

@@ -22,6 +22,7 @@
 #include "codec/utf8.h"
 
 #define WS_SCRATCH_SIZE 4096
+#define WS_SMALL_FRAME  128
 
 /* deadlines for the receive engine: an absolute GetTickCount64 value, or */
 #define WS_WAIT_FOREVER ((ULONGLONG)-1)
@@ -55,6 +56,7 @@ struct ws_out
     DWORD len, masked;                /* payload bytes, and how many were masked */
     BYTE mask[4];
     BYTE *chunk, *spare;              /* masked bytes: chunk[chunk_pos..chunk_len) still to write */
+    BYTE small[WS_SMALL_FRAME];       /* the chunk of frames up to this size */
     DWORD chunk_size, chunk_pos, chunk_len;
     BYTE ctl[WSF_MAX_CONTROL_PAYLOAD];
     ULONGLONG deadline;               /* the send timeout covers the whole frame */

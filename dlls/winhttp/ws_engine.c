@@ -89,6 +89,14 @@ static DWORD frame_begin(struct websocket *ws, int opcode, BOOL fin, const BYTE 
     o->deadline = (int)ws->send_timeout > 0 ? GetTickCount64() + ws->send_timeout : WS_WAIT_FOREVER;
     TRACE("%p: frame opcode %d fin %d length %lu\n", ws->hdr.handle, opcode, fin, len);
     if (!len) return ERROR_SUCCESS;
+    /* small frames (control frames among them) are masked inside ws->out,
+     * so that a websocket sending only those keeps no mask buffer */
+    if (len <= sizeof(o->small))
+    {
+        o->chunk = o->small;
+        o->chunk_size = sizeof(o->small);
+        return ERROR_SUCCESS;
+    }
     /* a message larger than the send buffer is masked through a transient
      * buffer of up to BIG_CHUNK bytes, so that it leaves in few writes
      * without every WebSocket keeping a big buffer */

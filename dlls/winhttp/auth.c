@@ -346,6 +346,8 @@ BOOL auth_on_response(struct request *r)
     /* a 407 is answered only when the request went through a proxy */
     if (!t->through || t->answered || r->optional_total || r->hdr.closed) return FALSE;
     if (target == WINHTTP_AUTH_TARGET_SERVER && off_origin(r)) return FALSE;
+    /* "automatic authentication is disabled": the 401/407 reaches the application */
+    if (r->disabled_features & WINHTTP_DISABLE_AUTHENTICATION) return FALSE;
     if (t->sent && !(t->sent == WINHTTP_AUTH_SCHEME_DIGEST && challenge_stale(t->challenge))) return FALSE;
     if (headers_find(&r->req_headers, target == WINHTTP_AUTH_TARGET_PROXY ? L"Proxy-Authorization" : L"Authorization",
                      0) >= 0)

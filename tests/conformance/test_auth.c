@@ -295,6 +295,19 @@ static void test_credentials_first(void)
     read_all(h.request, body, sizeof(body));
     ok(!strcmp(body, "Hello World"), "body '%s'\n", body);
     close_handles(&h);
+
+    /* WINHTTP_DISABLE_AUTHENTICATION: no automatic answer (our reading of
+     * "automatic authentication is disabled"; not verified on Windows) */
+    if (!open_handles(&h, L"/auth/basic", FALSE)) return;
+    {
+        DWORD feature = WINHTTP_DISABLE_AUTHENTICATION;
+        ok(WinHttpSetOption(h.request, WINHTTP_OPTION_DISABLE_FEATURE, &feature, sizeof(feature)), "disable: %lu\n",
+           GetLastError());
+    }
+    ok(WinHttpSetOption(h.request, WINHTTP_OPTION_USERNAME, (void *)L"user", 4), "USERNAME: %lu\n", GetLastError());
+    ok(WinHttpSetOption(h.request, WINHTTP_OPTION_PASSWORD, (void *)L"pwd", 3), "PASSWORD: %lu\n", GetLastError());
+    ok(roundtrip(h.request) == 401, "options with authentication disabled: %lu\n", status_of(h.request));
+    close_handles(&h);
 }
 
 static void digest_flow(const WCHAR *path)

@@ -62,7 +62,6 @@ struct ws_out
     ULONGLONG deadline;               /* the send timeout covers the whole frame */
     /* asynchronous mode */
     BOOL busy;                        /* partly written: goes on when writable */
-    BOOL tls_pending;                 /* the transport still holds taken bytes */
     DWORD seq;                        /* the write watch's poller token */
     volatile LONG expire_queued;
     struct ws_frame_req req;          /* what completes when it is out */

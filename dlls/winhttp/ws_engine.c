@@ -179,20 +179,15 @@ static DWORD frame_write_all(struct websocket *ws)
  * rest waits for writability. */
 static DWORD frame_write_some(struct websocket *ws)
 {
-    const struct whnet_ops *t = transport_get();
-    struct ws_out *o = &ws->out;
-
     for (;;)
     {
         struct whnet_buf bufs[2];
-        uint32_t taken = 0, pending = 0;
-        DWORD total, count = out_bufs(o, bufs, &total), err;
+        DWORD total, done = 0, count = out_bufs(&ws->out, bufs, &total), err;
 
-        if (!count && !o->tls_pending) return ERROR_SUCCESS;
-        if ((err = t->send_nowait(ws->conn->id, bufs, count, &taken, &pending))) return err;
-        out_advance(o, taken);
-        o->tls_pending = pending != 0;
-        if (taken < total || (!count && pending)) return ERROR_IO_PENDING;
+        /* with no bytes left, this still writes what the transport holds */
+        err = netconn_send_some(ws->conn, bufs, count, &done);
+        out_advance(&ws->out, done);
+        if (err || !count) return err;
     }
 }
 
@@ -321,7 +316,6 @@ static int out_finish(struct websocket *ws, DWORD err, struct ws_frame_req *done
     int n = 0;
 
     o->busy = FALSE;
-    o->tls_pending = FALSE;
     frame_end(ws, err);
     if (err) ws_fail(ws, err);
     if (o->req.kind != WS_OUT_CONTROL)

@@ -4,7 +4,7 @@
 #include <string.h>
 #include "codec/ws_handshake.h"
 #include "codec/http_auth.h"
-#include "codec/auth_hash.h"
+#include "codec/hash.h"
 
 static int is_tchar(unsigned char ch)
 {
@@ -218,18 +218,18 @@ static void put_quoted(struct writer *w, const char *s)
 
 static void hash_parts(int sha256, const char *const *parts, size_t count, char *hex_out)
 {
-    auth_hash h;
-    uint8_t digest[AUTH_SHA256_LEN];
+    hash_ctx h;
+    uint8_t digest[HASH_SHA256_LEN];
     size_t i, n;
 
-    auth_hash_init(&h, sha256);
+    hash_init(&h, sha256 ? HASH_SHA256 : HASH_MD5);
     for (i = 0; i < count; i++)
     {
-        if (i) auth_hash_update(&h, ":", 1);
-        auth_hash_update(&h, parts[i], strlen(parts[i]));
+        if (i) hash_update(&h, ":", 1);
+        hash_update(&h, parts[i], strlen(parts[i]));
     }
-    n = auth_hash_final(&h, digest);
-    auth_hex(digest, n, hex_out);
+    n = hash_final(&h, digest);
+    hash_hex(digest, n, hex_out);
 }
 
 /* does the qop list (tokens separated by commas and spaces) offer "auth"? */
@@ -252,7 +252,7 @@ static int offers_auth(const char *list)
 long ha_digest(const ha_challenge *c, const ha_digest_input *in, char *out, size_t outsz)
 {
     char realm[DIGEST_FIELD], nonce[DIGEST_FIELD], opaque[DIGEST_FIELD], alg[64], qop[128];
-    char ha1[2 * AUTH_SHA256_LEN + 1], ha2[2 * AUTH_SHA256_LEN + 1], resp[2 * AUTH_SHA256_LEN + 1];
+    char ha1[2 * HASH_SHA256_LEN + 1], ha2[2 * HASH_SHA256_LEN + 1], resp[2 * HASH_SHA256_LEN + 1];
     char ncbuf[9];
     const char *alg_name;
     int sha256, sess, use_qop, i;

@@ -1,6 +1,6 @@
-/* MD5 (RFC 1321) and SHA-256 (FIPS 180-4), written for Digest authentication. */
+/* MD5 (RFC 1321), SHA-1 and SHA-256 (FIPS 180-4). */
 #include <string.h>
-#include "codec/auth_hash.h"
+#include "codec/hash.h"
 
 static uint32_t rol(uint32_t x, unsigned n) { return (x << n) | (x >> (32 - n)); }
 static uint32_t ror(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - n)); }
@@ -47,6 +47,31 @@ static void md5_block(uint32_t *h, const uint8_t *p)
     h[0] += a; h[1] += b; h[2] += c; h[3] += d;
 }
 
+static uint32_t load_be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+static void sha1_block(uint32_t *h, const uint8_t *p)
+{
+    uint32_t w[16], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+    unsigned t;
+
+    for (t = 0; t < 16; t++) w[t] = load_be32(p + 4 * t);
+    /* the message schedule kept in a 16-word ring */
+#define SCHED(t) (w[(t) & 15] = rol(w[((t) + 13) & 15] ^ w[((t) + 8) & 15] ^ w[((t) + 2) & 15] ^ w[(t) & 15], 1))
+#define STEP(f, k, wt) do { uint32_t tmp = rol(a, 5) + (f) + e + (k) + (wt); \
+        e = d; d = c; c = rol(b, 30); b = a; a = tmp; } while (0)
+    for (t = 0; t < 16; t++) STEP((b & c) | (~b & d), 0x5a827999u, w[t]);
+    for (; t < 20; t++) STEP((b & c) | (~b & d), 0x5a827999u, SCHED(t));
+    for (; t < 40; t++) STEP(b ^ c ^ d, 0x6ed9eba1u, SCHED(t));
+    for (; t < 60; t++) STEP((b & c) | (b & d) | (c & d), 0x8f1bbcdcu, SCHED(t));
+    for (; t < 80; t++) STEP(b ^ c ^ d, 0xca62c1d6u, SCHED(t));
+#undef STEP
+#undef SCHED
+    h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
+}
+
 /* SHA-256: the first 32 bits of the fractional parts of the cube roots of the first 64 primes */
 static const uint32_t sha_k[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -65,7 +90,7 @@ static void sha256_block(uint32_t *h, const uint8_t *p)
     unsigned i;
 
     for (i = 0; i < 16; i++)
-        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
+        w[i] = load_be32(p + 4 * i);
     for (i = 16; i < 64; i++)
     {
         uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
@@ -87,29 +112,32 @@ static void sha256_block(uint32_t *h, const uint8_t *p)
     for (i = 0; i < 8; i++) h[i] += v[i];
 }
 
-void auth_hash_init(auth_hash *c, int sha256)
+void hash_init(hash_ctx *c, enum hash_alg alg)
 {
     static const uint32_t md5_iv[4] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476 };
+    static const uint32_t sha1_iv[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 };
     static const uint32_t sha_iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                         0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
     memset(c, 0, sizeof(*c));
-    c->sha256 = sha256;
-    if (sha256) memcpy(c->h, sha_iv, sizeof(sha_iv));
+    c->alg = alg;
+    if (alg == HASH_SHA256) memcpy(c->h, sha_iv, sizeof(sha_iv));
+    else if (alg == HASH_SHA1) memcpy(c->h, sha1_iv, sizeof(sha1_iv));
     else memcpy(c->h, md5_iv, sizeof(md5_iv));
 }
 
-static void run_block(auth_hash *c, const uint8_t *p)
+static void run_block(hash_ctx *c, const uint8_t *p)
 {
-    if (c->sha256) sha256_block(c->h, p);
+    if (c->alg == HASH_SHA256) sha256_block(c->h, p);
+    else if (c->alg == HASH_SHA1) sha1_block(c->h, p);
     else md5_block(c->h, p);
 }
 
-void auth_hash_update(auth_hash *c, const void *data, size_t len)
+void hash_update(hash_ctx *c, const void *data, size_t len)
 {
     const uint8_t *p = data;
 
     c->total += len;
-    while (len)
+    if (c->fill)
     {
         size_t n = 64 - c->fill;
         if (n > len) n = len;
@@ -117,17 +145,20 @@ void auth_hash_update(auth_hash *c, const void *data, size_t len)
         c->fill += n;
         p += n;
         len -= n;
-        if (c->fill == 64)
-        {
-            run_block(c, c->block);
-            c->fill = 0;
-        }
+        if (c->fill < 64) return;
+        run_block(c, c->block);
+        c->fill = 0;
     }
+    for (; len >= 64; p += 64, len -= 64) run_block(c, p);  /* whole blocks straight from the input */
+    if (len) memcpy(c->block, p, len);
+    c->fill = len;
 }
 
-size_t auth_hash_final(auth_hash *c, uint8_t *out)
+size_t hash_final(hash_ctx *c, uint8_t *out)
 {
     uint64_t bits = c->total * 8;
+    int big_endian = c->alg != HASH_MD5;
+    size_t words = c->alg == HASH_SHA256 ? 8 : c->alg == HASH_SHA1 ? 5 : 4;
     unsigned i;
 
     c->block[c->fill++] = 0x80;
@@ -138,19 +169,15 @@ size_t auth_hash_final(auth_hash *c, uint8_t *out)
         c->fill = 0;
     }
     memset(c->block + c->fill, 0, 56 - c->fill);
-    for (i = 0; i < 8; i++)  /* length: little-endian for MD5, big-endian for SHA-256 */
-        c->block[56 + i] = (uint8_t)(bits >> (c->sha256 ? 8 * (7 - i) : 8 * i));
+    for (i = 0; i < 8; i++)  /* the bit length: little-endian for MD5, big-endian for the SHAs */
+        c->block[56 + i] = (uint8_t)(bits >> (big_endian ? 8 * (7 - i) : 8 * i));
     run_block(c, c->block);
-    if (c->sha256)
-    {
-        for (i = 0; i < 32; i++) out[i] = (uint8_t)(c->h[i / 4] >> (24 - 8 * (i % 4)));
-        return AUTH_SHA256_LEN;
-    }
-    for (i = 0; i < 16; i++) out[i] = (uint8_t)(c->h[i / 4] >> (8 * (i % 4)));
-    return AUTH_MD5_LEN;
+    for (i = 0; i < 4 * words; i++)
+        out[i] = (uint8_t)(c->h[i / 4] >> (big_endian ? 24 - 8 * (i % 4) : 8 * (i % 4)));
+    return 4 * words;
 }
 
-void auth_hex(const uint8_t *digest, size_t len, char *out)
+void hash_hex(const uint8_t *digest, size_t len, char *out)
 {
     static const char hex[] = "0123456789abcdef";
     size_t i;

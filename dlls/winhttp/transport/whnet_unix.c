@@ -192,34 +192,6 @@ static uint32_t errno_to_error(int e)
 
 /* ---- connect ---- */
 
-static uint32_t connect_one(const struct addrinfo *ai, uint32_t timeout_ms, struct conn *c)
-{
-    int fd, one = 1, err = 0;
-    socklen_t len = sizeof(err);
-    uint32_t ret;
-
-    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0) return errno == EAFNOSUPPORT ? ERROR_WINHTTP_CANNOT_CONNECT : errno_to_error(errno);
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    c->fd = fd;
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) && errno != EINPROGRESS)
-    {
-        ret = errno == ETIMEDOUT ? ERROR_WINHTTP_TIMEOUT : ERROR_WINHTTP_CANNOT_CONNECT;
-        goto fail;
-    }
-    if ((ret = wait_fd(c, POLLOUT, deadline_for(timeout_ms)))) goto fail;
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) || err)
-    {
-        ret = err == ETIMEDOUT ? ERROR_WINHTTP_TIMEOUT : ERROR_WINHTTP_CANNOT_CONNECT;
-        goto fail;
-    }
-    return ERROR_SUCCESS;
-fail:
-    close(fd);
-    c->fd = -1;
-    return ret;
-}
-
 /* The addresses of host, and a connection object without a socket yet. */
 static uint32_t resolve_new(const char *host, uint32_t port_num, struct addrinfo **out, struct conn **conn)
 {
@@ -248,29 +220,6 @@ static uint32_t resolve_new(const char *host, uint32_t port_num, struct addrinfo
     *out = res;
     *conn = c;
     return ERROR_SUCCESS;
-}
-
-static unsigned int w_connect(void *args)
-{
-    struct whnet_connect_args *a = args;
-    struct addrinfo *res = NULL, *ai;
-    struct conn *c;
-    uint32_t ret = ERROR_WINHTTP_CANNOT_CONNECT;
-
-    a->conn = 0;
-    if ((a->ret = resolve_new((const char *)(uintptr_t)a->host, a->port, &res, &c))) return 0;
-    for (ai = res; ai; ai = ai->ai_next)
-        if (!(ret = connect_one(ai, a->timeout_ms, c))) break;
-    freeaddrinfo(res);
-    if (ret)
-    {
-        free(c);
-        a->ret = ret;
-        return 0;
-    }
-    a->conn = (uintptr_t)c;
-    a->ret = ERROR_SUCCESS;
-    return 0;
 }
 
 /* Start connecting to the next address: ERROR_SUCCESS (connected at once),
@@ -303,6 +252,57 @@ static void connect_done(struct conn *c)
     c->ai_list = c->ai_next = NULL;
 }
 
+/* Drop the socket of the address that failed with err and start the next. */
+static uint32_t connect_next(struct conn *c, uint32_t err)
+{
+    if (c->wfd >= 0) { close(c->wfd); c->wfd = -1; c->wwatched = 0; }  /* its write watch goes with it */
+    close(c->fd);
+    c->fd = -1;
+    return start_next(c, err);
+}
+
+/* The socket is writable: connected, or the next address is started. */
+static uint32_t connect_finish(struct conn *c)
+{
+    int err = 0;
+    socklen_t len = sizeof(err);
+
+    if (!getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) && !err) return ERROR_SUCCESS;
+    return connect_next(c, err == ETIMEDOUT ? ERROR_WINHTTP_TIMEOUT : ERROR_WINHTTP_CANNOT_CONNECT);
+}
+
+/* The blocking connect: the same steps as connect_start/connect_continue,
+ * waiting in between; each address has the whole timeout. */
+static unsigned int w_connect(void *args)
+{
+    struct whnet_connect_args *a = args;
+    struct addrinfo *res;
+    struct conn *c;
+    uint32_t ret;
+
+    a->conn = 0;
+    if ((a->ret = resolve_new((const char *)(uintptr_t)a->host, a->port, &res, &c))) return 0;
+    c->ai_list = c->ai_next = res;
+    ret = start_next(c, ERROR_WINHTTP_CANNOT_CONNECT);
+    while (ret == ERROR_IO_PENDING)
+    {
+        ret = wait_fd(c, POLLOUT, deadline_for(a->timeout_ms));
+        if (ret == ERROR_WINHTTP_TIMEOUT) ret = connect_next(c, ret);
+        else if (!ret) ret = connect_finish(c);
+    }
+    connect_done(c);
+    if (ret)
+    {
+        if (c->fd >= 0) close(c->fd);
+        free(c);
+        a->ret = ret;
+        return 0;
+    }
+    a->conn = (uintptr_t)c;
+    a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
 static unsigned int w_connect_start(void *args)
 {
     struct whnet_connect_args *a = args;
@@ -333,25 +333,13 @@ static unsigned int w_connect_continue(void *args)
     struct whnet_conn_args *a = args;
     struct conn *c = to_conn(a->conn);
     struct pollfd p;
-    int err = 0;
-    socklen_t len = sizeof(err);
 
     if (!c) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
     if (c->cancelled) { a->ret = ERROR_WINHTTP_OPERATION_CANCELLED; return 0; }
     if (c->fd < 0) { a->ret = ERROR_WINHTTP_CANNOT_CONNECT; return 0; }
     p.fd = c->fd; p.events = POLLOUT; p.revents = 0;
     if (poll(&p, 1, 0) == 0) { a->ret = ERROR_IO_PENDING; return 0; }  /* not yet */
-    if (!getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) && !err)
-    {
-        connect_done(c);
-        a->ret = ERROR_SUCCESS;
-        return 0;
-    }
-    /* this address failed: the next one (its write watch goes with the old socket) */
-    if (c->wfd >= 0) { close(c->wfd); c->wfd = -1; c->wwatched = 0; }
-    close(c->fd);
-    c->fd = -1;
-    a->ret = start_next(c, err == ETIMEDOUT ? ERROR_WINHTTP_TIMEOUT : ERROR_WINHTTP_CANNOT_CONNECT);
+    a->ret = connect_finish(c);
     if (a->ret != ERROR_IO_PENDING) connect_done(c);
     return 0;
 }

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <wchar.h>
 #include "private.h"
+#include "codec/url_crack.h"
 
 static BOOL is_redirect(DWORD status)
 {
@@ -55,8 +56,8 @@ static BOOL has_scheme(const WCHAR *s)
     return *p == ':';
 }
 
-/* The Location resolved against the current URL (RFC 3986 5.2, without
- * removing dot segments): an absolute URL, "//authority...", "/path",
+/* The Location resolved against the current URL (RFC 3986 5.2; crack_target
+ * then removes dot segments): an absolute URL, "//authority...", "/path",
  * "?query" or a path relative to the current one's directory. */
 static WCHAR *resolve_location(const struct request *r, const WCHAR *loc)
 {
@@ -121,6 +122,10 @@ static BOOL crack_target(const WCHAR *url, BOOL *secure, WCHAR **host, INTERNET_
         *path = p;
     }
     if (!*path) { heap_free(*host); return FALSE; }
+    {   /* "/a/b/../c" goes to the server as "/a/c" (RFC 3986 5.2: the resolved path has no dot segments) */
+        size_t end = wcscspn(*path, L"?"), n = url_remove_dots((uint16_t *)*path, end);
+        memmove(*path + n, *path + end, (wcslen(*path + end) + 1) * sizeof(WCHAR));
+    }
     return TRUE;
 }
 

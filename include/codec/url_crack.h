@@ -29,4 +29,8 @@ int url_crack(const uint16_t *url, size_t len, url_parts *out);
 /* Decode %XX escapes of src into dst (dst may equal src); returns the new length. */
 size_t url_unescape(uint16_t *dst, const uint16_t *src, size_t len);
 
+/* RFC 3986 5.2.4 remove_dot_segments on path[0..len) (the path only, no
+ * query), in place; returns the new length. */
+size_t url_remove_dots(uint16_t *path, size_t len);
+
 #endif

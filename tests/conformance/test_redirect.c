@@ -104,6 +104,36 @@ static void test_each_status(void)
     }
 }
 
+/* Dot segments in the Location go before the request does (RFC 3986 5.2.4):
+ * relative "../" from /redirect/302, and an absolute URL with "./" and "../" */
+static void test_dot_segments(void)
+{
+    WCHAR path[256], target[160], url[256], want[256];
+    struct conn_handles h;
+    char body[2048];
+    DWORD err = 0, i;
+
+    for (i = 0; i < 2; i++)
+    {
+        if (i) swprintf(target, ARRAYSIZE(target), L"http://127.0.0.1:%u/a/./b/../../echo-request?dots=%lu",
+                        peer_port("WS"), i);
+        else swprintf(target, ARRAYSIZE(target), L"../x/./../echo-request?dots=%lu", i);
+        redirect_path(path, ARRAYSIZE(path), 302, target);
+        if (!run_sync(&h, path, &plain_get, &err)) { ok(0, "dots %lu: %lu\n", i, err); close_handles(&h); continue; }
+        ok(status_of(h.request) == 200, "dots %lu: status %lu\n", i, status_of(h.request));
+        read_all(h.request, body, sizeof(body));
+        swprintf(want, ARRAYSIZE(want), L"\"url\":\"/echo-request?dots=%lu\"", i);
+        {
+            char want_a[64];
+            WideCharToMultiByte(CP_UTF8, 0, want, -1, want_a, sizeof(want_a), NULL, NULL);
+            ok(strstr(body, want_a) != NULL, "dots %lu: the peer saw %.200s\n", i, body);
+        }
+        swprintf(want, ARRAYSIZE(want), L"http://127.0.0.1:%u/echo-request?dots=%lu", peer_port("WS"), i);
+        ok(get_url(h.request, url, sizeof(url)) && !wcscmp(url, want), "dots %lu: URL %ls, want %ls\n", i, url, want);
+        close_handles(&h);
+    }
+}
+
 /* 303 and a POST's 301/302 go on as GET without the body; 307/308 keep both */
 static void test_post(void)
 {
@@ -440,6 +470,7 @@ void test_redirect(void)
 {
     if (!peer_port("WS") || !peer_port("WSS")) { skip("no peer (PEER_WS_PORT/PEER_WSS_PORT)\n"); return; }
     test_each_status();
+    test_dot_segments();
     test_post();
     test_chain_and_max();
     test_policy();

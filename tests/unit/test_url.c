@@ -225,8 +225,61 @@ static void test_unescape(void)
     }
 }
 
+static int dots_is(const char *in, const char *want)
+{
+    size_t n = widen(in), i, m = strlen(want);
+    n = url_remove_dots(wbuf, n);
+    if (n != m) return 0;
+    for (i = 0; i < n; i++) if (wbuf[i] != (uint8_t)want[i]) return 0;
+    return 1;
+}
+
+static void test_remove_dots(void)
+{
+    /* RFC 3986 5.2.4's own examples, then the normal and abnormal
+     * resolutions of 5.4 after merging with the base "/b/c/d;p" */
+    CHECK(dots_is("/a/b/c/./../../g", "/a/g"));
+    CHECK(dots_is("mid/content=5/../6", "mid/6"));
+    CHECK(dots_is("/b/c/g", "/b/c/g"));
+    CHECK(dots_is("/b/c/./g", "/b/c/g"));
+    CHECK(dots_is("/b/c/g/", "/b/c/g/"));
+    CHECK(dots_is("/b/c/.", "/b/c/"));
+    CHECK(dots_is("/b/c/./", "/b/c/"));
+    CHECK(dots_is("/b/c/..", "/b/"));
+    CHECK(dots_is("/b/c/../", "/b/"));
+    CHECK(dots_is("/b/c/../g", "/b/g"));
+    CHECK(dots_is("/b/c/../..", "/"));
+    CHECK(dots_is("/b/c/../../", "/"));
+    CHECK(dots_is("/b/c/../../g", "/g"));
+    CHECK(dots_is("/b/c/../../../g", "/g"));
+    CHECK(dots_is("/b/c/../../../../g", "/g"));
+    CHECK(dots_is("/./g", "/g"));
+    CHECK(dots_is("/../g", "/g"));
+    CHECK(dots_is("/b/c/g.", "/b/c/g."));
+    CHECK(dots_is("/b/c/.g", "/b/c/.g"));
+    CHECK(dots_is("/b/c/g..", "/b/c/g.."));
+    CHECK(dots_is("/b/c/..g", "/b/c/..g"));
+    CHECK(dots_is("/b/c/./../g", "/b/g"));
+    CHECK(dots_is("/b/c/./g/.", "/b/c/g/"));
+    CHECK(dots_is("/b/c/g/./h", "/b/c/g/h"));
+    CHECK(dots_is("/b/c/g/../h", "/b/c/h"));
+    CHECK(dots_is("/b/c/g;x=1/./y", "/b/c/g;x=1/y"));
+    CHECK(dots_is("/b/c/g;x=1/../y", "/b/c/y"));
+    /* edges */
+    CHECK(dots_is("", ""));
+    CHECK(dots_is("/", "/"));
+    CHECK(dots_is(".", ""));
+    CHECK(dots_is("..", ""));
+    CHECK(dots_is("/.", "/"));
+    CHECK(dots_is("/..", "/"));
+    CHECK(dots_is("//a/../b", "//b"));
+    CHECK(dots_is("/a//../b", "/a/b"));
+    CHECK(dots_is("/%2e%2e/a", "/%2e%2e/a"));   /* escaped dots are not dot segments here */
+}
+
 void test_url(void)
 {
+    test_remove_dots();
     test_good();
     test_bad();
     test_misc();

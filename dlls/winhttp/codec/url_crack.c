@@ -156,3 +156,42 @@ size_t url_unescape(uint16_t *dst, const uint16_t *src, size_t len)
     }
     return o;
 }
+
+static int starts(const uint16_t *p, size_t rem, const char *lit)
+{
+    size_t i;
+    for (i = 0; lit[i]; i++)
+        if (i >= rem || p[i] != (uint16_t)lit[i]) return 0;
+    return 1;
+}
+
+/* Drop the last segment of out[0..*o) and the '/' before it. */
+static void pop_segment(const uint16_t *out, size_t *o)
+{
+    while (*o && out[*o - 1] != '/') (*o)--;
+    if (*o) (*o)--;
+}
+
+size_t url_remove_dots(uint16_t *path, size_t len)
+{
+    size_t i = 0, o = 0;   /* o <= i throughout: the output never overtakes the input */
+
+    while (i < len)
+    {
+        const uint16_t *p = path + i;
+        size_t rem = len - i;
+
+        if (starts(p, rem, "../")) i += 3;                          /* A */
+        else if (starts(p, rem, "./")) i += 2;
+        else if (starts(p, rem, "/./")) i += 2;                     /* B: "/./" -> "/" */
+        else if (rem == 2 && starts(p, rem, "/.")) { path[o++] = '/'; i = len; }
+        else if (starts(p, rem, "/../")) { i += 3; pop_segment(path, &o); }   /* C */
+        else if (rem == 3 && starts(p, rem, "/..")) { pop_segment(path, &o); path[o++] = '/'; i = len; }
+        else if ((rem == 1 && p[0] == '.') || (rem == 2 && starts(p, rem, ".."))) i = len;   /* D */
+        else                                                        /* E: the first segment moves */
+        {
+            do path[o++] = path[i++]; while (i < len && path[i] != '/');
+        }
+    }
+    return o;
+}

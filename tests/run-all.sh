@@ -45,6 +45,8 @@ GROUP_TIMEOUT="${REFERENCE_GROUP_TIMEOUT:-30}" sh tests/run-wine-test.sh --mode 
 grep -v 'Test failed\|Tests skipped' "$logdir/reference.log" | tail -n 25
 
 run_suite conformance sh tests/run-wine-test.sh --mode ours --build "$build" "$build/tests/conformance.exe"
+# the Windows test bundle (make winetest-bundle): its runner under wine cmd, compared with run-wine-test.sh
+run_suite bundle sh tests/bundle/run.sh "$build"
 # the benchmark, once, short: every workload must give a figure (speed is not checked)
 run_suite bench-smoke sh bench/run.sh --smoke
 

@@ -42,7 +42,10 @@ certtool --certificate-info --infile "$out/certs/ca.pem" --outder --outfile "$ou
     { echo "start-peer.sh: certtool could not write ca.cer" >&2; exit 1; }
 [ -n "$PEER_SPLIT_SEED" ] && { export PEER_SPLIT_SEED; echo "peer: split seed $PEER_SPLIT_SEED"; }
 
-"$node" "$here/server.js" --certs "$out/certs" --listen "$addr" --name "$name" <&0 >"$out/ports.json" &
+# (a background job's standard input is /dev/null unless given: hand it ours)
+exec 3<&0
+"$node" "$here/server.js" --certs "$out/certs" --listen "$addr" --name "$name" <&3 >"$out/ports.json" &
+exec 3<&-
 pid=$!
 trap 'kill $pid 2>/dev/null; exit 130' INT TERM HUP
 i=0

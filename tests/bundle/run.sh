@@ -9,7 +9,8 @@
 # groups through run-wine-test.sh, and compares the two with
 # compare-runs.sh: the results must be identical.  Then the checks that
 # show the comparison and the address argument matter: a changed result is
-# reported, and the runner given ::1 (where the peer does not listen) fails.
+# reported, and the runner given ::1 (where the peer does not listen) fails;
+# and no test names the peer by a literal address.
 # Wine's certutil does nothing, so the runner's CA import is not tested
 # here; our DLL trusts the CA through SSL_CERT_FILE.
 # Ends with "bundle: N passed, N failed".  BUNDLE_GROUPS changes the groups.
@@ -46,6 +47,17 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 finish() { echo "bundle: $passed passed, $failed failed"; [ "$failed" = 0 ]; exit; }
+
+# the tests reach the peer only through peer_host()/peer_name() (new tests
+# with a literal 127.0.0.1: tools/convert-peer-addresses.py converts them)
+if command -v python3 >/dev/null 2>&1; then
+    python3 "$top/tools/convert-peer-addresses.py" --check "$top/tests/conformance" >"$tmp/convert.out" 2>&1
+    rc=$?
+    [ $rc = 0 ] || sed 's/^/    /' "$tmp/convert.out"
+    check $rc "no literal peer address left in tests/conformance (tools/convert-peer-addresses.py --check)"
+else
+    echo "skipped: the literal peer address check (no python3)"
+fi
 
 # the archive and what it holds
 case "$archive" in

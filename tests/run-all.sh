@@ -1,7 +1,8 @@
 #!/bin/sh
 # make check: every suite, then one closing line with the gate's totals.
 # Gate suites: host unit tests, export tables, test peer self-test,
-# transport, install round trips, conformance against our DLL, a short run of the benchmark.  The same conformance .exe also
+# transport, install round trips, conformance against our DLL, the Windows test bundle (under wine cmd),
+# a short run of the benchmark.  The same conformance .exe also
 # runs against Wine's builtin winhttp first; that table is informative only.
 build="${BUILD:-build}"
 top="$(cd "$(dirname "$0")/.." && pwd)"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make check: every suite, then one closing line with the gate's totals.
 # Gate suites: host unit tests, export tables, test peer self-test,
-# transport, install round trips, conformance against our DLL, a short run of the benchmark.  The same conformance .exe also
+# transport, install round trips, conformance against our DLL, the Windows test bundle (under wine cmd),
+# a short run of the benchmark.  The same conformance .exe also
 # runs against Wine's builtin winhttp first; that table is informative only.
 build="${BUILD:-build}"
 top="$(cd "$(dirname "$0")/.." && pwd)"
@@ -45,6 +46,8 @@ GROUP_TIMEOUT="${REFERENCE_GROUP_TIMEOUT:-30}" sh tests/run-wine-test.sh --mode 
 grep -v 'Test failed\|Tests skipped' "$logdir/reference.log" | tail -n 25
 
 run_suite conformance sh tests/run-wine-test.sh --mode ours --build "$build" "$build/tests/conformance.exe"
+# the Windows test bundle (make winetest-bundle): its runner under wine cmd, compared with run-wine-test.sh
+run_suite bundle sh tests/bundle/run.sh "$build"
 # the benchmark, once, short: every workload must give a figure (speed is not checked)
 run_suite bench-smoke sh bench/run.sh --smoke
 

@@ -13,7 +13,7 @@
 #            in a separate prefix (BUILD_DIR/wineprefix-builtin by default);
 #            a reference only: always exits 0.
 # Environment: WINE, WINESERVER, NODE, WINEPREFIX, GROUP_TIMEOUT, VERBOSE, KEEP_LOGS (a
-# directory to keep each group's whole output in),
+# directory to keep each group's whole output in, with TEST_SITES set),
 # (also show failures in builtin mode), PEER_SPLIT_SEED.
 #
 # The peer checks every frame the client sends (tests/peer/validator.js).
@@ -96,6 +96,8 @@ else
 fi
 export WINEPREFIX WINEDEBUG
 wine_used=1
+# kept logs get the per-check "site:" lines (tools/compare-runs.sh)
+[ -n "$KEEP_LOGS" ] && { TEST_SITES=1; export TEST_SITES; }
 
 # the prefix, once, before any group runs (so its creation does not eat a
 # group's time); same lock file as ./wine-winhttp

@@ -3,12 +3,14 @@
 #include <stdlib.h>
 #include "test.h"
 #include "groups.h"
+#include "sites.h"
 
 int test_passed, test_failed, test_skipped;
 
 void ok_(const char *file, int line, int cond, const char *fmt, ...)
 {
     va_list ap;
+    site_count(file, line, cond);
     if (cond) { test_passed++; return; }
     test_failed++;
     printf("%s:%d: Test failed: ", file, line);
@@ -22,6 +24,7 @@ void ok_(const char *file, int line, int cond, const char *fmt, ...)
 void skip_(const char *file, int line, const char *fmt, ...)
 {
     va_list ap;
+    site_count(file, line, -1);
     test_skipped++;
     printf("%s:%d: Tests skipped: ", file, line);
     va_start(ap, fmt);
@@ -66,6 +69,7 @@ int main(int argc, char **argv)
         groups[i].fn();
         printf("%s: %d passed, %d failed, %d skipped\n", groups[i].name,
                test_passed - p, test_failed - f, test_skipped - s);
+        sites_print(groups[i].name);
     fflush(stdout);
         ran++;
     }

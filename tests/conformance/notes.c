@@ -142,7 +142,7 @@ HINTERNET async_ws_connect_ex(struct conn_handles *h, const WCHAR *path, DWORD_P
 
     memset(h, 0, sizeof(*h));
     if (!(h->session = open_async_session())) return NULL;
-    if (!(h->connect = WinHttpConnect(h->session, L"127.0.0.1", peer_port(secure ? "WSS" : "WS"), 0))) goto fail;
+    if (!(h->connect = WinHttpConnect(h->session, peer_host(), peer_port(secure ? "WSS" : "WS"), 0))) goto fail;
     if (!(h->request = WinHttpOpenRequest(h->connect, L"GET", path, NULL, WINHTTP_NO_REFERER,
                                           WINHTTP_DEFAULT_ACCEPT_TYPES, secure ? WINHTTP_FLAG_SECURE : 0))) goto fail;
     if (!WinHttpSetOption(h->request, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0)) goto fail;

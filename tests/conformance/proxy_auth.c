@@ -105,7 +105,7 @@ static BOOL pa_open(struct pa_handles *h, const struct pa_case *c, INTERNET_PORT
     WCHAR list[64];
 
     memset(h, 0, sizeof(*h));
-    swprintf(list, ARRAYSIZE(list), L"127.0.0.1:%u", peer_port(c->proxy));
+    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), peer_port(c->proxy));
     h->ses = WinHttpOpen(L"proxy-auth-test", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS,
                          c->async ? WINHTTP_FLAG_ASYNC : 0);
     if (!h->ses) return FALSE;
@@ -115,7 +115,7 @@ static BOOL pa_open(struct pa_handles *h, const struct pa_case *c, INTERNET_PORT
         WinHttpSetStatusCallback(h->ses, pa_callback, WINHTTP_CALLBACK_FLAG_SENDREQUEST_COMPLETE |
                                  WINHTTP_CALLBACK_FLAG_HEADERS_AVAILABLE | WINHTTP_CALLBACK_FLAG_REQUEST_ERROR, 0);
     }
-    return (h->con = WinHttpConnect(h->ses, L"localhost", port, 0)) &&
+    return (h->con = WinHttpConnect(h->ses, peer_name(), port, 0)) &&
            (h->req = WinHttpOpenRequest(h->con, L"GET", path, NULL, NULL, NULL, c->secure ? WINHTTP_FLAG_SECURE : 0));
 }
 
@@ -314,7 +314,7 @@ static void test_not_to_origin(void)
     {
         HINTERNET ses = WinHttpOpen(L"proxy-auth-test", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
         memset(&res, 0, sizeof(res));
-        HINTERNET con = ses ? WinHttpConnect(ses, L"127.0.0.1", peer_port("WS"), 0) : NULL;
+        HINTERNET con = ses ? WinHttpConnect(ses, peer_host(), peer_port("WS"), 0) : NULL;
         HINTERNET req = con ? WinHttpOpenRequest(con, L"GET", L"/echo-request", NULL, NULL, NULL, 0) : NULL;
         BOOL sent = req && WinHttpSetCredentials(req, WINHTTP_AUTH_TARGET_PROXY, WINHTTP_AUTH_SCHEME_BASIC, L"user",
                                                  L"pass", NULL) && !send_receive(req, NULL, &res);

@@ -121,9 +121,9 @@ static void test_ie_config(void)
     HINTERNET ses;
     int before;
 
-    swprintf(list, ARRAYSIZE(list), L"127.0.0.1:%u", proxy);
-    swprintf(pac, ARRAYSIZE(pac), L"http://127.0.0.1:%u/proxy.pac", proxy);
-    snprintf(pacA, sizeof(pacA), "http://127.0.0.1:%u/proxy.pac", proxy);
+    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), proxy);
+    swprintf(pac, ARRAYSIZE(pac), L"http://%ls:%u/proxy.pac", peer_host(), proxy);
+    snprintf(pacA, sizeof(pacA), "http://%ls:%u/proxy.pac", peer_host(), proxy);
     SetLastError(0xdeadbeef);
     ok(!WinHttpGetIEProxyConfigForCurrentUser(NULL) && GetLastError() == ERROR_INVALID_PARAMETER, "NULL: %lu\n",
        GetLastError());
@@ -157,11 +157,11 @@ static void test_ie_config(void)
     {
         swprintf(path, ARRAYSIZE(path), L"/status/200?/pac-proxied");
         before = proxy_stat(proxy, "requests");
-        ok(!do_request(ses, L"127.0.0.1", ws, path, 0, NULL, &res) && res.status == 200, "automatic: %lu %lu\n",
+        ok(!do_request(ses, peer_host(), ws, path, 0, NULL, &res) && res.status == 200, "automatic: %lu %lu\n",
            res.error, res.status);
         ok(proxy_stat(proxy, "requests") == before + 1 && res.via[0], "the script's PROXY was not used\n");
         before = proxy_stat(proxy, "requests");
-        ok(!do_request(ses, L"127.0.0.1", ws, L"/status/200", 0, NULL, &res) && res.status == 200, "automatic: %lu %lu\n",
+        ok(!do_request(ses, peer_host(), ws, L"/status/200", 0, NULL, &res) && res.status == 200, "automatic: %lu %lu\n",
            res.error, res.status);
         ok(proxy_stat(proxy, "requests") == before && !res.via[0], "the script's DIRECT was not used\n");
         WinHttpCloseHandle(ses);
@@ -181,7 +181,7 @@ static void test_default_config(void)
     DWORD size;
     int before;
 
-    swprintf(list, ARRAYSIZE(list), L"127.0.0.1:%u", proxy);
+    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), proxy);
     save_value(&saved, HKEY_LOCAL_MACHINE, CONN_KEY, L"WinHttpSettings");
 
     pi.dwAccessType = 0xdeadbeef;
@@ -232,7 +232,7 @@ static void test_default_config(void)
         GlobalFree(got.lpszProxy);
         GlobalFree(got.lpszProxyBypass);
         before = proxy_stat(proxy, "requests");
-        ok(!do_request(ses, L"127.0.0.1", ws, L"/status/200", 0, NULL, &res) && res.status == 200, "request: %lu %lu\n",
+        ok(!do_request(ses, peer_host(), ws, L"/status/200", 0, NULL, &res) && res.status == 200, "request: %lu %lu\n",
            res.error, res.status);
         ok(proxy_stat(proxy, "requests") == before + 1 && res.via[0], "the default proxy was not used\n");
         WinHttpCloseHandle(ses);
@@ -279,12 +279,12 @@ static void test_pac(void)
     HINTERNET ses, con;
     WCHAR *detected;
 
-    swprintf(script, ARRAYSIZE(script), L"http://127.0.0.1:%u/proxy.pac", proxy);
-    swprintf(bad, ARRAYSIZE(bad), L"http://127.0.0.1:%u/bad.pac", proxy);
-    swprintf(missing, ARRAYSIZE(missing), L"http://127.0.0.1:%u/missing.pac", proxy);
-    swprintf(url, ARRAYSIZE(url), L"http://127.0.0.1:%u/pac-proxied/x", ws);
-    swprintf(url2, ARRAYSIZE(url2), L"http://127.0.0.1:%u/other", ws);
-    swprintf(list, ARRAYSIZE(list), L"127.0.0.1:%u", proxy);
+    swprintf(script, ARRAYSIZE(script), L"http://%ls:%u/proxy.pac", peer_host(), proxy);
+    swprintf(bad, ARRAYSIZE(bad), L"http://%ls:%u/bad.pac", peer_host(), proxy);
+    swprintf(missing, ARRAYSIZE(missing), L"http://%ls:%u/missing.pac", peer_host(), proxy);
+    swprintf(url, ARRAYSIZE(url), L"http://%ls:%u/pac-proxied/x", peer_host(), ws);
+    swprintf(url2, ARRAYSIZE(url2), L"http://%ls:%u/other", peer_host(), ws);
+    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), proxy);
     ses = WinHttpOpen(L"proxy-test", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
     if (!ses) { ok(0, "WinHttpOpen: %lu\n", GetLastError()); return; }
 
@@ -316,7 +316,7 @@ static void test_pac(void)
     SetLastError(0xdeadbeef);
     ok(!WinHttpGetProxyForUrl(ses, url, &o, &pi) && GetLastError() == ERROR_INVALID_PARAMETER,
        "auto-detect without detect flags: %lu\n", GetLastError());
-    con = WinHttpConnect(ses, L"127.0.0.1", ws, 0);
+    con = WinHttpConnect(ses, peer_host(), ws, 0);
     o.dwFlags = WINHTTP_AUTOPROXY_CONFIG_URL;
     SetLastError(0xdeadbeef);
     ok(!WinHttpGetProxyForUrl(con, url, &o, &pi) && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
@@ -402,10 +402,10 @@ static void test_resolver(void)
     WINHTTP_PROXY_RESULT_EX rx;
     DWORD ret, status;
 
-    swprintf(script, ARRAYSIZE(script), L"http://127.0.0.1:%u/proxy.pac", proxy);
-    swprintf(bad, ARRAYSIZE(bad), L"http://127.0.0.1:%u/bad.pac", proxy);
-    swprintf(url, ARRAYSIZE(url), L"http://127.0.0.1:%u/pac-proxied/x", ws);
-    swprintf(url2, ARRAYSIZE(url2), L"http://127.0.0.1:%u/other", ws);
+    swprintf(script, ARRAYSIZE(script), L"http://%ls:%u/proxy.pac", peer_host(), proxy);
+    swprintf(bad, ARRAYSIZE(bad), L"http://%ls:%u/bad.pac", peer_host(), proxy);
+    swprintf(url, ARRAYSIZE(url), L"http://%ls:%u/pac-proxied/x", peer_host(), ws);
+    swprintf(url2, ARRAYSIZE(url2), L"http://%ls:%u/other", peer_host(), ws);
     resolver_event = CreateEventW(NULL, TRUE, FALSE, NULL);
 
     ok(WinHttpCreateProxyResolver(NULL, &dummy) == ERROR_INVALID_HANDLE, "NULL session\n");
@@ -441,7 +441,7 @@ static void test_resolver(void)
     if (!ret)
     {
         ok(r.cEntries >= 1 && r.pEntries && r.pEntries[0].fProxy && r.pEntries[0].pwszProxy &&
-           !wcscmp(r.pEntries[0].pwszProxy, L"127.0.0.1") && r.pEntries[0].ProxyPort == proxy,
+           !wcscmp(r.pEntries[0].pwszProxy, peer_host()) && r.pEntries[0].ProxyPort == proxy,
            "entries %lu: proxy %d %ls:%u\n", r.cEntries, r.cEntries ? r.pEntries[0].fProxy : -1,
            r.cEntries && r.pEntries[0].pwszProxy ? r.pEntries[0].pwszProxy : L"", r.cEntries ? r.pEntries[0].ProxyPort : 0);
         WinHttpFreeProxyResult(&r);

@@ -48,7 +48,7 @@ static BOOL get_stats(INTERNET_PORT proxy, char *buf, size_t size)
     BOOL ret;
 
     if (!ses) return FALSE;
-    ret = !do_request(ses, L"127.0.0.1", proxy, L"/stats", 0, NULL, &res) && res.status == 200;
+    ret = !do_request(ses, peer_host(), proxy, L"/stats", 0, NULL, &res) && res.status == 200;
     WinHttpCloseHandle(ses);
     if (ret) snprintf(buf, size, "%s", res.body);
     return ret;

@@ -33,6 +33,11 @@ void trace_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * which: "WS", "WSS", "WSS_EXPIRED", "WSS_WRONGHOST", "WSS_SELFSIGNED".
  * Returns 0 if unset. */
 INTERNET_PORT peer_port(const char *which);
+/* The peer's address (PEER_HOST, default "127.0.0.1") and a host name for
+ * it that its certificates carry (PEER_NAME, default "localhost"); only
+ * the Windows bundle's runner sets them (peer_addr.c). */
+const WCHAR *peer_host(void);
+const WCHAR *peer_name(void);
 
 /* Session helper: WinHttpOpen with a fixed agent, synchronous, no proxy. */
 HINTERNET open_session(void);

@@ -63,7 +63,7 @@ static void test_async_http(void)
     ok(ses != NULL, "session: %lu\n", GetLastError());
     if (!ses) return;
     ok(WinHttpSetOption(ses, WINHTTP_OPTION_CONTEXT_VALUE, &ctx, sizeof(ctx)), "context: %lu\n", GetLastError());
-    con = WinHttpConnect(ses, L"127.0.0.1", peer_port("WS"), 0);
+    con = WinHttpConnect(ses, peer_host(), peer_port("WS"), 0);
     req = WinHttpOpenRequest(con, L"GET", L"/status/200", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     ok(con && req, "handles: %lu\n", GetLastError());
     if (!req) { WinHttpCloseHandle(con); WinHttpCloseHandle(ses); return; }
@@ -125,7 +125,7 @@ static void test_async_mask(void)
 
     notes_reset();
     ses = WinHttpOpen(L"t", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, WINHTTP_FLAG_ASYNC);
-    con = WinHttpConnect(ses, L"127.0.0.1", peer_port("WS"), 0);
+    con = WinHttpConnect(ses, peer_host(), peer_port("WS"), 0);
     req = WinHttpOpenRequest(con, L"GET", L"/status/204", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     ok(req != NULL, "handles: %lu\n", GetLastError());
     if (!req) return;
@@ -152,7 +152,7 @@ static void async_send_error(INTERNET_PORT port, DWORD flags, DWORD want_err, DW
 
     notes_reset();
     ses = open_async_session();
-    con = WinHttpConnect(ses, L"127.0.0.1", port, 0);
+    con = WinHttpConnect(ses, peer_host(), port, 0);
     req = WinHttpOpenRequest(con, L"GET", L"/", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, flags);
     ok(req != NULL, "handles: %lu\n", GetLastError());
     if (!req) return;
@@ -520,7 +520,7 @@ static void test_async_slow_requests(void)
                       WINHTTP_NO_PROXY_BYPASS, WINHTTP_FLAG_ASYNC);
     WinHttpSetStatusCallback(ses, slow_callback, WINHTTP_CALLBACK_FLAG_SENDREQUEST_COMPLETE |
                              WINHTTP_CALLBACK_FLAG_HEADERS_AVAILABLE | WINHTTP_CALLBACK_FLAG_REQUEST_ERROR, 0);
-    con = WinHttpConnect(ses, L"127.0.0.1", peer_port("WS"), 0);
+    con = WinHttpConnect(ses, peer_host(), peer_port("WS"), 0);
     for (i = 0; i < SLOW_REQUESTS; i++)
     {
         req[i] = WinHttpOpenRequest(con, L"GET", L"/slow?ms=8000", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
@@ -573,7 +573,7 @@ static void test_async_stalled_handshakes(void)
     if (!port) { skip("no PEER_MUTE_PORT\n"); return; }
     notes_reset();
     ses = open_async_session();
-    con = WinHttpConnect(ses, L"127.0.0.1", port, 0);
+    con = WinHttpConnect(ses, peer_host(), port, 0);
     for (i = 0; i < STALLED; i++)
     {
         req[i] = WinHttpOpenRequest(con, L"GET", L"/", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES,
@@ -646,7 +646,7 @@ static void test_async_response_timeout(void)
 
     notes_reset();
     ses = open_async_session();
-    con = WinHttpConnect(ses, L"127.0.0.1", peer_port("WS"), 0);
+    con = WinHttpConnect(ses, peer_host(), peer_port("WS"), 0);
     req = WinHttpOpenRequest(con, L"GET", L"/slow?ms=20000", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     ok(req && WinHttpSetOption(req, WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, &timeout, sizeof(timeout)),
        "request: %lu\n", GetLastError());
@@ -674,7 +674,7 @@ static void test_async_two_reads(void)
 
     notes_reset();
     ses = open_async_session();
-    con = WinHttpConnect(ses, L"127.0.0.1", peer_port("WS"), 0);
+    con = WinHttpConnect(ses, peer_host(), peer_port("WS"), 0);
     req = WinHttpOpenRequest(con, L"GET", L"/drip?ms=1000", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     ok(req && WinHttpSendRequest(req, WINHTTP_NO_ADDITIONAL_HEADERS, 0, NULL, 0, 0, 0), "send: %lu\n", GetLastError());
     ok(note_wait(req, WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE, 0, 10000) >= 0 && WinHttpReceiveResponse(req, NULL)

@@ -46,7 +46,7 @@ static BOOL open_handles(struct conn_handles *h, const WCHAR *path, BOOL async)
 {
     memset(h, 0, sizeof(*h));
     h->session = async ? open_async_session() : open_session();
-    if (h->session) h->connect = WinHttpConnect(h->session, L"127.0.0.1", peer_port("WS"), 0);
+    if (h->session) h->connect = WinHttpConnect(h->session, peer_host(), peer_port("WS"), 0);
     if (h->connect) h->request = WinHttpOpenRequest(h->connect, L"GET", path, NULL, WINHTTP_NO_REFERER,
                                                     WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     ok(h->request != NULL, "handles for %ls: %lu\n", path, GetLastError());
@@ -78,7 +78,7 @@ static void test_invalid_parameters(void)
        GetLastError() == ERROR_INVALID_HANDLE, "SetCredentials NULL handle: %lu\n", GetLastError());
 
     ses = open_session();
-    con = WinHttpConnect(ses, L"127.0.0.1", peer_port("WS"), 0);
+    con = WinHttpConnect(ses, peer_host(), peer_port("WS"), 0);
     req = WinHttpOpenRequest(con, L"GET", L"/auth/basic", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     ok(ses && con && req, "handles: %lu\n", GetLastError());
     if (!req) goto done;

@@ -24,7 +24,7 @@ void test_connection_info(void)
     DWORD size, err;
     BOOL ret;
 
-    con = WinHttpConnect(ses, L"127.0.0.1", peer_port("WS"), 0);
+    con = WinHttpConnect(ses, peer_host(), peer_port("WS"), 0);
     req = WinHttpOpenRequest(con, L"GET", L"/status/200", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     ok(req != NULL, "request: %lu\n", GetLastError());
     if (!req) return;

@@ -16,7 +16,7 @@ static void test_types_and_parents(void)
 
     session = open_session();
     ok(session != NULL, "WinHttpOpen failed: %lu\n", GetLastError());
-    connect = WinHttpConnect(session, L"127.0.0.1", 80, 0);
+    connect = WinHttpConnect(session, peer_host(), 80, 0);
     ok(connect != NULL, "WinHttpConnect failed: %lu\n", GetLastError());
     request = WinHttpOpenRequest(connect, NULL, NULL, NULL, NULL, NULL, 0);
     ok(request != NULL, "WinHttpOpenRequest failed: %lu\n", GetLastError());
@@ -42,7 +42,7 @@ static void test_invalid(void)
     SetLastError(0xdeadbeef);
     ok(!WinHttpCloseHandle(NULL) && GetLastError() == ERROR_INVALID_HANDLE, "CloseHandle(NULL): %lu\n", GetLastError());
     SetLastError(0xdeadbeef);
-    ok(!WinHttpConnect(NULL, L"127.0.0.1", 80, 0) && GetLastError() == ERROR_INVALID_HANDLE, "Connect(NULL): %lu\n", GetLastError());
+    ok(!WinHttpConnect(NULL, peer_host(), 80, 0) && GetLastError() == ERROR_INVALID_HANDLE, "Connect(NULL): %lu\n", GetLastError());
     SetLastError(0xdeadbeef);
     ok(!WinHttpOpenRequest(NULL, L"GET", L"/", NULL, NULL, NULL, 0) && GetLastError() == ERROR_INVALID_HANDLE,
        "OpenRequest(NULL): %lu\n", GetLastError());
@@ -51,15 +51,15 @@ static void test_invalid(void)
        "SendRequest(NULL): %lu\n", GetLastError());
 
     session = open_session();
-    connect = WinHttpConnect(session, L"127.0.0.1", 80, 0);
+    connect = WinHttpConnect(session, peer_host(), 80, 0);
     request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
 
     /* the wrong kind of handle */
     SetLastError(0xdeadbeef);
-    ok(!WinHttpConnect(connect, L"127.0.0.1", 80, 0) && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
+    ok(!WinHttpConnect(connect, peer_host(), 80, 0) && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
        "Connect(connect handle): %lu\n", GetLastError());
     SetLastError(0xdeadbeef);
-    ok(!WinHttpConnect(request, L"127.0.0.1", 80, 0) && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
+    ok(!WinHttpConnect(request, peer_host(), 80, 0) && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
        "Connect(request handle): %lu\n", GetLastError());
     SetLastError(0xdeadbeef);
     ok(!WinHttpOpenRequest(session, L"GET", L"/", NULL, NULL, NULL, 0) && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
@@ -140,7 +140,7 @@ static void test_close_order(void)
     INTERNET_PORT port = peer_port("WS");
 
     session = open_session();
-    connect = WinHttpConnect(session, L"127.0.0.1", port, 0);
+    connect = WinHttpConnect(session, peer_host(), port, 0);
     request = WinHttpOpenRequest(connect, L"GET", L"/status/200", NULL, NULL, NULL, 0);
     ok(request != NULL, "OpenRequest failed: %lu\n", GetLastError());
     ok(WinHttpCloseHandle(session), "close session first: %lu\n", GetLastError());
@@ -161,7 +161,7 @@ static void test_null_verb(void)
     DWORD read, total = 0;
 
     session = open_session();
-    connect = WinHttpConnect(session, L"127.0.0.1", peer_port("WS"), 0);
+    connect = WinHttpConnect(session, peer_host(), peer_port("WS"), 0);
     request = WinHttpOpenRequest(connect, NULL, L"/echo-request", NULL, NULL, NULL, 0);
     ok(request != NULL, "OpenRequest(NULL verb) failed: %lu\n", GetLastError());
     ok(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0), "SendRequest: %lu\n", GetLastError());
@@ -198,7 +198,7 @@ static void test_callbacks(void)
     /* HANDLE_CLOSING is documented to come for handles with a non-NULL
      * context value: give every handle one */
     ok(WinHttpSetOption(session, WINHTTP_OPTION_CONTEXT_VALUE, &ctx, sizeof(ctx)), "context: %lu\n", GetLastError());
-    connect = WinHttpConnect(session, L"127.0.0.1", 80, 0);
+    connect = WinHttpConnect(session, peer_host(), 80, 0);
     request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
     ok(created == 2, "%d HANDLE_CREATED notifications for connect + request\n", created);
     WinHttpSetOption(connect, WINHTTP_OPTION_CONTEXT_VALUE, &ctx, sizeof(ctx));

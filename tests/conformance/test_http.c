@@ -109,7 +109,7 @@ static void test_request_headers_and_body(void)
 
     memset(&h, 0, sizeof(h));
     h.session = open_session();
-    h.connect = WinHttpConnect(h.session, L"127.0.0.1", port, 0);
+    h.connect = WinHttpConnect(h.session, peer_host(), port, 0);
     h.request = WinHttpOpenRequest(h.connect, L"POST", L"/echo-request?q=1", NULL, NULL, NULL, 0);
     ok(WinHttpAddRequestHeaders(h.request, L"X-One: 1\r\nX-Two: 2", (DWORD)-1, WINHTTP_ADDREQ_FLAG_ADD), "add: %lu\n", GetLastError());
     SetLastError(0xdeadbeef);
@@ -167,7 +167,7 @@ static void test_request_headers_and_body(void)
     /* the body in pieces with WinHttpWriteData */
     memset(&h, 0, sizeof(h));
     h.session = open_session();
-    h.connect = WinHttpConnect(h.session, L"127.0.0.1", port, 0);
+    h.connect = WinHttpConnect(h.session, peer_host(), port, 0);
     h.request = WinHttpOpenRequest(h.connect, L"PUT", L"/echo-request", NULL, NULL, NULL, 0);
     ok(WinHttpSendRequest(h.request, NULL, 0, NULL, 0, 10, 0), "SendRequest: %lu\n", GetLastError());
     ok(WinHttpWriteData(h.request, "01234", 5, &size) && size == 5, "WriteData: %lu\n", GetLastError());
@@ -241,7 +241,7 @@ static void test_connect_errors(void)
     memset(&h, 0, sizeof(h));
     h.session = open_session();
     ok(WinHttpSetTimeouts(h.session, 0, 5000, 5000, 500), "SetTimeouts: %lu\n", GetLastError());
-    h.connect = WinHttpConnect(h.session, L"127.0.0.1", peer_port("WS"), 0);
+    h.connect = WinHttpConnect(h.session, peer_host(), peer_port("WS"), 0);
     h.request = WinHttpOpenRequest(h.connect, L"GET", L"/slow?ms=3000", NULL, NULL, NULL, 0);
     ok(WinHttpSendRequest(h.request, NULL, 0, NULL, 0, 0, 0), "SendRequest: %lu\n", GetLastError());
     start = GetTickCount();
@@ -254,7 +254,7 @@ static void test_connect_errors(void)
     /* ReadData before a response: wrong state */
     memset(&h, 0, sizeof(h));
     h.session = open_session();
-    h.connect = WinHttpConnect(h.session, L"127.0.0.1", peer_port("WS"), 0);
+    h.connect = WinHttpConnect(h.session, peer_host(), peer_port("WS"), 0);
     h.request = WinHttpOpenRequest(h.connect, L"GET", L"/", NULL, NULL, NULL, 0);
     SetLastError(0xdeadbeef);
     ok(!WinHttpReceiveResponse(h.request, NULL) && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_STATE,

@@ -16,7 +16,7 @@ static BOOL req_header(HINTERNET req, const WCHAR *name, WCHAR *buf, DWORD chars
 
 static void test_add_flags(void)
 {
-    HINTERNET ses = open_session(), con = WinHttpConnect(ses, L"127.0.0.1", 80, 0), req;
+    HINTERNET ses = open_session(), con = WinHttpConnect(ses, peer_host(), 80, 0), req;
     WCHAR buf[256], *s;
     DWORD len, index, err;
     BOOL ret, reverse;
@@ -124,7 +124,7 @@ static void test_sent_headers(void)
     DWORD len;
 
     if (!port) { skip("no peer\n"); WinHttpCloseHandle(ses); return; }
-    con = WinHttpConnect(ses, L"127.0.0.1", port, 0);
+    con = WinHttpConnect(ses, peer_host(), port, 0);
     req = WinHttpOpenRequest(con, L"GET", L"/echo", NULL, NULL, NULL, 0);
     ok(WinHttpSetOption(req, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0), "upgrade: %lu\n", GetLastError());
     SetLastError(0xdeadbeef);
@@ -137,7 +137,7 @@ static void test_sent_headers(void)
        GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_STATE, "response header before the response: %lu\n", GetLastError());
     ok(req_header(req, L"Sec-WebSocket-Key", buf, 128, 0) && wcslen(buf) == 24, "key '%ls': %lu\n", buf, GetLastError());
     ok(req_header(req, L"Sec-WebSocket-Version", buf, 128, 0) && !wcscmp(buf, L"13"), "version '%ls'\n", buf);
-    swprintf(host, ARRAYSIZE(host), L"127.0.0.1:%u", port);
+    swprintf(host, ARRAYSIZE(host), L"%ls:%u", peer_host(), port);
     len = sizeof(buf);
     ok(WinHttpQueryHeaders(req, WINHTTP_QUERY_HOST | WINHTTP_QUERY_FLAG_REQUEST_HEADERS, NULL, buf, &len, NULL) &&
        !wcscmp(buf, host), "Host '%ls'\n", buf);

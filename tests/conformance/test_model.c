@@ -164,7 +164,7 @@ static HINTERNET async_upgrade(struct conn_handles *h, BOOL secure)
                              WINHTTP_NO_PROXY_BYPASS, WINHTTP_FLAG_ASYNC);
     if (!h->session) return NULL;
     WinHttpSetStatusCallback(h->session, model_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
-    h->connect = WinHttpConnect(h->session, L"127.0.0.1", peer_port(secure ? "WSS" : "WS"), 0);
+    h->connect = WinHttpConnect(h->session, peer_host(), peer_port(secure ? "WSS" : "WS"), 0);
     h->request = h->connect ? WinHttpOpenRequest(h->connect, L"GET", L"/echo", NULL, WINHTTP_NO_REFERER,
                                                  WINHTTP_DEFAULT_ACCEPT_TYPES, secure ? WINHTTP_FLAG_SECURE : 0) : NULL;
     if (h->request && WinHttpSetOption(h->request, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0))

@@ -27,7 +27,7 @@ static void test_timeouts(void)
     BOOL good;
     DWORD v;
 
-    connect = WinHttpConnect(session, L"127.0.0.1", 80, 0);
+    connect = WinHttpConnect(session, peer_host(), 80, 0);
     request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
     /* documented defaults */
     v = query_dword(session, WINHTTP_OPTION_CONNECT_TIMEOUT, &good);
@@ -70,7 +70,7 @@ static void test_generic(void)
     DWORD size, v, small;
     WCHAR agent[64];
 
-    connect = WinHttpConnect(session, L"127.0.0.1", 80, 0);
+    connect = WinHttpConnect(session, peer_host(), 80, 0);
     request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
     ok(WinHttpSetOption(request, WINHTTP_OPTION_CONTEXT_VALUE, &ctx, sizeof(ctx)), "SetOption(CONTEXT): %lu\n", GetLastError());
     size = sizeof(got);
@@ -129,7 +129,7 @@ static void test_websocket_options(void)
     DWORD v, err;
     BOOL good;
 
-    connect = WinHttpConnect(session, L"127.0.0.1", 80, 0);
+    connect = WinHttpConnect(session, peer_host(), 80, 0);
     request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
     /* the upgrade option belongs to a request; whatever the error, one must be set */
     SetLastError(0xdeadbeef);
@@ -203,7 +203,7 @@ static void test_security_flags(void)
     DWORD v, flags = SECURITY_FLAG_IGNORE_UNKNOWN_CA | SECURITY_FLAG_IGNORE_CERT_CN_INVALID;
     BOOL good;
 
-    connect = WinHttpConnect(session, L"127.0.0.1", 443, 0);
+    connect = WinHttpConnect(session, peer_host(), 443, 0);
     request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
     ok(WinHttpSetOption(request, WINHTTP_OPTION_SECURITY_FLAGS, &flags, sizeof(flags)), "SECURITY_FLAGS: %lu\n", GetLastError());
     v = query_dword(request, WINHTTP_OPTION_SECURITY_FLAGS, &good);
@@ -220,7 +220,7 @@ static void test_security_flags(void)
 /* option 0 (no option), and an existing option on a handle without it */
 static void test_no_option(void)
 {
-    HINTERNET ses = open_session(), con = WinHttpConnect(ses, L"127.0.0.1", 80, 0);
+    HINTERNET ses = open_session(), con = WinHttpConnect(ses, peer_host(), 80, 0);
     HINTERNET req = WinHttpOpenRequest(con, L"GET", L"/", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     HINTERNET handles[3] = { ses, con, req };
     DWORD value = 5, size;

@@ -30,7 +30,7 @@ static BOOL set_dword(HINTERNET h, DWORD option, DWORD v)
 
 static void test_redirect_policy(void)
 {
-    HINTERNET ses = open_session(), con = WinHttpConnect(ses, L"127.0.0.1", 80, 0), req;
+    HINTERNET ses = open_session(), con = WinHttpConnect(ses, peer_host(), 80, 0), req;
     DWORD v, size;
 
     expect_fail(WinHttpQueryOption(ses, WINHTTP_OPTION_REDIRECT_POLICY, NULL, NULL), ERROR_INVALID_PARAMETER,
@@ -82,7 +82,7 @@ static void test_redirect_policy(void)
 
 static void test_features(void)
 {
-    HINTERNET ses = open_session(), con = WinHttpConnect(ses, L"127.0.0.1", 80, 0), req, sreq;
+    HINTERNET ses = open_session(), con = WinHttpConnect(ses, peer_host(), 80, 0), req, sreq;
     DWORD v, size, handles;
     HINTERNET all[3];
     int i;
@@ -183,7 +183,7 @@ static void test_timeout_options(void)
         ok(set_dword(ses, opts[i], 0xbeefdead), "option %lu = 0xbeefdead: %lu\n", opts[i], GetLastError());
         ok(get_dword(ses, opts[i], &v) && v == 0xbeefdead, "option %lu: %lx\n", opts[i], v);
     }
-    con = WinHttpConnect(ses, L"127.0.0.1", 80, 0);
+    con = WinHttpConnect(ses, peer_host(), 80, 0);
     for (i = 0; i < 4; i++)
     {
         ok(get_dword(con, opts[i], &v) && v == 0xbeefdead, "connection option %lu: %lx\n", opts[i], v);
@@ -226,7 +226,7 @@ static void test_websocket_buffers(void)
     INTERNET_PORT port = peer_port("WS");
     DWORD v, size, status;
 
-    con = WinHttpConnect(ses, L"127.0.0.1", port, 0);
+    con = WinHttpConnect(ses, peer_host(), port, 0);
     ok(get_dword(ses, WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE, &v) && v == 32768, "default receive buffer %lu\n", v);
     ok(get_dword(ses, WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE, &v) && v == 32768, "default send buffer %lu\n", v);
     ok(set_dword(ses, WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE, 65535), "receive buffer: %lu\n", GetLastError());

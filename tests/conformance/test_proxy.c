@@ -34,12 +34,12 @@ static void test_named_http(void)
     HINTERNET ses;
     int before;
 
-    swprintf(list, ARRAYSIZE(list), L"127.0.0.1:%u", proxy);
+    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), proxy);
     ses = WinHttpOpen(L"proxy-test", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS, 0);
     ok(ses != NULL, "WinHttpOpen(NAMED_PROXY) failed: %lu\n", GetLastError());
     if (!ses) return;
     before = proxy_stat(proxy, "requests");
-    ok(do_request(ses, L"127.0.0.1", ws, L"/status/200", 0, NULL, &res) == 0, "request failed: %lu\n", res.error);
+    ok(do_request(ses, peer_host(), ws, L"/status/200", 0, NULL, &res) == 0, "request failed: %lu\n", res.error);
     ok(res.status == 200 && !strcmp(res.body, "status 200"), "status %lu body '%s'\n", res.status, res.body);
     ok(!wcscmp(res.via, L"1.1 peer-proxy"), "no Via from the proxy: '%ls'\n", res.via);
     ok(proxy_stat(proxy, "requests") == before + 1, "the proxy saw %d requests, expected %d\n",
@@ -47,12 +47,12 @@ static void test_named_http(void)
     WinHttpCloseHandle(ses);
 
     /* the scheme-specific form, with blanks and a second entry */
-    swprintf(list, ARRAYSIZE(list), L"http=127.0.0.1:%u https=127.0.0.1:%u", proxy, proxy);
+    swprintf(list, ARRAYSIZE(list), L"http=%ls:%u https=%ls:%u", peer_host(), proxy, peer_host(), proxy);
     ses = WinHttpOpen(L"proxy-test", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS, 0);
     ok(ses != NULL, "WinHttpOpen(http=..) failed: %lu\n", GetLastError());
     if (!ses) return;
     before = proxy_stat(proxy, "requests");
-    ok(do_request(ses, L"127.0.0.1", ws, L"/status/201", 0, NULL, &res) == 0, "request failed: %lu\n", res.error);
+    ok(do_request(ses, peer_host(), ws, L"/status/201", 0, NULL, &res) == 0, "request failed: %lu\n", res.error);
     ok(res.status == 201 && !wcscmp(res.via, L"1.1 peer-proxy"), "status %lu via '%ls'\n", res.status, res.via);
     ok(proxy_stat(proxy, "requests") == before + 1, "not through the proxy\n");
     WinHttpCloseHandle(ses);
@@ -67,7 +67,7 @@ static void check_bypass(const WCHAR *server, const WCHAR *bypass, BOOL direct)
     HINTERNET ses;
     int before;
 
-    swprintf(list, ARRAYSIZE(list), L"127.0.0.1:%u", proxy);
+    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), proxy);
     ses = WinHttpOpen(L"proxy-test", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, bypass, 0);
     ok(ses != NULL, "WinHttpOpen failed: %lu\n", GetLastError());
     if (!ses) return;
@@ -85,12 +85,19 @@ static void check_bypass(const WCHAR *server, const WCHAR *bypass, BOOL direct)
 
 static void test_bypass(void)
 {
-    check_bypass(L"127.0.0.1", L"127.0.0.1", TRUE);
-    check_bypass(L"127.0.0.1", L"*.example.org;127.0.0.*", TRUE);
-    check_bypass(L"localhost", L"<local>", TRUE);
-    check_bypass(L"127.0.0.1", L"<local>", FALSE);
-    check_bypass(L"127.0.0.1", L"*.example.org", FALSE);
-    check_bypass(L"127.0.0.1", L"127.0.0.2", FALSE);
+    WCHAR wild[300], other[300], *dot;
+
+    /* "*.example.org;127.0.0.*" and "127.0.0.2" for the peer at 127.0.0.1 */
+    swprintf(wild, ARRAYSIZE(wild), L"*.example.org;%ls", peer_host());
+    if ((dot = wcsrchr(wild, '.'))) wcscpy(dot + 1, L"*");
+    wcscpy(other, peer_host());
+    if ((dot = wcsrchr(other, '.'))) wcscpy(dot + 1, dot[1] == '2' && !dot[2] ? L"3" : L"2");
+    check_bypass(peer_host(), peer_host(), TRUE);
+    check_bypass(peer_host(), wild, TRUE);
+    check_bypass(peer_name(), L"<local>", TRUE);  /* a name without a dot */
+    check_bypass(peer_host(), L"<local>", FALSE);
+    check_bypass(peer_host(), L"*.example.org", FALSE);
+    check_bypass(peer_host(), other, FALSE);
 }
 
 static void test_https_tunnel(void)
@@ -101,19 +108,19 @@ static void test_https_tunnel(void)
     HINTERNET ses;
     int before;
 
-    swprintf(list, ARRAYSIZE(list), L"127.0.0.1:%u", proxy);
+    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), proxy);
     ses = WinHttpOpen(L"proxy-test", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS, 0);
     ok(ses != NULL, "WinHttpOpen failed: %lu\n", GetLastError());
     if (!ses) return;
     before = proxy_stat(proxy, "connects");
-    ok(do_request(ses, L"localhost", wss, L"/status/200", WINHTTP_FLAG_SECURE, NULL, &res) == 0,
+    ok(do_request(ses, peer_name(), wss, L"/status/200", WINHTTP_FLAG_SECURE, NULL, &res) == 0,
        "https through the proxy: %lu\n", res.error);
     ok(res.status == 200 && !strcmp(res.body, "status 200"), "status %lu body '%s'\n", res.status, res.body);
     ok(proxy_stat(proxy, "connects") == before + 1, "the proxy saw %d CONNECTs, expected %d\n",
        proxy_stat(proxy, "connects"), before + 1);
     /* the origin's certificate is checked inside the tunnel */
     before = proxy_stat(proxy, "connects");
-    ok(do_request(ses, L"localhost", wrong, L"/status/200", WINHTTP_FLAG_SECURE, NULL, &res) ==
+    ok(do_request(ses, peer_name(), wrong, L"/status/200", WINHTTP_FLAG_SECURE, NULL, &res) ==
        ERROR_WINHTTP_SECURE_FAILURE, "wrong host name through the tunnel: %lu\n", res.error);
     ok(proxy_stat(proxy, "connects") == before + 1, "no CONNECT for the wrong-host server\n");
     WinHttpCloseHandle(ses);
@@ -131,11 +138,11 @@ static void check_ws_proxied(BOOL secure)
     WCHAR list[64];
     int before;
 
-    swprintf(list, ARRAYSIZE(list), L"127.0.0.1:%u", proxy);
+    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), proxy);
     ses = WinHttpOpen(L"proxy-test", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS, 0);
     if (!ses) { ok(0, "WinHttpOpen failed: %lu\n", GetLastError()); return; }
     before = proxy_stat(proxy, counter);
-    if ((con = WinHttpConnect(ses, L"localhost", port, 0)) &&
+    if ((con = WinHttpConnect(ses, peer_name(), port, 0)) &&
         (req = WinHttpOpenRequest(con, L"GET", L"/echo", NULL, NULL, NULL, secure ? WINHTTP_FLAG_SECURE : 0)) &&
         WinHttpSetOption(req, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0) &&
         WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(req, NULL))
@@ -172,10 +179,10 @@ static void test_connect_credentials(void)
     struct result res;
     HINTERNET ses;
 
-    swprintf(list, ARRAYSIZE(list), L"127.0.0.1:%u", proxy);
+    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), proxy);
     ses = WinHttpOpen(L"proxy-test", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS, 0);
     if (!ses) { ok(0, "WinHttpOpen failed: %lu\n", GetLastError()); return; }
-    ok(do_request(ses, L"localhost", wss, L"/echo-request", WINHTTP_FLAG_SECURE,
+    ok(do_request(ses, peer_name(), wss, L"/echo-request", WINHTTP_FLAG_SECURE,
                   L"Proxy-Authorization: Basic dGVzdDp0dW5uZWw=", &res) == 0 && res.status == 200,
        "https with a Proxy-Authorization header: %lu status %lu\n", res.error, res.status);
     /* meant for the proxy: it does not travel on to the server */
@@ -194,23 +201,23 @@ static void check_407(BOOL secure)
     HINTERNET ses;
     int refused;
 
-    swprintf(list, ARRAYSIZE(list), L"127.0.0.1:%u", proxy);
+    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), proxy);
     ses = WinHttpOpen(L"proxy-test", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS, 0);
     if (!ses) { ok(0, "WinHttpOpen failed: %lu\n", GetLastError()); return; }
     refused = proxy_stat(proxy, "refused");
-    ok(do_request(ses, L"localhost", port, L"/status/200", flags, NULL, &res) == 0,
+    ok(do_request(ses, peer_name(), port, L"/status/200", flags, NULL, &res) == 0,
        "%s without credentials: %lu\n", secure ? "https" : "http", res.error);
     ok(res.status == 407, "%s: status %lu, expected 407\n", secure ? "https" : "http", res.status);
     ok(!wcscmp(res.proxy_auth, L"Basic realm=\"peer-proxy\""), "Proxy-Authenticate: '%ls'\n", res.proxy_auth);
     ok(!strcmp(res.body, "proxy authentication required"), "407 body '%s'\n", res.body);
     ok(proxy_stat(proxy, "refused") == refused + 1, "the proxy did not refuse\n");
-    ok(do_request(ses, L"localhost", port, L"/status/200", flags, L"Proxy-Authorization: Basic dXNlcjpwYXNz", &res) == 0,
+    ok(do_request(ses, peer_name(), port, L"/status/200", flags, L"Proxy-Authorization: Basic dXNlcjpwYXNz", &res) == 0,
        "%s with credentials: %lu\n", secure ? "https" : "http", res.error);
     ok(res.status == 200 && !strcmp(res.body, "status 200"), "with credentials: status %lu body '%s'\n", res.status, res.body);
 
     /* the usual flow: the same request handle sent again with credentials */
     {
-        HINTERNET con = WinHttpConnect(ses, L"localhost", port, 0);
+        HINTERNET con = WinHttpConnect(ses, peer_name(), port, 0);
         HINTERNET req = con ? WinHttpOpenRequest(con, L"GET", L"/status/200", NULL, NULL, NULL, flags) : NULL;
         DWORD status = 0, size = sizeof(status);
         ok(req && WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(req, NULL) &&
@@ -264,7 +271,7 @@ static void test_option(void)
     DWORD size, err;
     int before;
 
-    swprintf(list, ARRAYSIZE(list), L"127.0.0.1:%u", proxy);
+    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), proxy);
     ses = WinHttpOpen(L"proxy-test", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
     if (!ses) { ok(0, "WinHttpOpen failed: %lu\n", GetLastError()); return; }
     check_option(ses, WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, "new session");
@@ -279,14 +286,14 @@ static void test_option(void)
     ok(WinHttpSetOption(ses, WINHTTP_OPTION_PROXY, &pi, sizeof(pi)), "set on the session: %lu\n", GetLastError());
     check_option(ses, WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, L"*.example.org", "session after set");
     before = proxy_stat(proxy, "requests");
-    ok(do_request(ses, L"127.0.0.1", ws, L"/status/200", 0, NULL, &res) == 0 && res.status == 200,
+    ok(do_request(ses, peer_host(), ws, L"/status/200", 0, NULL, &res) == 0 && res.status == 200,
        "request: %lu %lu\n", res.error, res.status);
     ok(proxy_stat(proxy, "requests") == before + 1 && res.via[0], "the session's option was not used\n");
 
     /* on a request handle: that request only */
     pi.dwAccessType = WINHTTP_ACCESS_TYPE_NO_PROXY;
     pi.lpszProxy = pi.lpszProxyBypass = NULL;
-    con = WinHttpConnect(ses, L"127.0.0.1", ws, 0);
+    con = WinHttpConnect(ses, peer_host(), ws, 0);
     req = con ? WinHttpOpenRequest(con, L"GET", L"/status/200", NULL, NULL, NULL, 0) : NULL;
     ok(req != NULL, "open request: %lu\n", GetLastError());
     if (req)
@@ -350,7 +357,7 @@ static void check_async(const char *which, DWORD want_status)
     WCHAR list[64];
     int before;
 
-    swprintf(list, ARRAYSIZE(list), L"127.0.0.1:%u", proxy);
+    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), proxy);
     ses = WinHttpOpen(L"proxy-test", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS, WINHTTP_FLAG_ASYNC);
     if (!ses) { ok(0, "WinHttpOpen(ASYNC) failed: %lu\n", GetLastError()); return; }
     async_event = CreateEventW(NULL, TRUE, FALSE, NULL);
@@ -358,7 +365,7 @@ static void check_async(const char *which, DWORD want_status)
     WinHttpSetStatusCallback(ses, async_callback, WINHTTP_CALLBACK_FLAG_CONNECT_TO_SERVER | WINHTTP_CALLBACK_FLAG_SENDREQUEST_COMPLETE |
                              WINHTTP_CALLBACK_FLAG_HEADERS_AVAILABLE | WINHTTP_CALLBACK_FLAG_REQUEST_ERROR, 0);
     before = proxy_stat(proxy, "connects");
-    con = WinHttpConnect(ses, L"localhost", wss, 0);
+    con = WinHttpConnect(ses, peer_name(), wss, 0);
     req = con ? WinHttpOpenRequest(con, L"GET", L"/status/200", NULL, NULL, NULL, WINHTTP_FLAG_SECURE) : NULL;
     ok(req != NULL, "open: %lu\n", GetLastError());
     if (req && WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0))
@@ -366,7 +373,7 @@ static void check_async(const char *which, DWORD want_status)
         ok(async_wait() == WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE, "%s: send: status 0x%lx error %lu\n", which,
            async_status, async_error);
         /* the connection is to the proxy (the server is "localhost") */
-        ok(!wcscmp(async_connected_to, L"127.0.0.1"), "%s: CONNECTED_TO_SERVER names '%ls'\n", which, async_connected_to);
+        ok(!wcscmp(async_connected_to, peer_host()), "%s: CONNECTED_TO_SERVER names '%ls'\n", which, async_connected_to);
         ok(WinHttpReceiveResponse(req, NULL), "receive: %lu\n", GetLastError());
         ok(async_wait() == WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE, "%s: receive: status 0x%lx error %lu\n", which,
            async_status, async_error);

@@ -58,7 +58,7 @@ static BOOL run_sync(struct conn_handles *h, const WCHAR *path, const struct req
     memset(h, 0, sizeof(*h));
     *err = 0;
     h->session = open_session();
-    h->connect = WinHttpConnect(h->session, L"127.0.0.1", peer_port(o->secure ? "WSS" : "WS"), 0);
+    h->connect = WinHttpConnect(h->session, peer_host(), peer_port(o->secure ? "WSS" : "WS"), 0);
     h->request = WinHttpOpenRequest(h->connect, o->verb ? o->verb : L"GET", path, NULL, WINHTTP_NO_REFERER,
                                     WINHTTP_DEFAULT_ACCEPT_TYPES, o->secure ? WINHTTP_FLAG_SECURE : 0);
     if (!h->request) { *err = GetLastError(); ok(0, "open %ls: %lu\n", path, *err); return FALSE; }
@@ -98,7 +98,7 @@ static void test_each_status(void)
         read_all(h.request, body, sizeof(body));
         ok(strstr(body, "\"method\":\"GET\"") && strstr(body, "\"url\":\"/echo-request?x=1\""),
            "%lu: the peer saw %.200s\n", codes[i], body);
-        swprintf(want, ARRAYSIZE(want), L"http://127.0.0.1:%u/echo-request?x=1", peer_port("WS"));
+        swprintf(want, ARRAYSIZE(want), L"http://%ls:%u/echo-request?x=1", peer_host(), peer_port("WS"));
         ok(get_url(h.request, url, sizeof(url)) && !wcscmp(url, want), "%lu: URL %ls, want %ls\n", codes[i], url, want);
         close_handles(&h);
     }
@@ -164,7 +164,7 @@ static void test_post(void)
     redirect_path(path, ARRAYSIZE(path), 303, L"/echo-request");
     memset(&h, 0, sizeof(h));
     h.session = open_session();
-    h.connect = WinHttpConnect(h.session, L"127.0.0.1", peer_port("WS"), 0);
+    h.connect = WinHttpConnect(h.session, peer_host(), peer_port("WS"), 0);
     h.request = WinHttpOpenRequest(h.connect, L"POST", path, NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     if (WinHttpSendRequest(h.request, L"Content-Length: 11\r\n", ~0u, (void *)"posted-body", 11, 11, 0) &&
         WinHttpReceiveResponse(h.request, NULL))
@@ -207,7 +207,7 @@ static void test_chain_and_max(void)
     {
         read_all(h.request, body, sizeof(body));
         ok(!strcmp(body, "chain end"), "body %s\n", body);
-        swprintf(want, ARRAYSIZE(want), L"http://127.0.0.1:%u/redirect/chain?n=0", peer_port("WS"));
+        swprintf(want, ARRAYSIZE(want), L"http://%ls:%u/redirect/chain?n=0", peer_host(), peer_port("WS"));
         ok(get_url(h.request, url, sizeof(url)) && !wcscmp(url, want), "URL %ls, want %ls\n", url, want);
     }
     close_handles(&h);
@@ -263,7 +263,7 @@ static void test_policy(void)
     check_not_followed(L"/redirect/none/301", &o, 301, "301 without Location");
 
     /* http -> https (another listener): followed by default */
-    swprintf(target, ARRAYSIZE(target), L"https://127.0.0.1:%u/echo-request?tls=1", peer_port("WSS"));
+    swprintf(target, ARRAYSIZE(target), L"https://%ls:%u/echo-request?tls=1", peer_host(), peer_port("WSS"));
     redirect_path(path, ARRAYSIZE(path), 307, target);
     if (run_sync(&h, path, &o, &err))
     {
@@ -276,7 +276,7 @@ static void test_policy(void)
     close_handles(&h);
 
     /* https -> http: not by default, with ALWAYS yes */
-    swprintf(target, ARRAYSIZE(target), L"http://127.0.0.1:%u/echo-request?back=1", peer_port("WS"));
+    swprintf(target, ARRAYSIZE(target), L"http://%ls:%u/echo-request?back=1", peer_host(), peer_port("WS"));
     redirect_path(path, ARRAYSIZE(path), 302, target);
     o.secure = TRUE;
     check_not_followed(path, &o, 302, "https -> http, default policy");
@@ -331,14 +331,14 @@ static void test_notifications_sync(void)
     redirect_path(path, ARRAYSIZE(path), 302, L"/echo-request?n=1");
     h.session = open_session();
     WinHttpSetStatusCallback(h.session, sync_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
-    h.connect = WinHttpConnect(h.session, L"127.0.0.1", peer_port("WS"), 0);
+    h.connect = WinHttpConnect(h.session, peer_host(), peer_port("WS"), 0);
     h.request = WinHttpOpenRequest(h.connect, L"GET", path, NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     ok(WinHttpSendRequest(h.request, NULL, 0, NULL, 0, 0, 0), "send: %lu\n", GetLastError());
     sync_order[0] = 0;
     sync_redirect_url[0] = 0;
     ok(WinHttpReceiveResponse(h.request, NULL), "receive: %lu\n", GetLastError());
     ok(!strcmp(sync_order, expected_order), "sync order %s\n", sync_order);
-    swprintf(want, ARRAYSIZE(want), L"http://127.0.0.1:%u/echo-request?n=1", peer_port("WS"));
+    swprintf(want, ARRAYSIZE(want), L"http://%ls:%u/echo-request?n=1", peer_host(), peer_port("WS"));
     ok(!wcscmp(sync_redirect_url, want), "REDIRECT with %ls, want %ls\n", sync_redirect_url, want);
     ok(status_of(h.request) == 200, "status %lu\n", status_of(h.request));
     close_handles(&h);
@@ -376,7 +376,7 @@ static void test_notifications_async(void)
     memset(&h, 0, sizeof(h));
     redirect_path(path, ARRAYSIZE(path), 307, L"/echo-request");
     h.session = open_async_session();
-    h.connect = WinHttpConnect(h.session, L"127.0.0.1", peer_port("WS"), 0);
+    h.connect = WinHttpConnect(h.session, peer_host(), peer_port("WS"), 0);
     h.request = WinHttpOpenRequest(h.connect, L"POST", path, NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     notes_reset();
     ok(WinHttpSendRequest(h.request, NULL, 0, (void *)"abcd", body_len, body_len, 0), "send: %lu\n", GetLastError());
@@ -388,7 +388,7 @@ static void test_notifications_async(void)
     order_without_connection(h.request, order, sizeof(order));
     ok(!strcmp(order, "RECEIVING_RESPONSE,RESPONSE_RECEIVED,REDIRECT,SENDING_REQUEST,REQUEST_SENT,"
                       "RECEIVING_RESPONSE,RESPONSE_RECEIVED,HEADERS_AVAILABLE"), "async order %s\n", order);
-    swprintf(want, ARRAYSIZE(want), L"http://127.0.0.1:%u/echo-request", peer_port("WS"));
+    swprintf(want, ARRAYSIZE(want), L"http://%ls:%u/echo-request", peer_host(), peer_port("WS"));
     for (i = 0; note_get(i, &n); i++)
         if (n.handle == h.request && n.status == WINHTTP_CALLBACK_STATUS_REDIRECT) break;
     ok(n.status == WINHTTP_CALLBACK_STATUS_REDIRECT && n.len &&
@@ -417,7 +417,7 @@ static void test_notifications_async(void)
 
     /* async: too many redirects end with REQUEST_ERROR */
     h.session = open_async_session();
-    h.connect = WinHttpConnect(h.session, L"127.0.0.1", peer_port("WS"), 0);
+    h.connect = WinHttpConnect(h.session, peer_host(), peer_port("WS"), 0);
     h.request = WinHttpOpenRequest(h.connect, L"GET", L"/redirect/chain?n=2", NULL, WINHTTP_NO_REFERER,
                                    WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     WinHttpSetOption(h.request, WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS, &max, sizeof(max));
@@ -446,11 +446,11 @@ static void test_credentials_stay(void)
     for (i = 0; i < 2; i++)
     {
         memset(&h, 0, sizeof(h));
-        if (i) swprintf(target, ARRAYSIZE(target), L"http://localhost:%u/echo-request?other=1", peer_port("WS"));
-        else swprintf(target, ARRAYSIZE(target), L"http://127.0.0.1:%u/echo-request?same=1", peer_port("WS"));
+        if (i) swprintf(target, ARRAYSIZE(target), L"http://%ls:%u/echo-request?other=1", peer_name(), peer_port("WS"));
+        else swprintf(target, ARRAYSIZE(target), L"http://%ls:%u/echo-request?same=1", peer_host(), peer_port("WS"));
         redirect_path(path, ARRAYSIZE(path), 302, target);
         h.session = open_session();
-        h.connect = WinHttpConnect(h.session, L"127.0.0.1", peer_port("WS"), 0);
+        h.connect = WinHttpConnect(h.session, peer_host(), peer_port("WS"), 0);
         h.request = WinHttpOpenRequest(h.connect, L"GET", path, NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
         ok(WinHttpSetCredentials(h.request, WINHTTP_AUTH_TARGET_SERVER, WINHTTP_AUTH_SCHEME_BASIC, L"user", L"secret",
                                  NULL), "SetCredentials: %lu\n", GetLastError());

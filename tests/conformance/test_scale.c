@@ -237,7 +237,7 @@ void test_scale(void)
     ses = WinHttpOpen(L"scale", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, WINHTTP_FLAG_ASYNC);
     /* set before WinHttpConnect: child handles take the callback when they are created */
     WinHttpSetStatusCallback(ses, scale_callback, WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS, 0);
-    con = WinHttpConnect(ses, L"127.0.0.1", peer_port("WS"), 0);
+    con = WinHttpConnect(ses, peer_host(), peer_port("WS"), 0);
     ok(ses && con, "session: %lu\n", GetLastError());
     if (!con) return;
     /* one round trip on a first socket before the baseline (synchronous: the

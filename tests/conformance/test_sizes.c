@@ -125,7 +125,7 @@ static BOOL sock_open(struct sock *s)
     memset(h, 0, sizeof(*h));
     notes_reset();
     if (!port || !(h->session = s->async ? open_async_session() : open_session())
-        || !(h->connect = WinHttpConnect(h->session, L"127.0.0.1", port, 0))
+        || !(h->connect = WinHttpConnect(h->session, peer_host(), port, 0))
         || !(h->request = WinHttpOpenRequest(h->connect, L"GET", L"/echo", NULL, WINHTTP_NO_REFERER,
                                               WINHTTP_DEFAULT_ACCEPT_TYPES, s->secure ? WINHTTP_FLAG_SECURE : 0))
         || !WinHttpSetOption(h->request, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0)
@@ -322,7 +322,7 @@ static int accepted_values(DWORD option, const DWORD *candidates, DWORD *values)
     int i, n = 0;
 
     memset(&h, 0, sizeof(h));
-    if ((h.session = open_session()) && (h.connect = WinHttpConnect(h.session, L"127.0.0.1", peer_port("WS"), 0)))
+    if ((h.session = open_session()) && (h.connect = WinHttpConnect(h.session, peer_host(), peer_port("WS"), 0)))
         h.request = WinHttpOpenRequest(h.connect, L"GET", L"/echo", NULL, WINHTTP_NO_REFERER,
                                        WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     ok(h.request != NULL, "request handle: %lu\n", GetLastError());

@@ -31,23 +31,23 @@ static void test_certificates(void)
 {
     DWORD err = 0, status = 0;
 
-    ok(tls_request("WSS", 0, L"localhost", &err, &status) && status == 200, "trusted certificate: %lu %lu\n", err, status);
-    ok(tls_request("WSS", 0, L"127.0.0.1", &err, &status) && status == 200, "trusted certificate by IP: %lu %lu\n", err, status);
+    ok(tls_request("WSS", 0, peer_name(), &err, &status) && status == 200, "trusted certificate: %lu %lu\n", err, status);
+    ok(tls_request("WSS", 0, peer_host(), &err, &status) && status == 200, "trusted certificate by IP: %lu %lu\n", err, status);
 
-    ok(!tls_request("WSS_EXPIRED", 0, L"localhost", &err, &status) && err == ERROR_WINHTTP_SECURE_FAILURE, "expired: %lu\n", err);
-    ok(!tls_request("WSS_EXPIRED", SECURITY_FLAG_IGNORE_CERT_CN_INVALID, L"localhost", &err, &status) &&
+    ok(!tls_request("WSS_EXPIRED", 0, peer_name(), &err, &status) && err == ERROR_WINHTTP_SECURE_FAILURE, "expired: %lu\n", err);
+    ok(!tls_request("WSS_EXPIRED", SECURITY_FLAG_IGNORE_CERT_CN_INVALID, peer_name(), &err, &status) &&
        err == ERROR_WINHTTP_SECURE_FAILURE, "expired, ignoring the name: %lu\n", err);
-    ok(tls_request("WSS_EXPIRED", SECURITY_FLAG_IGNORE_CERT_DATE_INVALID, L"localhost", &err, &status) && status == 200,
+    ok(tls_request("WSS_EXPIRED", SECURITY_FLAG_IGNORE_CERT_DATE_INVALID, peer_name(), &err, &status) && status == 200,
        "expired, ignoring dates: %lu\n", err);
 
-    ok(!tls_request("WSS_WRONGHOST", 0, L"localhost", &err, &status) && err == ERROR_WINHTTP_SECURE_FAILURE, "wrong host: %lu\n", err);
-    ok(!tls_request("WSS_WRONGHOST", SECURITY_FLAG_IGNORE_CERT_DATE_INVALID, L"localhost", &err, &status) &&
+    ok(!tls_request("WSS_WRONGHOST", 0, peer_name(), &err, &status) && err == ERROR_WINHTTP_SECURE_FAILURE, "wrong host: %lu\n", err);
+    ok(!tls_request("WSS_WRONGHOST", SECURITY_FLAG_IGNORE_CERT_DATE_INVALID, peer_name(), &err, &status) &&
        err == ERROR_WINHTTP_SECURE_FAILURE, "wrong host, ignoring dates: %lu\n", err);
-    ok(tls_request("WSS_WRONGHOST", SECURITY_FLAG_IGNORE_CERT_CN_INVALID, L"localhost", &err, &status) && status == 200,
+    ok(tls_request("WSS_WRONGHOST", SECURITY_FLAG_IGNORE_CERT_CN_INVALID, peer_name(), &err, &status) && status == 200,
        "wrong host, ignoring the name: %lu\n", err);
 
-    ok(!tls_request("WSS_SELFSIGNED", 0, L"localhost", &err, &status) && err == ERROR_WINHTTP_SECURE_FAILURE, "self-signed: %lu\n", err);
-    ok(tls_request("WSS_SELFSIGNED", SECURITY_FLAG_IGNORE_UNKNOWN_CA, L"localhost", &err, &status) && status == 200,
+    ok(!tls_request("WSS_SELFSIGNED", 0, peer_name(), &err, &status) && err == ERROR_WINHTTP_SECURE_FAILURE, "self-signed: %lu\n", err);
+    ok(tls_request("WSS_SELFSIGNED", SECURITY_FLAG_IGNORE_UNKNOWN_CA, peer_name(), &err, &status) && status == 200,
        "self-signed, ignoring the CA: %lu\n", err);
 }
 

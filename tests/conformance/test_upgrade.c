@@ -50,12 +50,12 @@ static void test_subprotocol_and_headers(void)
     WCHAR proto[64];
     DWORD size = sizeof(proto), len, err;
     WINHTTP_WEB_SOCKET_BUFFER_TYPE bt;
-    char buf[4096];
+    char buf[4096], want[300];
     INTERNET_PORT port = peer_port("WS");
 
     memset(&h, 0, sizeof(h));
     h.session = open_session();
-    h.connect = WinHttpConnect(h.session, L"127.0.0.1", port, 0);
+    h.connect = WinHttpConnect(h.session, peer_host(), port, 0);
     h.request = WinHttpOpenRequest(h.connect, L"GET", L"/echo", NULL, NULL, NULL, 0);
     ok(h.request != NULL, "OpenRequest failed: %lu\n", GetLastError());
     ok(WinHttpSetOption(h.request, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0), "SetOption failed: %lu\n", GetLastError());
@@ -81,7 +81,8 @@ static void test_subprotocol_and_headers(void)
     ok(strstr(buf, "\"upgrade\":\"websocket\"") != NULL, "no upgrade: %s\n", buf);
     ok(strstr(buf, "\"authorization\":\"Bearer abc123\"") != NULL, "no authorization: %s\n", buf);
     ok(strstr(buf, "\"sec-websocket-protocol\":\"chat.v2, chat.v1\"") != NULL, "no protocol: %s\n", buf);
-    ok(strstr(buf, "\"host\":\"127.0.0.1:") != NULL, "no host: %s\n", buf);
+    snprintf(want, sizeof(want), "\"host\":\"%ls:", peer_host());
+    ok(strstr(buf, want) != NULL, "no host: %s\n", buf);
     WinHttpCloseHandle(ws);
     close_handles(&h);
 }
@@ -112,7 +113,7 @@ static void test_bad_calls(void)
     /* marked, but no response received yet */
     memset(&h, 0, sizeof(h));
     h.session = open_session();
-    h.connect = WinHttpConnect(h.session, L"127.0.0.1", port, 0);
+    h.connect = WinHttpConnect(h.session, peer_host(), port, 0);
     h.request = WinHttpOpenRequest(h.connect, L"GET", L"/echo", NULL, NULL, NULL, 0);
     ok(WinHttpSetOption(h.request, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0), "SetOption failed: %lu\n", GetLastError());
     SetLastError(0xdeadbeef);

@@ -21,7 +21,7 @@ void test_upgrade_again(void)
 
     if (!port) { skip("no peer\n"); return; }
     ses = open_session();
-    con = WinHttpConnect(ses, L"127.0.0.1", port, 0);
+    con = WinHttpConnect(ses, peer_host(), port, 0);
     req = WinHttpOpenRequest(con, L"GET", L"/echo", NULL, NULL, NULL, 0);
     ok(WinHttpSetOption(req, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0), "upgrade option: %lu\n", GetLastError());
     ok(WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(req, NULL), "first request: %lu\n",

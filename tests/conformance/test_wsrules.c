@@ -92,7 +92,7 @@ static HINTERNET upgrade(struct conn_handles *h, const WCHAR *path, const struct
     if (!(h->session = WinHttpOpen(L"winhttp-conformance/1.0", WINHTTP_ACCESS_TYPE_NO_PROXY, WINHTTP_NO_PROXY_NAME,
                                    WINHTTP_NO_PROXY_BYPASS, o->async ? WINHTTP_FLAG_ASYNC : 0))) goto done;
     if (o->callback) WinHttpSetStatusCallback(h->session, o->callback, o->mask, 0);
-    if (!(h->connect = WinHttpConnect(h->session, L"127.0.0.1", peer_port("WS"), 0))) goto done;
+    if (!(h->connect = WinHttpConnect(h->session, peer_host(), peer_port("WS"), 0))) goto done;
     if (!(h->request = WinHttpOpenRequest(h->connect, L"GET", path, NULL, WINHTTP_NO_REFERER,
                                           WINHTTP_DEFAULT_ACCEPT_TYPES, 0))) goto done;
     if (!WinHttpSetOption(h->request, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0)) goto done;

@@ -14,7 +14,7 @@ static void sync_case(INTERNET_PORT port)
     DWORD status = 0, size = sizeof(status);
     BOOL ret;
 
-    con = WinHttpConnect(ses, L"localhost", port, 0);
+    con = WinHttpConnect(ses, peer_name(), port, 0);
     req = WinHttpOpenRequest(con, L"GET", L"/status/200", NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
     SetLastError(0xdeadbeef);
     ret = WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0);
@@ -41,7 +41,7 @@ static void async_case(INTERNET_PORT port)
 
     notes_reset();
     ses = open_async_session();
-    con = WinHttpConnect(ses, L"localhost", port, 0);
+    con = WinHttpConnect(ses, peer_name(), port, 0);
     req = WinHttpOpenRequest(con, L"GET", L"/status/200", NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
     ok(WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0), "async send: %lu\n", GetLastError());
     i = note_wait(req, WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, 0, CC_WAIT_MS);

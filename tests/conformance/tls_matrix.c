@@ -26,7 +26,7 @@ matrix[] =
 static void expect_failure(const char *what, const char *listener, BOOL async, DWORD ignore, DWORD want)
 {
     struct tls_result r;
-    if (!tls_try(listener, L"localhost", async, ignore, 0, &r, NULL)) return;
+    if (!tls_try(listener, peer_name(), async, ignore, 0, &r, NULL)) return;
     ok(r.err == ERROR_WINHTTP_SECURE_FAILURE, "%s %s (%s): error %lu, want 12175\n", listener, what,
        async ? "async" : "sync", r.err);
     ok(r.secure_failure && r.failure_flags == want, "%s %s (%s): SECURE_FAILURE %d flags 0x%lx, want 0x%lx\n",
@@ -36,7 +36,7 @@ static void expect_failure(const char *what, const char *listener, BOOL async, D
 static void expect_success(const char *what, const char *listener, BOOL async, DWORD ignore)
 {
     struct tls_result r;
-    if (!tls_try(listener, L"localhost", async, ignore, 0, &r, NULL)) return;
+    if (!tls_try(listener, peer_name(), async, ignore, 0, &r, NULL)) return;
     ok(!r.err && r.status == 200, "%s %s (%s): error %lu status %lu\n", listener, what, async ? "async" : "sync",
        r.err, r.status);
     ok(!r.secure_failure, "%s %s (%s): SECURE_FAILURE 0x%lx on success\n", listener, what, async ? "async" : "sync",

@@ -12,7 +12,7 @@
 static void expect(const char *listener, DWORD protocols, BOOL works, BOOL async)
 {
     struct tls_result r;
-    if (!tls_try(listener, L"localhost", async, 0, protocols, &r, NULL)) return;
+    if (!tls_try(listener, peer_name(), async, 0, protocols, &r, NULL)) return;
     if (works)
         ok(!r.err && r.status == 200, "%s, protocols 0x%lx (%s): error %lu status %lu\n", listener, protocols,
            async ? "async" : "sync", r.err, r.status);

@@ -18,7 +18,7 @@ static DWORD revocation_request(const char *listener, BOOL async, DWORD ignore, 
     notes_reset();
     ses = async ? open_async_session() : open_session();
     if (!async) WinHttpSetStatusCallback(ses, note_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
-    con = WinHttpConnect(ses, L"localhost", port, 0);
+    con = WinHttpConnect(ses, peer_name(), port, 0);
     req = WinHttpOpenRequest(con, L"GET", L"/status/200", NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
     ok(WinHttpSetOption(req, WINHTTP_OPTION_ENABLE_FEATURE, &feature, sizeof(feature)), "enable: %lu\n",
        GetLastError());

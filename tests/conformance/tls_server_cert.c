@@ -142,13 +142,13 @@ static void no_tls_connection(void)
     SetLastError(0xdeadbeef);
     ret = WinHttpQueryOption(ses, WINHTTP_OPTION_SERVER_CERT_CONTEXT, &cert, &size);
     ok(!ret && GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, "on a session: %d %lu\n", ret, GetLastError());
-    con = WinHttpConnect(ses, L"127.0.0.1", peer_port("WSS"), 0);
+    con = WinHttpConnect(ses, peer_host(), peer_port("WSS"), 0);
     req = WinHttpOpenRequest(con, L"GET", L"/status/200", NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
     expect_state_error(req, "before the send");
     WinHttpCloseHandle(req);
     WinHttpCloseHandle(con);
     /* plain http, response received */
-    con = WinHttpConnect(ses, L"127.0.0.1", peer_port("WS"), 0);
+    con = WinHttpConnect(ses, peer_host(), peer_port("WS"), 0);
     req = WinHttpOpenRequest(con, L"GET", L"/status/200", NULL, NULL, NULL, 0);
     ret = WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(req, NULL);
     ok(ret, "plain request: %lu\n", GetLastError());
@@ -169,19 +169,19 @@ void tls_server_cert_tests(void)
         expect_pem = "server.pem";
         expect_chain = 1;
         expect_issuer = L"winhttp-wine test CA";
-        if (tls_try("WSS", L"localhost", async, 0, 0, &r, check_cert))
+        if (tls_try("WSS", peer_name(), async, 0, 0, &r, check_cert))
             ok(!r.err && r.status == 200, "WSS (%s): %lu %lu\n", async ? "async" : "sync", r.err, r.status);
         expect_pem = "chain.pem";
         expect_chain = 2;
         expect_issuer = L"test int-good";
-        if (tls_try("WSS_CHAIN", L"localhost", async, 0, 0, &r, check_cert))
+        if (tls_try("WSS_CHAIN", peer_name(), async, 0, 0, &r, check_cert))
             ok(!r.err && r.status == 200, "WSS_CHAIN (%s): %lu %lu\n", async ? "async" : "sync", r.err, r.status);
     }
     /* an ignored problem: the certificate is still there */
     expect_pem = "selfsigned.pem";
     expect_chain = 1;
     expect_issuer = L"localhost";
-    if (tls_try("WSS_SELFSIGNED", L"localhost", FALSE, SECURITY_FLAG_IGNORE_UNKNOWN_CA, 0, &r, check_cert))
+    if (tls_try("WSS_SELFSIGNED", peer_name(), FALSE, SECURITY_FLAG_IGNORE_UNKNOWN_CA, 0, &r, check_cert))
         ok(!r.err && r.status == 200, "WSS_SELFSIGNED ignoring the CA: %lu %lu\n", r.err, r.status);
 }
 
@@ -218,7 +218,7 @@ void tls_pin_tests(void)
     {
         HINTERNET ses = WinHttpOpen(L"winhttp-conformance/1.0", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL,
                                     async ? WINHTTP_FLAG_ASYNC : 0);
-        HINTERNET con = WinHttpConnect(ses, L"localhost", peer_port("WSS"), 0);
+        HINTERNET con = WinHttpConnect(ses, peer_name(), peer_port("WSS"), 0);
         HINTERNET req = WinHttpOpenRequest(con, L"GET", L"/status/200", NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
         DWORD start = GetTickCount();
         BOOL ret;

@@ -68,7 +68,7 @@ BOOL tls_try(const char *listener, const WCHAR *host, BOOL async, DWORD security
     if (!async) WinHttpSetStatusCallback(session, note_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
     if (protocols && !WinHttpSetOption(session, WINHTTP_OPTION_SECURE_PROTOCOLS, &protocols, sizeof(protocols)))
         res->err = GetLastError();
-    connect = WinHttpConnect(session, host ? host : L"127.0.0.1", port, 0);
+    connect = WinHttpConnect(session, host ? host : peer_host(), port, 0);
     request = WinHttpOpenRequest(connect, L"GET", L"/status/200", NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
     if (!request)
     {

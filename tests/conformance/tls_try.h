@@ -19,7 +19,7 @@ struct tls_result
     DWORD failure_flags;   /* with these flags */
 };
 
-/* GET /status/200 on listener (PEER_<listener>_PORT) at 127.0.0.1 or host,
+/* GET /status/200 on listener (PEER_<listener>_PORT) at peer_host() or host,
  * with security_flags (0: not set) and secure protocols (0: not set).  When
  * it succeeds and check is not NULL, check runs on the request handle before
  * it is closed.  FALSE (with a skip) when the listener is missing. */

@@ -32,7 +32,7 @@ BOOL open_request(struct conn_handles *h, const WCHAR *verb, INTERNET_PORT port,
     DWORD err;
     memset(h, 0, sizeof(*h));
     if (!(h->session = open_session())) goto fail;
-    if (!(h->connect = WinHttpConnect(h->session, L"127.0.0.1", port, 0))) goto fail;
+    if (!(h->connect = WinHttpConnect(h->session, peer_host(), port, 0))) goto fail;
     if (!(h->request = WinHttpOpenRequest(h->connect, verb, path, NULL, WINHTTP_NO_REFERER,
                                           WINHTTP_DEFAULT_ACCEPT_TYPES, flags))) goto fail;
     if (upgrade && !WinHttpSetOption(h->request, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0)) goto fail;

@@ -1,6 +1,8 @@
 #!/bin/sh
 # make-certs.sh DIR: test certificates for the TLS peers, made with certtool
-# (gnutls-bin).  ECDSA P-256 keys (fast).
+# (gnutls-bin).  ECDSA P-256 keys (fast).  PEER_CERT_NAMES="ADDR NAME..."
+# adds addresses and host names to the "right names" below (the peer on
+# another host, README "Running the tests on Windows").
 #   ca.pem          test CA (the runner points SSL_CERT_FILE at it)
 #   server.pem      valid now, localhost / 127.0.0.1 / ::1, signed by the CA
 #   expired.pem     signed by the CA, right names, expired (2020)
@@ -33,6 +35,14 @@ key() { quiet certtool --generate-privkey --key-type ecdsa --curve secp256r1 --o
 names='dns_name = "localhost"
 ip_address = "127.0.0.1"
 ip_address = "::1"'
+for n in $PEER_CERT_NAMES; do
+    case "$n" in
+    *:*|[0-9]*.[0-9]*.[0-9]*.[0-9]*) names="$names
+ip_address = \"$n\"" ;;
+    *) names="$names
+dns_name = \"$n\"" ;;
+    esac
+done
 
 printf '%s\n' 'cn = "winhttp-wine test CA"' ca cert_signing_key crl_signing_key \
     'activation_date = "2019-01-01 00:00:00 UTC"' 'expiration_days = 3650' > ca.tmpl

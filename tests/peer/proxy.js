@@ -1,7 +1,8 @@
 // An HTTP proxy for the conformance tests (see SCENARIOS.md, "Proxy").
 // Forwards absolute-form requests (GET http://127.0.0.1:PORT/...) and
-// tunnels CONNECT 127.0.0.1:PORT, to loopback only: any other target is
-// refused with 403.  With requireAuth (true or 'basic'), every proxied
+// tunnels CONNECT 127.0.0.1:PORT, to loopback only (and to the peer's own
+// address and name, selfNames, when it listens on another address than
+// 127.0.0.1): any other target is refused with 403.  With requireAuth (true or 'basic'), every proxied
 // request and CONNECT must carry "Proxy-Authorization: Basic
 // base64(user:pass)", else 407 with "Proxy-Authenticate: Basic
 // realm=\"peer-proxy\"".  With requireAuth 'digest', Digest credentials for
@@ -16,7 +17,8 @@
 //                      passed), "lastAuth":..,"lastConnectAuth":..,
 //                      "lastTarget":..}
 //   GET /proxy.pac    a PAC script: URLs containing "/pac-proxied" go
-//                     through PROXY 127.0.0.1:PACPORT, the rest DIRECT
+//                     through PROXY 127.0.0.1:PACPORT (or the peer's own
+//                     address the script was fetched from), the rest DIRECT
 //   GET /bad.pac      a script that is not JavaScript
 'use strict';
 const http = require('http');
@@ -27,7 +29,9 @@ const REALM = 'peer-proxy';
 const CREDENTIALS = 'user:pass';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
-function createProxy({ requireAuth = false, pacProxyPort = () => 0, log = () => {} } = {}) {
+function createProxy({ requireAuth = false, pacProxyPort = () => 0, log = () => {}, selfNames = [],
+                       upstreamHost = '127.0.0.1' } = {}) {
+  const self = new Set(selfNames.map((n) => n.toLowerCase()));
   const stats = { requests: 0, connects: 0, refused: 0, upgrades: 0, accepted: 0, lastAuth: null, lastConnectAuth: null,
                   lastTarget: null };
   const expected = 'Basic ' + Buffer.from(CREDENTIALS).toString('base64');
@@ -54,10 +58,10 @@ function createProxy({ requireAuth = false, pacProxyPort = () => 0, log = () => 
   // host[:port] of an absolute URL or a CONNECT target, loopback only
   function target(hostname, port) {
     const h = (hostname || '').toLowerCase();
-    if (!LOOPBACK.has(h)) return null;
+    if (!LOOPBACK.has(h) && !self.has(h)) return null;
     const p = parseInt(port, 10);
     if (!(p > 0 && p < 65536)) return null;
-    return { host: h === '::1' || h === '[::1]' ? '::1' : '127.0.0.1', port: p };
+    return { host: h === '::1' || h === '[::1]' ? '::1' : upstreamHost, port: p };
   }
 
   function ownPath(req, res) {
@@ -68,8 +72,10 @@ function createProxy({ requireAuth = false, pacProxyPort = () => 0, log = () => 
       return res.end(body);
     }
     if (url.pathname === '/proxy.pac') {
+      const asked = (req.headers.host || '').replace(/:[0-9]*$/, '').toLowerCase();
+      const me = self.has(asked) ? asked : '127.0.0.1';
       const body = 'function FindProxyForURL(url, host) {\n' +
-        '  if (url.indexOf("/pac-proxied") >= 0) return "PROXY 127.0.0.1:' + pacProxyPort() + '; DIRECT";\n' +
+        '  if (url.indexOf("/pac-proxied") >= 0) return "PROXY ' + me + ':' + pacProxyPort() + '; DIRECT";\n' +
         '  return "DIRECT";\n}\n';
       res.writeHead(200, { 'Content-Type': 'application/x-ns-proxy-autoconfig', 'Content-Length': body.length });
       return res.end(body);

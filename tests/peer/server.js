@@ -5,9 +5,13 @@
 // line with the ports once every listener is ready, and runs until stdin
 // closes or SIGTERM.
 //
-//   node tests/peer/server.js [--certs DIR]
+//   node tests/peer/server.js [--certs DIR] [--listen ADDR --name NAME]
 //
-// Without --certs only the plain `ws` listener runs.
+// Without --certs only the plain `ws` listener runs.  --listen ADDR (for
+// the tests on a Windows machine only, README "Running the tests on
+// Windows"; our own runs never pass it) listens on ADDR instead, and the
+// proxies then also forward to ADDR and NAME (the peer host's name in the
+// certificates) as to themselves.
 'use strict';
 const http = require('http');
 const net = require('net');
@@ -32,6 +36,7 @@ function argValue(name) {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
+const LISTEN = argValue('--listen') || '127.0.0.1';
 
 // Content rule: text = ASCII 'a'..'z' repeating, binary = bytes i % 251.
 const BINARY_PATTERN = Buffer.from(Array.from({ length: 251 }, (_, i) => i));
@@ -582,7 +587,7 @@ function listen(server, wss) {
   server.on('tlsClientError', (e) => log('tls error', e.message));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
+    server.listen(0, LISTEN, () => resolve(server.address().port));
   });
 }
 
@@ -595,7 +600,7 @@ function listenMute() {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
+    server.listen(0, LISTEN, () => resolve(server.address().port));
   });
 }
 
@@ -634,13 +639,15 @@ async function main() {
   for (const [name, srv] of Object.entries(servers)) ports[name] = await listen(srv, wss);
   ports.mute = await listenMute();
   // the HTTP proxies (proxy.js): open, one that wants Basic credentials, one Digest
-  const proxies = { proxy: createProxy({ pacProxyPort: () => ports.proxy, log }),
-                    proxy_auth: createProxy({ requireAuth: true, log }),
-                    proxy_digest: createProxy({ requireAuth: 'digest', log }) };
+  const self = { selfNames: [LISTEN, argValue('--name')].filter(Boolean),
+                 upstreamHost: LISTEN === '0.0.0.0' ? '127.0.0.1' : LISTEN, log };
+  const proxies = { proxy: createProxy({ pacProxyPort: () => ports.proxy, ...self }),
+                    proxy_auth: createProxy({ requireAuth: true, ...self }),
+                    proxy_digest: createProxy({ requireAuth: 'digest', ...self }) };
   for (const [name, srv] of Object.entries(proxies)) {
     ports[name] = await new Promise((resolve, reject) => {
       srv.once('error', reject);
-      srv.listen(0, '127.0.0.1', () => resolve(srv.address().port));
+      srv.listen(0, LISTEN, () => resolve(srv.address().port));
     });
   }
   process.stdout.write(JSON.stringify(ports) + '\n');

@@ -8,6 +8,10 @@
 # no WINEDLLOVERRIDES and no WINEDLLPATH.  Which winhttp a program got is
 # read from WINEDEBUG=+winhttp: ours prints "winhttp.dll (winhttp-wine
 # VERSION) loaded" first, Wine's builtin prints other winhttp traces.
+# 32-bit (unless configure's I386_RUN_SKIP says why not): the tree also gets
+# the i386 loader and Wine's i386 dll directory (ntdll.so and winhttp.dll
+# copied), and every step is checked with the i686 demo too (Wine's i386
+# winhttp.dll replaced and restored, syswow64 for install-prefix).
 # Ends with "N passed, N failed".
 build="${1:-build}"
 top="$(cd "$(dirname "$0")/../.." && pwd)"

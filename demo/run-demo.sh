@@ -1,8 +1,11 @@
 #!/bin/sh
 # make demo: start the local test peer (echo server on 127.0.0.1, plain and
 # TLS), then run demo/wsdemo.c through ./wine-winhttp against both.
+# run-demo.sh [BUILD_DIR [EXE]]: EXE is BUILD_DIR/demo/wsdemo.exe unless given
+# (make demo-i386 passes the i686 build).
 set -e
 build="${1:-build}"
+exe="${2:-$build/demo/wsdemo.exe}"
 top="$(cd "$(dirname "$0")/.." && pwd)"
 tmp="$(mktemp -d)"
 pid=
@@ -28,8 +31,8 @@ done
 ws=$(sed -n 's/.*"ws":\([0-9]*\).*/\1/p' "$tmp/ports")
 wss=$(sed -n 's/.*"wss":\([0-9]*\).*/\1/p' "$tmp/ports")
 
-echo "== wsdemo.exe ws://127.0.0.1:$ws/echo"
-"$top/wine-winhttp" "$build/demo/wsdemo.exe" "ws://127.0.0.1:$ws/echo"
-echo "== wsdemo.exe wss://localhost:$wss/echo (certificate from a test CA made just now)"
-SSL_CERT_FILE="$tmp/certs/ca.pem" "$top/wine-winhttp" "$build/demo/wsdemo.exe" "wss://localhost:$wss/echo"
+echo "== $exe ws://127.0.0.1:$ws/echo"
+"$top/wine-winhttp" "$exe" "ws://127.0.0.1:$ws/echo"
+echo "== $exe wss://localhost:$wss/echo (certificate from a test CA made just now)"
+SSL_CERT_FILE="$tmp/certs/ca.pem" "$top/wine-winhttp" "$exe" "wss://localhost:$wss/echo"
 echo "demo: ok"

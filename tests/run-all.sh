@@ -4,6 +4,10 @@
 # transport, install round trips, conformance against our DLL, the Windows test bundle (under wine cmd),
 # a short run of the benchmark.  The same conformance .exe also
 # runs against Wine's builtin winhttp first; that table is informative only.
+# 32-bit: when configure found everything (I386_RUN_SKIP empty, from the
+# Makefile), the install suite covers the i386 round trips and the i686 build
+# of the conformance program runs under wine32 in its own WoW64 prefix
+# (build/wineprefix-i386, or WINEPREFIX_I386); otherwise one line says why not.
 build="${BUILD:-build}"
 top="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$top" || exit 2
@@ -33,6 +37,13 @@ run_suite() {
   $(printf '%-12s %6s ok %4s failed' "$name" "$p" "$f")"
 }
 
+if [ -z "${I386_RUN_SKIP+set}" ]; then
+    I386_RUN_SKIP=$(sed -n 's/^I386_RUN_SKIP *= *//p' Makefile | head -n 1)
+fi
+# the install suite says nothing of i386 when it is skipped: the line below does
+I386_SKIP_QUIET=1
+export I386_SKIP_QUIET
+
 run_suite unit "$build/unit/unit_tests"
 run_suite exports sh tests/exports/check-exports.sh "$build"
 run_suite peer node tests/peer/selftest.js
@@ -48,6 +59,12 @@ grep -v 'Test failed\|Tests skipped' "$logdir/reference.log" | tail -n 25
 run_suite conformance sh tests/run-wine-test.sh --mode ours --build "$build" "$build/tests/conformance.exe"
 # the Windows test bundle (make winetest-bundle): its runner under wine cmd, compared with run-wine-test.sh
 run_suite bundle sh tests/bundle/run.sh "$build"
+if [ -n "$I386_RUN_SKIP" ]; then
+    echo "i386: skipped: $I386_RUN_SKIP"
+else
+    run_suite conformance-i386 env WINEPREFIX="${WINEPREFIX_I386:-$(cd "$build" && pwd)/wineprefix-i386}" \
+        sh tests/run-wine-test.sh --mode ours --build "$build" "$build/tests/i386/conformance.exe"
+fi
 # the benchmark, once, short: every workload must give a figure (speed is not checked)
 run_suite bench-smoke sh bench/run.sh --smoke
 

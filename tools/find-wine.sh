@@ -43,19 +43,54 @@ I386_BUILD_SKIP=
 I386_GNUTLS_CFLAGS=
 I386_GNUTLS_LIBS=
 wh_pc32="PKG_CONFIG_LIBDIR=/usr/lib/i386-linux-gnu/pkgconfig:/usr/lib32/pkgconfig"
+# Debian 12: libgnutls28-dev:i386 is often not installable next to the amd64
+# toolchain, but GnuTLS's headers are the same for every architecture: with
+# no i386 pkg-config data, take the host's include flags and link the i386
+# runtime (libgnutls30:i386) by path.  Checked below by building, loading
+# and running a 32-bit program against it.
+wh_gnutls32_lib() {
+  for wh_l in /usr/lib/i386-linux-gnu/libgnutls.so.30 /usr/lib32/libgnutls.so.30 \
+              /lib/i386-linux-gnu/libgnutls.so.30 /usr/lib/libgnutls.so.30; do
+    if test -f "$wh_l" && od -An -tx1 -j4 -N2 "$wh_l" 2>/dev/null | grep -q '01 01' \
+       && od -An -tu2 -j18 -N2 "$wh_l" 2>/dev/null | grep -qw 3; then   # ELF32, EM_386
+      echo "$wh_l"; return 0
+    fi
+  done
+  return 1
+}
 printf 'int main(void) { return 0; }\n' >conftest_m32.c
 if ! $HOST_CC -m32 -o conftest_m32 conftest_m32.c >/dev/null 2>&1; then
   I386_BUILD_SKIP="gcc -m32 cannot link (Debian: gcc-multilib)"
-elif ! env $wh_pc32 $PKG_CONFIG --exists gnutls 2>/dev/null; then
-  I386_BUILD_SKIP="no i386 GnuTLS development files (Debian: libgnutls28-dev:i386)"
-else
+elif env $wh_pc32 $PKG_CONFIG --exists gnutls 2>/dev/null; then
   I386_GNUTLS_CFLAGS=`env $wh_pc32 $PKG_CONFIG --cflags gnutls`
   I386_GNUTLS_LIBS=`env $wh_pc32 $PKG_CONFIG --libs gnutls`
-  printf 'int main(void) { return 0; }\n' >conftest_m32.c
-  if ! $HOST_CC -m32 -o conftest_m32 conftest_m32.c $I386_GNUTLS_LIBS >/dev/null 2>&1; then
-    I386_BUILD_SKIP="gcc -m32 cannot link GnuTLS (Debian: libgnutls28-dev:i386)"
+elif ! wh_l=`wh_gnutls32_lib`; then
+  I386_BUILD_SKIP="no i386 GnuTLS runtime (Debian: libgnutls30:i386, with dpkg --add-architecture i386)"
+elif ! $PKG_CONFIG --exists gnutls 2>/dev/null; then
+  I386_BUILD_SKIP="no GnuTLS headers (Debian: libgnutls28-dev)"
+else
+  I386_GNUTLS_CFLAGS=`$PKG_CONFIG --cflags gnutls`
+  I386_GNUTLS_LIBS=$wh_l
+fi
+if test -z "$I386_BUILD_SKIP"; then
+  # the headers must not be newer than the i386 library we run with
+  cat >conftest_m32.c <<'EOF_M32'
+#include <stdio.h>
+#include <gnutls/gnutls.h>
+int main(void)
+{
+    gnutls_global_init();
+    if (!gnutls_check_version(GNUTLS_VERSION)) { printf("%s < %s\n", gnutls_check_version(NULL), GNUTLS_VERSION); return 1; }
+    return 0;
+}
+EOF_M32
+  if ! $HOST_CC -m32 -Wl,--no-undefined $I386_GNUTLS_CFLAGS -o conftest_m32 conftest_m32.c $I386_GNUTLS_LIBS >/dev/null 2>&1; then
+    I386_BUILD_SKIP="gcc -m32 cannot link GnuTLS ($I386_GNUTLS_LIBS)"
+  elif ! wh_v=`./conftest_m32 2>&1`; then
+    I386_BUILD_SKIP="a 32-bit program linked with $I386_GNUTLS_LIBS does not run${wh_v:+: $wh_v}"
   fi
 fi
+if test -n "$I386_BUILD_SKIP"; then I386_GNUTLS_CFLAGS=; I386_GNUTLS_LIBS=; fi
 rm -f conftest_m32 conftest_m32.c
 echo "${I386_BUILD_SKIP:-yes}"
 

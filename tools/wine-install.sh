@@ -102,11 +102,24 @@ install_transport() {
     put_file "$root" x86_64-unix/whnet.so "$build/lib/x86_64-unix/whnet.so"
 }
 
-install_i386() {
-    [ -n "$WINEDIR32" ] || { echo "$me: i386: skipped: no i386 Wine found"; return 0; }
-    root32="$DESTDIR$WINEDIR32"
+# wine_root32: Wine's i386 dll directory (under DESTDIR), or nothing
+wine_root32() {
+    [ -n "$WINEDIR32" ] || return 0
+    [ -d "$DESTDIR$WINEDIR32/i386-windows" ] || return 0
+    echo "$DESTDIR$WINEDIR32"
+}
+
+# install_transport32: the i386 whnet.dll + whnet.so; status 1 when skipped
+install_transport32() {
+    i386_note || return 1
+    root32=$(wine_root32)
+    [ -n "$root32" ] || { echo "$me: i386: skipped: Wine's i386 dll directory ($DESTDIR$WINEDIR32) not found"; return 1; }
     put_file "$root32" i386-windows/whnet.dll "$build/lib/i386-windows/whnet.dll"
     put_file "$root32" i386-unix/whnet.so "$build/lib/i386-unix/whnet.so"
+}
+
+install_i386() {
+    install_transport32 || return 0
     put_file "$root32" i386-windows/winhttp.dll "$build/install/i386-windows/winhttp.dll"
 }
 
@@ -129,21 +142,23 @@ prefix_check() {
 
 case "$action" in
 install)
-    root=$(wine_root)
-    install_transport "$root"
-    put_file "$root" x86_64-windows/winhttp.dll "$build/install/x86_64-windows/winhttp.dll"
-    if i386_note; then install_i386; fi
-    echo "$me: installed into $root: every prefix of this Wine now uses this winhttp (make uninstall undoes it)"
+    wroot=$(wine_root)   # (put_file sets $root)
+    install_transport "$wroot"
+    put_file "$wroot" x86_64-windows/winhttp.dll "$build/install/x86_64-windows/winhttp.dll"
+    install_i386
+    echo "$me: installed into $wroot: every prefix of this Wine now uses this winhttp (make uninstall undoes it)"
     ;;
 install-transport)
-    root=$(wine_root)
-    install_transport "$root"
-    echo "$me: transport installed into $root (Wine's own winhttp.dll untouched)"
+    wroot=$(wine_root)
+    install_transport "$wroot"
+    install_transport32 || true
+    echo "$me: transport installed into $wroot (Wine's own winhttp.dll untouched)"
     ;;
 uninstall)
     root=$(wine_root)
     restore_all "$root"
-    if [ -n "$WINEDIR32" ]; then restore_all "$DESTDIR$WINEDIR32"; fi
+    root32=$(wine_root32)
+    if [ -n "$root32" ]; then restore_all "$root32"; fi
     ;;
 install-prefix)
     prefix_check
@@ -153,6 +168,14 @@ install-prefix)
         cmp -s "$src" "$root/$f" ||
             die "$root/$f is missing or not this build's: the prefix's winhttp.dll finds its Unix side there; run 'make install-transport' (as root) first"
     done
+    wow=
+    if [ -z "$I386_SKIP" ] && root32=$(wine_root32) && [ -n "$root32" ]; then
+        wow=1
+        for f in i386-windows/whnet.dll i386-unix/whnet.so; do
+            cmp -s "$build/lib/$f" "$root32/$f" ||
+                die "$root32/$f is missing or not this build's: 32-bit programs find the Unix side there; run 'make install-transport' (as root) first"
+        done
+    fi
     if [ ! -f "$WINEPREFIX/system.reg" ]; then
         echo "$me: creating the prefix $WINEPREFIX"
         WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" "$WINE" wineboot -i >/dev/null 2>&1 || true
@@ -161,9 +184,14 @@ install-prefix)
     [ -d "$WINEPREFIX/$sys32" ] || die "$WINEPREFIX is not a usable Wine prefix (no $sys32)"
     put_file "$WINEPREFIX" "$sys32/winhttp.dll" "$build/x86_64-windows/winhttp.dll"
     put_file "$WINEPREFIX" "$sys32/whnet.dll" "$build/lib/x86_64-windows/whnet.dll"
-    if [ -d "$WINEPREFIX/drive_c/windows/syswow64" ]; then
-        i386_note || true
-        [ -n "$I386_SKIP" ] || echo "$me: i386: skipped: syswow64 install not written yet"
+    # a WoW64 prefix: the i386 DLLs in syswow64 (the same override covers both)
+    if [ -d "$WINEPREFIX/drive_c/windows/syswow64" ] && i386_note; then
+        if [ -n "$wow" ]; then
+            put_file "$WINEPREFIX" drive_c/windows/syswow64/winhttp.dll "$build/i386-windows/winhttp.dll"
+            put_file "$WINEPREFIX" drive_c/windows/syswow64/whnet.dll "$build/lib/i386-windows/whnet.dll"
+        else
+            echo "$me: i386: skipped: Wine's i386 dll directory ($DESTDIR$WINEDIR32) not found"
+        fi
     fi
     state="$WINEPREFIX/winhttp-wine-orig"
     if [ ! -f "$state/dlloverride" ] && [ ! -f "$state/dlloverride.absent" ]; then

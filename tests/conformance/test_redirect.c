@@ -115,7 +115,7 @@ static void test_dot_segments(void)
 
     for (i = 0; i < 2; i++)
     {
-        if (i) swprintf(target, ARRAYSIZE(target), L"http://127.0.0.1:%u/a/./b/../../echo-request?dots=%lu",
+        if (i) swprintf(target, ARRAYSIZE(target), L"http://%ls:%u/a/./b/../../echo-request?dots=%lu", peer_host(),
                         peer_port("WS"), i);
         else swprintf(target, ARRAYSIZE(target), L"../x/./../echo-request?dots=%lu", i);
         redirect_path(path, ARRAYSIZE(path), 302, target);
@@ -128,7 +128,7 @@ static void test_dot_segments(void)
             WideCharToMultiByte(CP_UTF8, 0, want, -1, want_a, sizeof(want_a), NULL, NULL);
             ok(strstr(body, want_a) != NULL, "dots %lu: the peer saw %.200s\n", i, body);
         }
-        swprintf(want, ARRAYSIZE(want), L"http://127.0.0.1:%u/echo-request?dots=%lu", peer_port("WS"), i);
+        swprintf(want, ARRAYSIZE(want), L"http://%ls:%u/echo-request?dots=%lu", peer_host(), peer_port("WS"), i);
         ok(get_url(h.request, url, sizeof(url)) && !wcscmp(url, want), "dots %lu: URL %ls, want %ls\n", i, url, want);
         close_handles(&h);
     }

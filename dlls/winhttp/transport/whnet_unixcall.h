@@ -56,8 +56,13 @@ struct whnet_protocols_args { uint64_t conn; uint32_t protocols; uint32_t ret; }
 struct whnet_peer_cert_args { uint64_t conn; uint64_t buf; uint32_t index; uint32_t len; uint32_t size; uint32_t ret; };
 struct whnet_tls_info_args { uint64_t conn; uint32_t protocol; uint32_t cipher_bits; uint32_t ret; uint32_t flags; };
 
-/* The same layout for i686 and x86_64 compilers (docs/INSTALL-DESIGN.md: a
- * WoW64 thunk table can then reuse the 64-bit functions as they are). */
+/* The same layout for i686 and x86_64 compilers (docs/WOW64.md: a WoW64
+ * thunk table can then reuse the 64-bit functions as they are).  Checked by
+ * every compiler that sees this header: x86_64 MinGW and gcc, i686 MinGW
+ * (build/lib/.unixcall-layout-i686) and gcc -m32 (the i386 whnet.so).  gcc
+ * -m32 aligns uint64_t members to 4 and so never pads these blocks; i686
+ * MinGW aligns them to 8 and would pad a misplaced one: equal sizes on both
+ * mean equal offsets. */
 #define WHNET_LAYOUT(type, size) _Static_assert(sizeof(struct type) == (size), #type " layout")
 WHNET_LAYOUT(whnet_connect_args, 32);
 WHNET_LAYOUT(whnet_tls_args, 32);
@@ -72,6 +77,9 @@ WHNET_LAYOUT(whnet_wake_args, 8);
 WHNET_LAYOUT(whnet_send_nowait_args, 32);
 WHNET_LAYOUT(whnet_tls_step_args, 32);
 WHNET_LAYOUT(whnet_addresses_args, 32);
+WHNET_LAYOUT(whnet_protocols_args, 16);
+WHNET_LAYOUT(whnet_peer_cert_args, 32);
+WHNET_LAYOUT(whnet_tls_info_args, 24);
 WHNET_LAYOUT(whnet_addr, 28);
 _Static_assert(__builtin_offsetof(struct whnet_connect_args, conn) == 16, "whnet_connect_args.conn");
 #undef WHNET_LAYOUT

@@ -293,6 +293,29 @@ static void test_auth(void)
         total += read;
     body[total] = 0;
     ok(status == 200 && !strcmp(body, "auth=1"), "with credentials: %lu '%s'\n", status, body);
+    WinHttpCloseHandle(req);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+
+    /* credentials given first: ReceiveResponse answers the 401 itself, the
+     * request it sends again carries the cookie the 401 set */
+    ses = open_session();
+    con = WinHttpConnect(ses, L"127.0.0.1", peer_port("WS"), 0);
+    req = WinHttpOpenRequest(con, L"GET", L"/cookie/auth", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
+    if (!req || !WinHttpSetOption(req, WINHTTP_OPTION_USERNAME, (void *)L"user", 4) ||
+        !WinHttpSetOption(req, WINHTTP_OPTION_PASSWORD, (void *)L"pwd", 3) ||
+        !WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0) || !WinHttpReceiveResponse(req, NULL))
+    {
+        ok(0, "/cookie/auth with credentials first: %lu\n", GetLastError());
+        goto done;
+    }
+    size = sizeof(status);
+    WinHttpQueryHeaders(req, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, &status, &size, NULL);
+    total = 0;
+    while (total + 1 < sizeof(body) && WinHttpReadData(req, body + total, sizeof(body) - 1 - total, &read) && read)
+        total += read;
+    body[total] = 0;
+    ok(status == 200 && !strcmp(body, "auth=1"), "answered by ReceiveResponse: %lu '%s'\n", status, body);
 done:
     if (req) WinHttpCloseHandle(req);
     WinHttpCloseHandle(con);

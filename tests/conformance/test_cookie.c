@@ -17,6 +17,10 @@
 #include <wctype.h>
 #include "test.h"
 
+/* The peer as two hosts for cookies: its address and its name. */
+#define HOST_IP L"127.0.0.1"
+#define HOST_NAME L"localhost"
+
 struct reply { DWORD status, fields; char body[2048]; };
 
 /* "/cookie/set?c=V1&c=V2..." with each value percent-encoded, then extra
@@ -112,18 +116,18 @@ static void test_basic(void)
     HINTERNET ses = open_session(), ses2 = open_session();
     struct reply rep;
 
-    set_cookies(ses, L"127.0.0.1", FALSE, wine);
-    check_echo(ses, L"127.0.0.1", FALSE, NULL, "NAME=value; name=value");
-    check_echo(ses, L"127.0.0.1", FALSE, NULL, "NAME=value; name=value");   /* still there, another connect handle */
+    set_cookies(ses, HOST_IP, FALSE, wine);
+    check_echo(ses, HOST_IP, FALSE, NULL, "NAME=value; name=value");
+    check_echo(ses, HOST_IP, FALSE, NULL, "NAME=value; name=value");   /* still there, another connect handle */
     /* the application's header first, in the same field */
-    if (get(ses, L"127.0.0.1", FALSE, L"/cookie/echo", 0, L"Cookie: name=value2\r\n", &rep))
+    if (get(ses, HOST_IP, FALSE, L"/cookie/echo", 0, L"Cookie: name=value2\r\n", &rep))
         ok(!strcmp(rep.body, "name=value2; NAME=value; name=value") && rep.fields == 1,
            "with the application's Cookie: %lu fields '%s'\n", rep.fields, rep.body);
     /* default-path: set from /cookie/set, the path is /cookie: nothing for /echo-request */
-    if (get(ses, L"127.0.0.1", FALSE, L"/echo-request", 0, NULL, &rep))
+    if (get(ses, HOST_IP, FALSE, L"/echo-request", 0, NULL, &rep))
         ok(!strstr(rep.body, "\"cookie\""), "default-path /cookie sent to /echo-request: %.300s\n", rep.body);
     /* sessions do not share cookies */
-    check_echo(ses2, L"127.0.0.1", FALSE, NULL, "");
+    check_echo(ses2, HOST_IP, FALSE, NULL, "");
     WinHttpCloseHandle(ses2);
     WinHttpCloseHandle(ses);
 }
@@ -141,15 +145,15 @@ static void test_attributes(void)
                                            L"f=2; Expires=Sunday, 06-Nov-94 08:49:37 GMT", NULL };
     HINTERNET ses = open_session();
 
-    set_cookies(ses, L"127.0.0.1", FALSE, first);
+    set_cookies(ses, HOST_IP, FALSE, first);
     /* longer path first, then the later one first; a past Expires never stored;
      * Max-Age before Expires whatever their order */
-    check_echo(ses, L"127.0.0.1", FALSE, L"/cookie/echo/deep/1", "o3=c; o2=b; f=1; x=1; m=1; r=1; o1=a");
-    check_echo(ses, L"127.0.0.1", FALSE, L"/cookie/echo", "o2=b; f=1; x=1; m=1; r=1; o1=a");
-    check_echo(ses, L"127.0.0.1", FALSE, L"/cookie/echo/deeper", "o2=b; f=1; x=1; m=1; r=1; o1=a");
+    check_echo(ses, HOST_IP, FALSE, L"/cookie/echo/deep/1", "o3=c; o2=b; f=1; x=1; m=1; r=1; o1=a");
+    check_echo(ses, HOST_IP, FALSE, L"/cookie/echo", "o2=b; f=1; x=1; m=1; r=1; o1=a");
+    check_echo(ses, HOST_IP, FALSE, L"/cookie/echo/deeper", "o2=b; f=1; x=1; m=1; r=1; o1=a");
     /* replaced in place; deleted by Max-Age <= 0 and by a date past */
-    set_cookies(ses, L"127.0.0.1", FALSE, second);
-    check_echo(ses, L"127.0.0.1", FALSE, L"/cookie/echo", "o2=b; m=1; r=2");
+    set_cookies(ses, HOST_IP, FALSE, second);
+    check_echo(ses, HOST_IP, FALSE, L"/cookie/echo", "o2=b; m=1; r=2");
     WinHttpCloseHandle(ses);
 }
 
@@ -158,45 +162,48 @@ static void test_expiry(void)
     static const WCHAR *const values[] = { L"short=1; Max-Age=1", L"long=1; Max-Age=3600", NULL };
     HINTERNET ses = open_session();
 
-    set_cookies(ses, L"127.0.0.1", FALSE, values);
+    set_cookies(ses, HOST_IP, FALSE, values);
     Sleep(2500);
-    check_echo(ses, L"127.0.0.1", FALSE, NULL, "long=1");
+    check_echo(ses, HOST_IP, FALSE, NULL, "long=1");
     WinHttpCloseHandle(ses);
 }
 
 static void test_hosts(void)
 {
-    static const WCHAR *const ip[] = { L"ip=1", L"d3=1; Domain=0.0.1", NULL };
-    static const WCHAR *const lh[] =
-    {
-        L"lh=1", L"d1=1; Domain=example.com", L"d2=1; Domain = localhost", L"d3=1; Domain=127.0.0.1",
-        L"d4=1; Domain=.host", L"d5=1; Domain=a.localhost", NULL,
-    };
+    WCHAR d2[128], d3[128], d5[128], d6[128];
+    const WCHAR *ip[] = { L"ip=1", d6, NULL };
+    const WCHAR *lh[] = { L"lh=1", L"d1=1; Domain=example.com", d2, d3, L"d4=1; Domain=.host", d5, NULL };
     static const WCHAR *const over[] = { L"via=1; Path=/cookie/echo/deep", NULL };
     WCHAR path[1024], target[256];
     HINTERNET ses = open_session();
     INTERNET_PORT port = peer_port("WS");
     struct reply rep;
 
-    set_cookies(ses, L"127.0.0.1", FALSE, ip);
-    set_cookies(ses, L"localhost", FALSE, lh);
-    check_echo(ses, L"127.0.0.1", FALSE, NULL, "ip=1");
-    check_echo(ses, L"localhost", FALSE, NULL, "d2=1; lh=1");
+    /* the name's Domain is taken from it (Wine's test), not the address, a
+     * subdomain or a single label; the address's parent is no domain */
+    swprintf(d2, ARRAYSIZE(d2), L"d2=1; Domain = %ls", HOST_NAME);
+    swprintf(d3, ARRAYSIZE(d3), L"d3=1; Domain=%ls", HOST_IP);
+    swprintf(d5, ARRAYSIZE(d5), L"d5=1; Domain=a.%ls", HOST_NAME);
+    swprintf(d6, ARRAYSIZE(d6), L"d6=1; Domain=%ls", wcschr(HOST_IP, '.') ? wcschr(HOST_IP, '.') + 1 : L"x");
+    set_cookies(ses, HOST_IP, FALSE, ip);
+    set_cookies(ses, HOST_NAME, FALSE, lh);
+    check_echo(ses, HOST_IP, FALSE, NULL, "ip=1");
+    check_echo(ses, HOST_NAME, FALSE, NULL, "d2=1; lh=1");
     /* a redirect to the other host carries that host's cookies, and the
      * cookie the 302 set stays with the host that set it */
-    echo_target(target, ARRAYSIZE(target), FALSE, L"127.0.0.1", port);
+    echo_target(target, ARRAYSIZE(target), FALSE, HOST_IP, port);
     set_path(path, ARRAYSIZE(path), (const WCHAR *const[]){ L"lh2=1", NULL }, target);
-    if (get(ses, L"localhost", FALSE, path, 0, NULL, &rep))
-        ok(rep.status == 200 && !strcmp(rep.body, "ip=1"), "localhost -> 127.0.0.1: %lu '%s'\n", rep.status, rep.body);
-    echo_target(target, ARRAYSIZE(target), FALSE, L"localhost", port);
+    if (get(ses, HOST_NAME, FALSE, path, 0, NULL, &rep))
+        ok(rep.status == 200 && !strcmp(rep.body, "ip=1"), "name -> address: %lu '%s'\n", rep.status, rep.body);
+    echo_target(target, ARRAYSIZE(target), FALSE, HOST_NAME, port);
     set_path(path, ARRAYSIZE(path), (const WCHAR *const[]){ L"ip2=1", NULL }, target);
-    if (get(ses, L"127.0.0.1", FALSE, path, 0, NULL, &rep))
-        ok(rep.status == 200 && !strcmp(rep.body, "lh2=1; d2=1; lh=1"), "127.0.0.1 -> localhost: %lu '%s'\n",
+    if (get(ses, HOST_IP, FALSE, path, 0, NULL, &rep))
+        ok(rep.status == 200 && !strcmp(rep.body, "lh2=1; d2=1; lh=1"), "address -> name: %lu '%s'\n",
            rep.status, rep.body);
-    check_echo(ses, L"127.0.0.1", FALSE, NULL, "ip2=1; ip=1");
+    check_echo(ses, HOST_IP, FALSE, NULL, "ip2=1; ip=1");
     /* across paths: the cookie a 302 sets for the target's path goes with the redirect */
     set_path(path, ARRAYSIZE(path), over, L"&status=302&to=%2Fcookie%2Fecho%2Fdeep%2Fx");
-    if (get(ses, L"127.0.0.1", FALSE, path, 0, NULL, &rep))
+    if (get(ses, HOST_IP, FALSE, path, 0, NULL, &rep))
         ok(rep.status == 200 && !strcmp(rep.body, "via=1; ip2=1; ip=1"), "redirect across paths: %lu '%s'\n",
            rep.status, rep.body);
     WinHttpCloseHandle(ses);
@@ -210,14 +217,14 @@ static void test_secure(void)
     struct reply rep;
 
     if (!peer_port("WSS")) { skip("no TLS peer\n"); WinHttpCloseHandle(ses); return; }
-    set_cookies(ses, L"localhost", TRUE, values);
-    check_echo(ses, L"localhost", TRUE, NULL, "plain=1; sec=1");
-    check_echo(ses, L"localhost", FALSE, NULL, "plain=1");   /* ports do not count, Secure does */
+    set_cookies(ses, HOST_NAME, TRUE, values);
+    check_echo(ses, HOST_NAME, TRUE, NULL, "plain=1; sec=1");
+    check_echo(ses, HOST_NAME, FALSE, NULL, "plain=1");   /* ports do not count, Secure does */
     /* an https -> http redirect (allowed by the policy) leaves the Secure cookie behind */
-    echo_target(target, ARRAYSIZE(target), FALSE, L"localhost", peer_port("WS"));
+    echo_target(target, ARRAYSIZE(target), FALSE, HOST_NAME, peer_port("WS"));
     set_path(path, ARRAYSIZE(path), (const WCHAR *const[]){ NULL }, target);
     {
-        HINTERNET con = WinHttpConnect(ses, L"localhost", peer_port("WSS"), 0);
+        HINTERNET con = WinHttpConnect(ses, HOST_NAME, peer_port("WSS"), 0);
         HINTERNET req = WinHttpOpenRequest(con, L"GET", path, NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES,
                                            WINHTTP_FLAG_SECURE);
         DWORD policy = WINHTTP_OPTION_REDIRECT_POLICY_ALWAYS, read = 0, total = 0;
@@ -246,20 +253,20 @@ static void test_disable(void)
     WCHAR path[256];
     struct reply rep;
 
-    set_cookies(ses, L"127.0.0.1", FALSE, values);
+    set_cookies(ses, HOST_IP, FALSE, values);
     /* not stored from a request with cookies disabled */
     set_path(path, ARRAYSIZE(path), ignored, NULL);
-    if (get(ses, L"127.0.0.1", FALSE, path, WINHTTP_DISABLE_COOKIES, NULL, &rep))
+    if (get(ses, HOST_IP, FALSE, path, WINHTTP_DISABLE_COOKIES, NULL, &rep))
         ok(rep.status == 200, "set with cookies disabled: %lu\n", rep.status);
-    check_echo(ses, L"127.0.0.1", FALSE, NULL, "kept=1");
+    check_echo(ses, HOST_IP, FALSE, NULL, "kept=1");
     /* not sent either; the application's own Cookie header goes as given */
-    if (get(ses, L"127.0.0.1", FALSE, L"/cookie/echo", WINHTTP_DISABLE_COOKIES, NULL, &rep))
+    if (get(ses, HOST_IP, FALSE, L"/cookie/echo", WINHTTP_DISABLE_COOKIES, NULL, &rep))
         ok(rep.status == 200 && !rep.fields && !rep.body[0], "disabled: %lu fields '%s'\n", rep.fields, rep.body);
-    if (get(ses, L"127.0.0.1", FALSE, L"/cookie/echo", WINHTTP_DISABLE_COOKIES, L"Cookie: mine=1\r\n", &rep))
+    if (get(ses, HOST_IP, FALSE, L"/cookie/echo", WINHTTP_DISABLE_COOKIES, L"Cookie: mine=1\r\n", &rep))
         ok(rep.fields == 1 && !strcmp(rep.body, "mine=1"), "disabled, own header: %lu fields '%s'\n", rep.fields,
            rep.body);
     /* other features disabled leave cookies on */
-    if (get(ses, L"127.0.0.1", FALSE, L"/cookie/echo", WINHTTP_DISABLE_REDIRECTS, NULL, &rep))
+    if (get(ses, HOST_IP, FALSE, L"/cookie/echo", WINHTTP_DISABLE_REDIRECTS, NULL, &rep))
         ok(!strcmp(rep.body, "kept=1"), "redirects disabled: '%s'\n", rep.body);
     WinHttpCloseHandle(ses);
 }
@@ -271,7 +278,7 @@ static void test_auth(void)
     DWORD status = 0, size = sizeof(status), read = 0, total = 0;
     char body[256];
 
-    con = WinHttpConnect(ses, L"127.0.0.1", peer_port("WS"), 0);
+    con = WinHttpConnect(ses, HOST_IP, peer_port("WS"), 0);
     req = WinHttpOpenRequest(con, L"GET", L"/cookie/auth", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     if (!req || !WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0) || !WinHttpReceiveResponse(req, NULL))
     {
@@ -300,7 +307,7 @@ static void test_auth(void)
     /* credentials given first: ReceiveResponse answers the 401 itself, the
      * request it sends again carries the cookie the 401 set */
     ses = open_session();
-    con = WinHttpConnect(ses, L"127.0.0.1", peer_port("WS"), 0);
+    con = WinHttpConnect(ses, HOST_IP, peer_port("WS"), 0);
     req = WinHttpOpenRequest(con, L"GET", L"/cookie/auth", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     if (!req || !WinHttpSetOption(req, WINHTTP_OPTION_USERNAME, (void *)L"user", 4) ||
         !WinHttpSetOption(req, WINHTTP_OPTION_PASSWORD, (void *)L"pwd", 3) ||
@@ -331,8 +338,8 @@ static void test_websocket(void)
     char buf[4096];
     DWORD len = 0, err;
 
-    set_cookies(ses, L"127.0.0.1", FALSE, values);
-    con = WinHttpConnect(ses, L"127.0.0.1", peer_port("WS"), 0);
+    set_cookies(ses, HOST_IP, FALSE, values);
+    con = WinHttpConnect(ses, HOST_IP, peer_port("WS"), 0);
     req = WinHttpOpenRequest(con, L"GET", L"/echo", NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     if (!req || !WinHttpSetOption(req, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0) ||
         !WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0) || !WinHttpReceiveResponse(req, NULL) ||

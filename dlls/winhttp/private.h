@@ -105,6 +105,7 @@ struct session
     DWORD ws_close_timeout, ws_keepalive;
     DWORD ws_recv_buffer, ws_send_buffer;  /* 0: not set (reported as Windows' default) */
     DWORD redirect_policy, max_redirects, max_continue, connect_retries;
+    struct cookie_store *cookies;          /* cookie_store.c, NULL until the first Set-Cookie */
 };
 
 struct connect
@@ -293,6 +294,11 @@ DWORD auth_get_option(struct object *obj, DWORD option, void *buffer, DWORD *len
 
 /* redirect.c: 3xx answers followed (WINHTTP_OPTION_REDIRECT_POLICY and friends) */
 BOOL redirect_on_response(struct request *r, DWORD *err); /* TRUE: send again now (r points at the new URL) */
+
+/* cookie_store.c: the session's cookies (RFC 6265, codec/cookie.c) */
+void cookies_from_response(struct request *r);  /* store the response's Set-Cookie fields */
+char *cookies_for_request(struct request *r);    /* "n=v; n=v" for the request head, NULL: none */
+void cookie_store_free(struct session *s);
 
 /* websocket.c */
 DWORD websocket_set_keepalive(struct object *obj, DWORD interval);

@@ -219,6 +219,8 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
     struct session *s = r->connect->session;
     size_t target_at;
     char *target = NULL;
+    char *cookies;
+    BOOL cookies_out = FALSE;
     DWORD i;
 
     DWORD err;
@@ -280,14 +282,24 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
         sprintf(num, "Content-Length: %lu\r\n", total);
         sb_str(b, num);
     }
+    cookies = cookies_for_request(r);   /* cookie_store.c */
     for (i = 0; i < r->req_headers.count; i++)
     {
         if (via == VIA_TUNNEL && !strcmpiW_ascii(r->req_headers.items[i].name, L"Proxy-Authorization")) continue;
         sb_wstr(b, r->req_headers.items[i].name);
         sb_str(b, ": ");
         sb_wstr(b, r->req_headers.items[i].value);
+        if (cookies && !cookies_out && !strcmpiW_ascii(r->req_headers.items[i].name, L"Cookie"))
+        {
+            /* the application's Cookie header first, the store's after it */
+            if (r->req_headers.items[i].value[0]) sb_str(b, "; ");
+            sb_str(b, cookies);
+            cookies_out = TRUE;
+        }
         sb_str(b, "\r\n");
     }
+    if (cookies && !cookies_out) { sb_str(b, "Cookie: "); sb_str(b, cookies); sb_str(b, "\r\n"); }
+    heap_free(cookies);
     {
         char *line = auth_header(r, WINHTTP_AUTH_TARGET_SERVER, NULL, &err);   /* auth.c */
         if (!err && line) { sb_str(b, line); heap_free(line); }
@@ -728,6 +740,7 @@ static DWORD receive_response_once(struct request *r)
         DWORD head_len = (DWORD)wcslen(r->raw_headers);
         send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED, &head_len, sizeof(DWORD));
     }
+    cookies_from_response(r);   /* cookie_store.c */
     if (auth_on_response(r)) return ERROR_WINHTTP_RESEND_REQUEST;  /* a 401 answered (auth.c) */
     if (redirect_on_response(r, &err)) return ERROR_WINHTTP_RESEND_REQUEST;  /* redirect.c */
     return err;

@@ -8,6 +8,7 @@ static void session_destroy(struct object *obj)
     heap_free(s->agent);
     heap_free(s->proxy);
     heap_free(s->proxy_bypass);
+    cookie_store_free(s);
     heap_free(s);
 }
 

@@ -7,7 +7,7 @@ top="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$top/build/fuzz"
 secs="${FUZZ_SECONDS:-20}"
 cc="${FUZZ_CC:-clang}"
-targets="fuzz_ws_frame fuzz_http fuzz_url fuzz_date fuzz_auth"
+targets="fuzz_ws_frame fuzz_http fuzz_url fuzz_date fuzz_auth fuzz_cookie"
 passed=0
 failed=0
 
@@ -35,6 +35,8 @@ seed fuzz_date states '\000\003\013\205\006\000\001\002\207'
 seed fuzz_auth multi 'Bearer, Basic realm="placebo", NTLM, Negotiate YIIFyQ=='
 seed fuzz_auth digest 'Digest realm="testrealm@host.com", qop="auth,auth-int", nonce="dcd98b71", opaque="5ccc"'
 seed fuzz_auth quoted 'Newauth realm="apps", type=1, title="Login to \\"apps\\"", Digest realm=r, nonce=n, algorithm=SHA-256-sess, qop=auth'
+seed fuzz_cookie date '\001Wed, 13 Jan 2021 22:23:01 GMT'
+seed fuzz_cookie jar '\000www.example.com\n/a/b\nname = value \nd=1; Domain=.example.com; Path=/; Secure\nm=2; Max-Age=5; Expires=Sun, 06 Nov 1994 08:49:37 GMT\n>/a/c\n++++++\n>s/\nd=; Max-Age=0; Domain=example.com; Path=/'
 seed fuzz_url plain '\000http://user:pass@example.com:8080/path/x?q=1#frag'
 seed fuzz_url v6 '\000https://[::1]:443/a%20b'
 seed fuzz_url wide '\001h\000t\000t\000p\000:\000/\000/\000h\000/\000\351\000'

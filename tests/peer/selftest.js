@@ -1254,6 +1254,29 @@ function digestAnswer(challenge, { user, pass, method = 'GET', uri, nc = 1, cnon
          `response="${resp}", opaque="${p.opaque}", qop=auth, nc=${ncs}, cnonce="${cnonce}"`;
 }
 
+async function testCookie(port, secure) {
+  const tag = secure ? 'wss' : 'ws';
+  const opts = { secure, servername: secure ? 'localhost' : undefined };
+  const q = `c=${encodeURIComponent('a=1; Path=/')}&c=${encodeURIComponent('b=2; Max-Age=5')}`;
+  let r = await request(port, `/cookie/set?${q}`, opts);
+  eq(`${tag} cookie/set: status, Set-Cookie fields, body`, [r.status, r.headers['set-cookie'], r.body.toString()],
+     [200, ['a=1; Path=/', 'b=2; Max-Age=5'], 'set 2']);
+  r = await request(port, `/cookie/set?c=x%3D1&status=302&to=${encodeURIComponent('/cookie/echo')}`, opts);
+  eq(`${tag} cookie/set with a redirect`, [r.status, r.headers.location, r.headers['set-cookie']],
+     [302, '/cookie/echo', ['x=1']]);
+  r = await request(port, '/cookie/echo', opts);
+  eq(`${tag} cookie/echo without cookies`, [r.status, r.headers['x-cookie-fields'], r.body.toString()], [200, '0', '']);
+  r = await request(port, '/cookie/echo/sub', { ...opts, headers: { Cookie: 'a=1;  b=2' } });
+  eq(`${tag} cookie/echo: the field as sent`, [r.headers['x-cookie-fields'], r.body.toString()], ['1', 'a=1;  b=2']);
+  r = await request(port, '/cookie/auth', opts);
+  eq(`${tag} cookie/auth without cookie`, [r.status, r.headers['set-cookie'], r.headers['www-authenticate']],
+     [401, ['auth=1'], 'Basic realm="cookie"']);
+  r = await request(port, '/cookie/auth', { ...opts, headers: { Authorization: 'Basic dXNlcjpwd2Q=' } });
+  eq(`${tag} cookie/auth without the cookie`, r.status, 401);
+  r = await request(port, '/cookie/auth', { ...opts, headers: { Authorization: 'Basic dXNlcjpwd2Q=', Cookie: 'z=0; auth=1' } });
+  eq(`${tag} cookie/auth with both`, [r.status, r.body.toString()], [200, 'z=0; auth=1']);
+}
+
 async function testRedirect(port, secure) {
   const tag = secure ? 'wss' : 'ws';
   const opts = { secure, servername: secure ? 'localhost' : undefined };
@@ -1383,6 +1406,8 @@ async function main() {
       ['tls', testTls],
       ['auth', () => testAuth(ports.ws)],
       ['redirect ws', () => testRedirect(ports.ws, false)],
+      ['cookie ws', () => testCookie(ports.ws, false)],
+      ['cookie wss', () => testCookie(ports.wss, true)],
       ['redirect wss', () => testRedirect(ports.wss, true)],
       ['proxy', testProxy],
       ['lifecycle', testLifecycle],

@@ -29,5 +29,6 @@ void test_url(void);
 void test_ws_state(void);
 void test_http_date(void);
 void test_http_auth(void);
+void test_cookie(void);
 
 #endif

@@ -43,6 +43,7 @@ int main(void)
     test_http();
     test_url();
     test_http_auth();
+    test_cookie();
     printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
     return unit_failed ? 1 : 0;
 }

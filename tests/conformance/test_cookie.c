@@ -18,8 +18,8 @@
 #include "test.h"
 
 /* The peer as two hosts for cookies: its address and its name. */
-#define HOST_IP L"127.0.0.1"
-#define HOST_NAME L"localhost"
+#define HOST_IP peer_host()
+#define HOST_NAME peer_name()
 
 struct reply { DWORD status, fields; char body[2048]; };
 

@@ -68,6 +68,25 @@ static void report(const char *workload, double value, const char *unit)
     fflush(stdout);
 }
 
+/* the CPU cost of a workload: rt16 -> cpu-rt16 */
+static void report_cpu(const char *workload, double value, const char *unit)
+{
+    printf("result %s-%s %s cpu-%s %.3f %s\n", client, mode_name, scheme, workload, value, unit);
+    fflush(stdout);
+}
+
+/* user + kernel CPU seconds of this process so far (all its threads) */
+static double cpu_s(void)
+{
+    FILETIME created, exited, kernel, user;
+    ULARGE_INTEGER k, u;
+
+    if (!GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user)) return 0;
+    k.LowPart = kernel.dwLowDateTime; k.HighPart = kernel.dwHighDateTime;
+    u.LowPart = user.dwLowDateTime; u.HighPart = user.dwHighDateTime;
+    return (double)(k.QuadPart + u.QuadPart) / 1e7;
+}
+
 /* ---- one WebSocket and its asynchronous state ---- */
 
 enum job { JOB_NONE, JOB_RT, JOB_BULK };
@@ -90,6 +109,7 @@ struct conn
     volatile LONG pending;       /* completions left before the next round trip */
     LONG count;
     double deadline, start, end;
+    double cpu_start, cpu_end;   /* cpu_s() over the timed part */
     /* bulk */
     LONG to_send, sent;
     ULONGLONG total, received;
@@ -117,10 +137,12 @@ static void rt_half_done(struct conn *c)
     if (c->count == RT_WARMUP)
     {
         c->start = now_s();
+        c->cpu_start = cpu_s();
         c->deadline = c->start + RT_SECONDS;
     }
     if (c->count > RT_WARMUP && (c->end = now_s()) >= c->deadline)
     {
+        c->cpu_end = cpu_s();
         SetEvent(c->done);
         return;
     }
@@ -296,6 +318,8 @@ static void receive_whole(struct conn *c)
     if (c->got != c->len) die("echo (wrong length)", c->got);
 }
 
+static double last_cpu;  /* CPU cost of the last run_rt / run_bulk: s per 100,000 round trips / per GiB */
+
 static double run_rt(DWORD len)
 {
     struct conn *c = ws_open_for(len);
@@ -318,17 +342,23 @@ static double run_rt(DWORD len)
         c->count = 0;
         for (;;)
         {
-            if (c->count == RT_WARMUP) c->start = now_s();
+            if (c->count == RT_WARMUP)
+            {
+                c->start = now_s();
+                c->cpu_start = cpu_s();
+            }
             if ((err = WinHttpWebSocketSend(c->ws, c->type, c->msg, len))) die("WinHttpWebSocketSend", err);
             receive_whole(c);
             c->count++;
             if (c->count > RT_WARMUP && (c->end = now_s()) - c->start >= RT_SECONDS) break;
         }
+        c->cpu_end = cpu_s();
         elapsed = c->end - c->start;
         c->count -= RT_WARMUP;
     }
     if (len <= 16 && memcmp(c->msg, c->rbuf, len)) die("echo (different bytes)", 0);
     ws_drop(c);
+    last_cpu = (c->cpu_end - c->cpu_start) * 100000.0 / c->count;
     return elapsed * 1e6 / c->count;
 }
 
@@ -363,6 +393,7 @@ static double run_bulk(DWORD len, DWORD mib)
         if ((err = started(WinHttpWebSocketReceive(c->ws, c->rbuf, c->rcap, &c->unused_read, &c->unused_type))))
             die("WinHttpWebSocketReceive", err);
         c->start = now_s();
+        c->cpu_start = cpu_s();
         bulk_send_next(c);
         if (WaitForSingleObject(c->done, 300000)) die("bulk (timed out)", 0);
         if (c->error) die("bulk", c->error);
@@ -370,6 +401,7 @@ static double run_bulk(DWORD len, DWORD mib)
     else
     {
         c->start = now_s();
+        c->cpu_start = cpu_s();
         if (!(sender = CreateThread(NULL, 0, bulk_sender, c, 0, NULL))) die("CreateThread", GetLastError());
         while (c->received < c->total)
         {
@@ -383,6 +415,8 @@ static double run_bulk(DWORD len, DWORD mib)
         if (c->error) die("WinHttpWebSocketSend", c->error);
     }
     if (c->received != c->total) die("bulk (wrong byte count)", (DWORD)c->received);
+    c->cpu_end = cpu_s();
+    last_cpu = (c->cpu_end - c->cpu_start) * 1073741824.0 / (double)c->total;
     ws_drop(c);
     return (double)c->total / 1048576.0 / (c->end - c->start);
 }
@@ -485,6 +519,7 @@ int main(int argc, char **argv)
             else if (!strcmp(w, "bulk64k")) report(w, run_bulk(65536, mib), "MiBps");
             else if (!strcmp(w, "bulk1m")) report(w, run_bulk(1048576, mib), "MiBps");
             else { fprintf(stderr, "winhttp_bench: unknown workload %s\n", w); return 2; }
+            report_cpu(w, last_cpu, !strncmp(w, "bulk", 4) ? "s/GiB" : "s/100k");
         }
     }
     WinHttpCloseHandle(connection);

@@ -296,6 +296,21 @@ static void report(const char *workload, double value, const char *unit)
     fflush(stdout);
 }
 
+/* the CPU cost of a workload: rt16 -> cpu-rt16 */
+static void report_cpu(const char *workload, double value, const char *unit)
+{
+    printf("result native %s cpu-%s %.3f %s\n", scheme, workload, value, unit);
+    fflush(stdout);
+}
+
+/* user + system CPU seconds of this process so far */
+static double cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 /* where echoes are copied, as a WinHTTP client gets them in its buffer */
 static uint8_t *echo_buf;
 
@@ -319,19 +334,22 @@ static void round_trip(wsconn *c, int opcode, size_t len)
 static void run_rt(const char *name, int opcode, size_t len)
 {
     wsconn *c = ws_connect();
-    double t0, t;
+    double t0, t, c0;
     long count = 0, i;
 
     for (i = 0; i < WARMUP_RT; i++) round_trip(c, opcode, len);
     t0 = now_s();
+    c0 = cpu_s();
     do
     {
         round_trip(c, opcode, len);
         count++;
         t = now_s();
     } while (count < MIN_RT || t - t0 < RT_SECONDS);
+    c0 = cpu_s() - c0;
     ws_close(c);
     report(name, (t - t0) * 1e6 / (double)count, "us");
+    report_cpu(name, c0 * 100000.0 / (double)count, "s/100k");
 }
 
 struct sender
@@ -363,11 +381,12 @@ static void run_bulk(const char *name, size_t msg, unsigned mib, int timed)
     struct sender s;
     pthread_t t;
     uint64_t want, got = 0, n;
-    double t1;
+    double t1, c0;
     long i;
     int op;
 
     s.c = ws_connect();
+    c0 = cpu_s();
     s.msg = msg;
     s.count = (long)(((uint64_t)mib << 20) / msg);
     s.err = 0;
@@ -389,7 +408,9 @@ static void run_bulk(const char *name, size_t msg, unsigned mib, int timed)
         exit(1);
     }
     ws_close(s.c);
+    c0 = cpu_s() - c0;
     if (timed) report(name, (double)want / 1048576.0 / (t1 - s.t0), "MiBps");
+    if (timed) report_cpu(name, c0 * 1073741824.0 / (double)want, "s/GiB");
 }
 
 static long vmrss_kib(void)

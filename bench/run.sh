@@ -42,7 +42,7 @@ smoke=
 if [ "$1" = --smoke ]; then
     smoke=1; reps=1; mib=8; idle=20; tmo=60; clients="native ours-sync ours-async"
 fi
-workloads="${BENCH_WORKLOADS:-idle rt16 rt1k rt64k bulk64k bulk1m}"
+workloads="${BENCH_WORKLOADS:-idle rt16 rt1k rt64k bulk64k bulk1m bulk16m setup}"
 speed_workloads=$(echo $workloads | sed "s/idle//" | tr -s " " "\n" | grep . | tr "\n" , | sed "s/,$//")
 # every speed workload also reports the client's CPU time (cpu-WORKLOAD)
 cpu_workloads=$(echo $speed_workloads | tr , "\n" | sed "s/^/cpu-/" | tr "\n" " ")

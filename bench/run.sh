@@ -42,8 +42,10 @@ smoke=
 if [ "$1" = --smoke ]; then
     smoke=1; reps=1; mib=8; idle=20; tmo=60; clients="native ours-sync ours-async"
 fi
-workloads="idle rt16 rt1k rt64k bulk64k bulk1m"
-speed_workloads=$(echo $workloads | sed "s/^idle //" | tr " " ,)
+workloads="${BENCH_WORKLOADS:-idle rt16 rt1k rt64k bulk64k bulk1m bulk16m setup}"
+speed_workloads=$(echo $workloads | sed "s/idle//" | tr -s " " "\n" | grep . | tr "\n" , | sed "s/,$//")
+# every speed workload also reports the client's CPU time (cpu-WORKLOAD)
+cpu_workloads=$(echo $speed_workloads | tr , "\n" | sed "s/^/cpu-/" | tr "\n" " ")
 
 for f in echo_server native_client winhttp_bench.exe; do
     [ -f "$bin/$f" ] || { echo "bench: $bin/$f is missing (make bench builds it)" >&2; exit 2; }
@@ -136,7 +138,7 @@ for c in $clients; do
         echo "bench: $c $s ..." >&2
         # idle on its own, in a fresh process: a client that fails there
         # (or hangs until BENCH_TIMEOUT) still gives its speed figures
-        for part in idle "$speed_workloads"; do
+        for part in $(echo "$workloads" | grep -qw idle && echo idle) $speed_workloads; do
             # in the background, without the fifo, so that a signal stops it
             (run_client "$c" "$s" "$p" "$part") >"$tmp/out" 2>"$tmp/err" </dev/null 8>&- &
             cpid=$!
@@ -180,9 +182,10 @@ fi
 echo "WebSocket benchmark, $stamp, commit $commit; loopback, $ncpu cores, $placement"
 echo "round trips (rt): us per round trip, median of $reps runs (lower is better); bulk: MiB/s of payload each way"
 echo "while both directions run, median of $reps (higher is better); idle: KiB per idle WebSocket, one run of $idle"
-echo "(lower is better).  x: how many times better the first is than the second (above 1: better);"
+echo "(lower is better); cpu-*: user+system CPU seconds of the client process per 100,000 round trips (rt) or"
+echo "per GiB each way (bulk), median of $reps (lower is better; wineserver not counted).  x: how many times better the first is than the second (above 1: better);"
 echo "*: fewer runs than asked (some failed); ~: the runs spread by more than 1.5x (max/min)"
-awk -v workloads="$workloads" -v prevfile="$tmp/previous" -v clients=" $clients " '
+awk -v workloads="$workloads $cpu_workloads" -v prevfile="$tmp/previous" -v clients=" $clients " '
     FILENAME == prevfile { prev[$1 " " $2 " " $3] = $4; next }
     { k = $1 " " $2 " " $3; val[k] = $4; mark[k] = ($6 ? "" : "*") (($7 > 0 && $8 / $7 > 1.5) ? "~" : "") }
     function get(c, s, w) { k = c " " s " " w; return (k in val) ? val[k] : "" }
@@ -196,13 +199,13 @@ awk -v workloads="$workloads" -v prevfile="$tmp/previous" -v clients=" $clients 
                                return better(get(c, s, w), prev[k], w) }
     END {
         n = split(workloads, W, " ")
-        printf "%-7s %-4s %10s %10s %10s %10s %10s | %7s %7s %7s %7s | %7s %7s\n", "work", "", "native", "ours-s", "ours-a",
+        printf "%-11s %-4s %10s %10s %10s %10s %10s | %7s %7s %7s %7s | %7s %7s\n", "work", "", "native", "ours-s", "ours-a",
                "built-s", "built-a", "os/nat", "oa/nat", "os/bs", "oa/ba", "os/prev", "oa/prev"
         for (s = 1; s <= 2; s++) { sc = s == 1 ? "ws" : "wss"
             for (i = 1; i <= n; i++) { w = W[i]
                 nat = get("native", sc, w); os = get("ours-sync", sc, w); oa = get("ours-async", sc, w)
                 bs = get("builtin-sync", sc, w); ba = get("builtin-async", sc, w)
-                printf "%-7s %-4s %10s %10s %10s %10s %10s | %7s %7s %7s %7s | %7s %7s\n", w, sc, cell("native", sc, w),
+                printf "%-11s %-4s %10s %10s %10s %10s %10s | %7s %7s %7s %7s | %7s %7s\n", w, sc, cell("native", sc, w),
                        cell("ours-sync", sc, w), cell("ours-async", sc, w), cell("builtin-sync", sc, w),
                        cell("builtin-async", sc, w), better(os, nat, w), better(oa, nat, w), better(os, bs, w),
                        better(oa, ba, w), change("ours-sync", sc, w), change("ours-async", sc, w)
@@ -216,7 +219,7 @@ cat "$tmp/table"
 
 if [ -n "$smoke" ]; then
     missing=0
-    for c in $clients; do for s in ws wss; do for w in $workloads; do
+    for c in $clients; do for s in ws wss; do for w in $workloads $cpu_workloads; do
         grep -q "^$c $s $w .* 1 [^ ]* [^ ]*\$" "$tmp/medians" || { echo "bench smoke: no figure for $c $s $w" >&2; missing=$((missing + 1)); }
     done; done; done
     echo "bench-smoke: $(grep -c ' 1 [^ ]* [^ ]*$' "$tmp/medians") passed, $missing failed"

@@ -40,6 +40,8 @@
 #define RT_WARMUP 50
 #define RT_SECONDS 0.5
 #define BULK_WARMUP_MIB 8
+/* bulk16m: messages of 16 MiB and a bit, not a power of two */
+#define BIG_MSG ((16u << 20) + 4097u)
 
 static const char *client = "winhttp", *mode_name = "sync", *scheme = "ws";
 static BOOL async_mode, secure;
@@ -68,6 +70,25 @@ static void report(const char *workload, double value, const char *unit)
     fflush(stdout);
 }
 
+/* the CPU cost of a workload: rt16 -> cpu-rt16 */
+static void report_cpu(const char *workload, double value, const char *unit)
+{
+    printf("result %s-%s %s cpu-%s %.3f %s\n", client, mode_name, scheme, workload, value, unit);
+    fflush(stdout);
+}
+
+/* user + kernel CPU seconds of this process so far (all its threads) */
+static double cpu_s(void)
+{
+    FILETIME created, exited, kernel, user;
+    ULARGE_INTEGER k, u;
+
+    if (!GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user)) return 0;
+    k.LowPart = kernel.dwLowDateTime; k.HighPart = kernel.dwHighDateTime;
+    u.LowPart = user.dwLowDateTime; u.HighPart = user.dwHighDateTime;
+    return (double)(k.QuadPart + u.QuadPart) / 1e7;
+}
+
 /* ---- one WebSocket and its asynchronous state ---- */
 
 enum job { JOB_NONE, JOB_RT, JOB_BULK };
@@ -88,8 +109,9 @@ struct conn
     WINHTTP_WEB_SOCKET_BUFFER_TYPE unused_type;
     /* round trips */
     volatile LONG pending;       /* completions left before the next round trip */
-    LONG count;
+    LONG count, limit;           /* limit: round trips to make (0: for RT_SECONDS) */
     double deadline, start, end;
+    double cpu_start, cpu_end;   /* cpu_s() over the timed part */
     /* bulk */
     LONG to_send, sent;
     ULONGLONG total, received;
@@ -114,13 +136,21 @@ static void rt_half_done(struct conn *c)
 {
     if (InterlockedDecrement(&c->pending)) return;
     c->count++;
+    if (c->limit)
+    {
+        if (c->count >= c->limit) SetEvent(c->done);
+        else rt_round(c);
+        return;
+    }
     if (c->count == RT_WARMUP)
     {
         c->start = now_s();
+        c->cpu_start = cpu_s();
         c->deadline = c->start + RT_SECONDS;
     }
     if (c->count > RT_WARMUP && (c->end = now_s()) >= c->deadline)
     {
+        c->cpu_end = cpu_s();
         SetEvent(c->done);
         return;
     }
@@ -191,6 +221,7 @@ static void CALLBACK callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *in
     {
     case WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE:
     case WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE:
+    case WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE:
         SetEvent(c->step);
         break;
     case WINHTTP_CALLBACK_STATUS_REQUEST_ERROR:
@@ -296,6 +327,9 @@ static void receive_whole(struct conn *c)
     if (c->got != c->len) die("echo (wrong length)", c->got);
 }
 
+static double last_cpu;
+static double run_setup(void);  /* CPU cost of the last run_rt / run_bulk: s per 100,000 round trips / per GiB */
+
 static double run_rt(DWORD len)
 {
     struct conn *c = ws_open_for(len);
@@ -318,18 +352,74 @@ static double run_rt(DWORD len)
         c->count = 0;
         for (;;)
         {
-            if (c->count == RT_WARMUP) c->start = now_s();
+            if (c->count == RT_WARMUP)
+            {
+                c->start = now_s();
+                c->cpu_start = cpu_s();
+            }
             if ((err = WinHttpWebSocketSend(c->ws, c->type, c->msg, len))) die("WinHttpWebSocketSend", err);
             receive_whole(c);
             c->count++;
             if (c->count > RT_WARMUP && (c->end = now_s()) - c->start >= RT_SECONDS) break;
         }
+        c->cpu_end = cpu_s();
         elapsed = c->end - c->start;
         c->count -= RT_WARMUP;
     }
     if (len <= 16 && memcmp(c->msg, c->rbuf, len)) die("echo (different bytes)", 0);
     ws_drop(c);
+    last_cpu = (c->cpu_end - c->cpu_start) * 100000.0 / c->count;
     return elapsed * 1e6 / c->count;
+}
+
+/* One connection's life: open (TCP, TLS, upgrade), one 16-byte round trip,
+ * close handshake, handles closed. */
+static void setup_once(void)
+{
+    struct conn *c = ws_open_for(16);
+    DWORD err;
+
+    memcpy(c->msg, "0123456789abcdef", 16);
+    c->type = WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE;
+    if (async_mode)
+    {
+        c->job = JOB_RT;
+        c->limit = 1;
+        rt_round(c);
+        if (WaitForSingleObject(c->done, 30000) || c->error) die("setup round trip", c->error);
+        c->job = JOB_NONE;
+        if ((err = started(WinHttpWebSocketClose(c->ws, WINHTTP_WEB_SOCKET_SUCCESS_CLOSE_STATUS, NULL, 0))))
+            die("WinHttpWebSocketClose", err);
+        if (WaitForSingleObject(c->step, 30000) || c->error) die("CLOSE_COMPLETE", c->error);
+    }
+    else
+    {
+        if ((err = WinHttpWebSocketSend(c->ws, c->type, c->msg, 16))) die("WinHttpWebSocketSend", err);
+        receive_whole(c);
+        if ((err = WinHttpWebSocketClose(c->ws, WINHTTP_WEB_SOCKET_SUCCESS_CLOSE_STATUS, NULL, 0)))
+            die("WinHttpWebSocketClose", err);
+    }
+    WinHttpCloseHandle(c->ws);
+}
+
+/* Connection set-up, one after the other: us per connection; the CPU cost
+ * per 1,000 connections in last_cpu. */
+static double run_setup(void)
+{
+    double start, end, cpu;
+    LONG count = 0, i;
+
+    for (i = 0; i < 5; i++) setup_once();
+    start = now_s();
+    cpu = cpu_s();
+    do
+    {
+        setup_once();
+        count++;
+        end = now_s();
+    } while (count < 20 || end - start < RT_SECONDS);
+    last_cpu = (cpu_s() - cpu) * 1000.0 / count;
+    return (end - start) * 1e6 / count;
 }
 
 static DWORD WINAPI bulk_sender(void *arg)
@@ -356,6 +446,7 @@ static double run_bulk(DWORD len, DWORD mib)
 
     for (i = 0; i < len; i++) c->msg[i] = (BYTE)(i * 13);
     c->to_send = (LONG)((ULONGLONG)mib * 1048576 / len);
+    if (!c->to_send) c->to_send = 1;
     c->total = (ULONGLONG)c->to_send * len;
     if (async_mode)
     {
@@ -363,6 +454,7 @@ static double run_bulk(DWORD len, DWORD mib)
         if ((err = started(WinHttpWebSocketReceive(c->ws, c->rbuf, c->rcap, &c->unused_read, &c->unused_type))))
             die("WinHttpWebSocketReceive", err);
         c->start = now_s();
+        c->cpu_start = cpu_s();
         bulk_send_next(c);
         if (WaitForSingleObject(c->done, 300000)) die("bulk (timed out)", 0);
         if (c->error) die("bulk", c->error);
@@ -370,6 +462,7 @@ static double run_bulk(DWORD len, DWORD mib)
     else
     {
         c->start = now_s();
+        c->cpu_start = cpu_s();
         if (!(sender = CreateThread(NULL, 0, bulk_sender, c, 0, NULL))) die("CreateThread", GetLastError());
         while (c->received < c->total)
         {
@@ -383,6 +476,8 @@ static double run_bulk(DWORD len, DWORD mib)
         if (c->error) die("WinHttpWebSocketSend", c->error);
     }
     if (c->received != c->total) die("bulk (wrong byte count)", (DWORD)c->received);
+    c->cpu_end = cpu_s();
+    last_cpu = (c->cpu_end - c->cpu_start) * 1073741824.0 / (double)c->total;
     ws_drop(c);
     return (double)c->total / 1048576.0 / (c->end - c->start);
 }
@@ -465,7 +560,8 @@ int main(int argc, char **argv)
                                 WINHTTP_NO_PROXY_BYPASS, async_mode ? WINHTTP_FLAG_ASYNC : 0)))
         die("WinHttpOpen", GetLastError());
     if (async_mode
-        && WinHttpSetStatusCallback(session, callback, WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS, 0)
+        && WinHttpSetStatusCallback(session, callback,
+                                    WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS | WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE, 0)
                == WINHTTP_INVALID_STATUS_CALLBACK)
         die("WinHttpSetStatusCallback", GetLastError());
     if (!(connection = WinHttpConnect(session, L"127.0.0.1", port, 0))) die("WinHttpConnect", GetLastError());
@@ -480,11 +576,14 @@ int main(int argc, char **argv)
         for (r = 0; r < reps; r++)
         {
             if (!strcmp(w, "rt16")) report(w, run_rt(16), "us");
+            else if (!strcmp(w, "setup")) report(w, run_setup(), "us");
             else if (!strcmp(w, "rt1k")) report(w, run_rt(1024), "us");
             else if (!strcmp(w, "rt64k")) report(w, run_rt(65536), "us");
             else if (!strcmp(w, "bulk64k")) report(w, run_bulk(65536, mib), "MiBps");
             else if (!strcmp(w, "bulk1m")) report(w, run_bulk(1048576, mib), "MiBps");
+            else if (!strcmp(w, "bulk16m")) report(w, run_bulk(BIG_MSG, mib), "MiBps");
             else { fprintf(stderr, "winhttp_bench: unknown workload %s\n", w); return 2; }
+            report_cpu(w, last_cpu, !strncmp(w, "bulk", 4) ? "s/GiB" : !strcmp(w, "setup") ? "s/1k" : "s/100k");
         }
     }
     WinHttpCloseHandle(connection);

@@ -25,7 +25,7 @@
 
 #include <stdint.h>
 
-#define WHNET_INTERFACE_VERSION 3
+#define WHNET_INTERFACE_VERSION 4
 #define WHNET_INFINITE 0xffffffffu   /* timeout: wait forever */
 
 /* Certificate problems reported by tls_handshake (same values as the
@@ -65,6 +65,7 @@ struct whnet_addr
 
 /* tls_info flags */
 #define WHNET_TLS_CERT_REQUESTED     0x00000001u   /* the server asked for a client certificate (none was sent) */
+#define WHNET_TLS_RESUMED            0x00000002u   /* the handshake resumed a kept session */
 
 typedef uint64_t whnet_conn;  /* opaque; 0 is never a valid connection */
 
@@ -196,6 +197,18 @@ struct whnet_ops
 
     /* The local and remote address of a connected conn. */
     uint32_t (*addresses)(whnet_conn conn, struct whnet_addr *local, struct whnet_addr *remote);
+
+    /* ---- TLS session resumption (version 4) ----
+     * The key (len bytes, at most 1024; 0: none) under which the next
+     * handshake on conn looks for a kept session to offer, and under which
+     * this connection's session is kept once there is one to keep (after
+     * the handshake; TLS 1.3: once a read brought the server's ticket).
+     * The caller puts in the key whatever must match for a session to be
+     * offered again (host, port, settings that change the handshake). */
+    uint32_t (*tls_set_resume_key)(whnet_conn conn, const void *key, uint32_t len);
+
+    /* Drop every kept session whose key begins with the len bytes of prefix. */
+    uint32_t (*tls_forget)(const void *prefix, uint32_t len);
 };
 
 /* Exported by whnet.dll (cdecl on i386). Returns NULL if the Unix side is

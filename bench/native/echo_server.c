@@ -49,6 +49,8 @@ struct conn
 };
 
 static gnutls_certificate_credentials_t server_cred;
+/* session tickets, as servers commonly have them: clients may resume */
+static gnutls_datum_t ticket_key;
 
 /* Set per thread: the TLS pull function then reads without blocking. */
 static __thread int tls_nonblock;
@@ -378,6 +380,7 @@ static void *accept_thread(void *arg)
                 continue;
             }
             gnutls_certificate_server_set_request(c->tls, GNUTLS_CERT_IGNORE);
+            if (ticket_key.size) gnutls_session_ticket_enable_server(c->tls, &ticket_key);
         }
         if (pthread_create(&t, &attr, conn_thread, c))
         {
@@ -452,6 +455,7 @@ int main(int argc, char **argv)
     }
 
     if ((r = gnutls_global_init()) < 0
+        || (r = gnutls_session_ticket_key_generate(&ticket_key)) < 0
         || (r = gnutls_certificate_allocate_credentials(&server_cred)) < 0
         || (r = gnutls_certificate_set_x509_key_file(server_cred, cert, key, GNUTLS_X509_FMT_PEM)) < 0)
     {

@@ -45,6 +45,10 @@
 #define WARMUP_RT 50
 #define BULK_WARMUP_MIB 8
 #define MIN_RT 50
+#define SETUP_WARMUP 5
+/* bulk16m: messages of 16 MiB and a bit, not a power of two */
+#define BIG_MSG ((16u << 20) + 4097u)
+#define SETUP_MIN 20
 #define RT_SECONDS 0.5
 
 typedef struct wsconn
@@ -60,6 +64,9 @@ typedef struct wsconn
 static int use_tls;
 static unsigned short port;
 static gnutls_certificate_credentials_t cred;
+/* the setup workload resumes TLS sessions, as our winhttp (and schannel) do */
+static int resume_on;
+static gnutls_datum_t resume_data;
 static const char *scheme = "ws";
 
 static void die(const char *what)
@@ -140,6 +147,7 @@ static wsconn *ws_connect(void)
         if (gnutls_init(&c->tls, GNUTLS_CLIENT) < 0 || gnutls_set_default_priority(c->tls) < 0
             || gnutls_credentials_set(c->tls, GNUTLS_CRD_CERTIFICATE, cred) < 0)
             die("TLS session setup failed");
+        if (resume_on && resume_data.size) gnutls_session_set_data(c->tls, resume_data.data, resume_data.size);
         gnutls_transport_set_int(c->tls, c->fd);
         gnutls_handshake_set_timeout(c->tls, 10000);
         do r = gnutls_handshake(c->tls);
@@ -288,12 +296,27 @@ static void ws_close(wsconn *c)
 
 /* ---- workloads ---- */
 
-static uint8_t *pattern;  /* 1 MiB of payload bytes */
+static uint8_t *pattern;  /* BIG_MSG bytes of payload */
 
 static void report(const char *workload, double value, const char *unit)
 {
     printf("result native %s %s %.2f %s\n", scheme, workload, value, unit);
     fflush(stdout);
+}
+
+/* the CPU cost of a workload: rt16 -> cpu-rt16 */
+static void report_cpu(const char *workload, double value, const char *unit)
+{
+    printf("result native %s cpu-%s %.3f %s\n", scheme, workload, value, unit);
+    fflush(stdout);
+}
+
+/* user + system CPU seconds of this process so far */
+static double cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 /* where echoes are copied, as a WinHTTP client gets them in its buffer */
@@ -316,22 +339,70 @@ static void round_trip(wsconn *c, int opcode, size_t len)
     if (len == 16 && memcmp(echo, pattern, 16)) die("echo of 16 bytes differs");
 }
 
+/* Keep c's TLS session for the next connection (TLS 1.3: once the ticket came). */
+static void keep_session(wsconn *c)
+{
+    if (!c->tls || (gnutls_protocol_get_version(c->tls) == GNUTLS_TLS1_3
+                    && !(gnutls_session_get_flags(c->tls) & GNUTLS_SFLAGS_SESSION_TICKET)))
+        return;
+    gnutls_free(resume_data.data);
+    resume_data.data = NULL;
+    resume_data.size = 0;
+    gnutls_session_get_data2(c->tls, &resume_data);
+}
+
+/* Connection set-up: connect, TLS handshake (resuming), upgrade, one 16-byte
+ * round trip, close handshake, one after the other; us per connection. */
+static void run_setup(const char *name)
+{
+    double t0, t, c0;
+    long count = 0, i;
+    wsconn *c;
+
+    resume_on = 1;
+    for (i = 0; i < SETUP_WARMUP; i++)
+    {
+        c = ws_connect();
+        round_trip(c, WSF_OP_TEXT, 16);
+        keep_session(c);
+        ws_close(c);
+    }
+    t0 = now_s();
+    c0 = cpu_s();
+    do
+    {
+        c = ws_connect();
+        round_trip(c, WSF_OP_TEXT, 16);
+        keep_session(c);
+        ws_close(c);
+        count++;
+        t = now_s();
+    } while (count < SETUP_MIN || t - t0 < RT_SECONDS);
+    c0 = cpu_s() - c0;
+    resume_on = 0;
+    report(name, (t - t0) * 1e6 / (double)count, "us");
+    report_cpu(name, c0 * 1000.0 / (double)count, "s/1k");
+}
+
 static void run_rt(const char *name, int opcode, size_t len)
 {
     wsconn *c = ws_connect();
-    double t0, t;
+    double t0, t, c0;
     long count = 0, i;
 
     for (i = 0; i < WARMUP_RT; i++) round_trip(c, opcode, len);
     t0 = now_s();
+    c0 = cpu_s();
     do
     {
         round_trip(c, opcode, len);
         count++;
         t = now_s();
     } while (count < MIN_RT || t - t0 < RT_SECONDS);
+    c0 = cpu_s() - c0;
     ws_close(c);
     report(name, (t - t0) * 1e6 / (double)count, "us");
+    report_cpu(name, c0 * 100000.0 / (double)count, "s/100k");
 }
 
 struct sender
@@ -363,11 +434,12 @@ static void run_bulk(const char *name, size_t msg, unsigned mib, int timed)
     struct sender s;
     pthread_t t;
     uint64_t want, got = 0, n;
-    double t1;
+    double t1, c0;
     long i;
     int op;
 
     s.c = ws_connect();
+    c0 = cpu_s();
     s.msg = msg;
     s.count = (long)(((uint64_t)mib << 20) / msg);
     s.err = 0;
@@ -389,7 +461,9 @@ static void run_bulk(const char *name, size_t msg, unsigned mib, int timed)
         exit(1);
     }
     ws_close(s.c);
+    c0 = cpu_s() - c0;
     if (timed) report(name, (double)want / 1048576.0 / (t1 - s.t0), "MiBps");
+    if (timed) report_cpu(name, c0 * 1073741824.0 / (double)want, "s/GiB");
 }
 
 static long vmrss_kib(void)
@@ -464,10 +538,10 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    pattern = malloc(1 << 20);
-    echo_buf = malloc(1 << 20);
+    pattern = malloc(BIG_MSG);
+    echo_buf = malloc(BIG_MSG);
     if (!pattern || !echo_buf) die("out of memory");
-    for (i = 0; i < (1 << 20); i++) pattern[i] = (uint8_t)('a' + i % 26);
+    for (i = 0; i < (int)BIG_MSG; i++) pattern[i] = (uint8_t)('a' + i % 26);
 
     list = strdup(workloads);
     for (w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save))
@@ -483,10 +557,12 @@ int main(int argc, char **argv)
         for (i = 0; i < reps; i++)
         {
             if (!strcmp(w, "rt16")) run_rt(w, WSF_OP_TEXT, 16);
+            else if (!strcmp(w, "setup")) run_setup(w);
             else if (!strcmp(w, "rt1k")) run_rt(w, WSF_OP_BINARY, 1024);
             else if (!strcmp(w, "rt64k")) run_rt(w, WSF_OP_BINARY, 65536);
             else if (!strcmp(w, "bulk64k")) run_bulk(w, 65536, (unsigned)bulk_mib, 1);
             else if (!strcmp(w, "bulk1m")) run_bulk(w, 1 << 20, (unsigned)bulk_mib, 1);
+            else if (!strcmp(w, "bulk16m")) run_bulk(w, BIG_MSG, (unsigned)bulk_mib, 1);
             else
             {
                 fprintf(stderr, "native_client: unknown workload %s\n", w);

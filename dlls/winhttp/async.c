@@ -2,25 +2,43 @@
  * The machinery behind asynchronous mode and WebSocket timers:
  *
  * - a private thread pool (at most POOL_MAX_THREADS threads) that runs work
- *   items: asynchronous HTTP steps, WebSocket receive steps, keep-alive pings;
- * - one dispatcher thread that waits on the transport's poller (connections
- *   an object watches, e.g. a WebSocket with a receive pending: the object's
- *   vtbl->readable then runs on the pool) and, every TICK_MS while objects
- *   are registered, runs their vtbl->timer (keep-alive, Close timeouts).
+ *   items: asynchronous HTTP steps, WebSocket steps, keep-alive pings;
+ * - poller threads (leader/follower, at most POLLER_MAX_THREADS) that wait
+ *   on the transport's poller themselves (connections an object watches,
+ *   e.g. a WebSocket with a receive pending) and run the object's
+ *   vtbl->readable -- and with it the application's callback -- on the
+ *   thread that woke up, without a hand-off to another thread.  Before a
+ *   poller runs anything, it makes sure another thread waits on the poller:
+ *   a poller that was waiting, or a new one; when neither can be had, it
+ *   stays the waiter and hands the work to the pool, as all of it went
+ *   before (so a callback may still block, or close handles, as long as it
+ *   likes: the others' events are still seen);
+ * - one timer thread that, every TICK_MS while objects are registered, runs
+ *   their vtbl->timer (keep-alive, Close timeouts).
  * It knows objects only through those two calls.
  *
- * Both start at first use and live until the process ends (the DLL pins
+ * Measured (bench, issue 14): the hand-off from one dispatcher thread to a
+ * pool thread cost one more thread wake-up per asynchronous receive that
+ * waits; README, Performance, has the figures.
+ *
+ * All start at first use and live until the process ends (the DLL pins
  * itself then, so the threads never outlive its code).
  */
 #include "private.h"
 
-#define POOL_MAX_THREADS 16
+/* at most 17 threads in all (the scale group checks it) */
+#define POOL_MAX_THREADS 12
+#define POLLER_MAX_THREADS 4
 #define TICK_MS 250
 
 static PTP_POOL pool;
 static TP_CALLBACK_ENVIRON pool_env;
 static INIT_ONCE start_once = INIT_ONCE_STATIC_INIT;
 static BOOL started;
+static HANDLE timer_event;     /* wakes the timer thread when the first object registers */
+
+/* poller threads: started, and waiting on the poller right now */
+static LONG pollers, pollers_waiting;
 
 /* handles of the objects that need timers */
 static SRWLOCK timers_lock = SRWLOCK_INIT;
@@ -71,27 +89,74 @@ static void readable_task(void *ctx, ULONGLONG token)
     release_object(obj);
 }
 
-static DWORD WINAPI dispatcher(void *arg)
+static DWORD WINAPI timer_thread(void *arg)
 {
-    const struct whnet_ops *t = transport_get();
-    ULONGLONG tokens[64], next_tick = 0;
-    uint32_t count, i;
+    ULONGLONG next_tick = 0;
 
     for (;;)
     {
-        DWORD timeout = timer_count ? TICK_MS : WHNET_INFINITE;
         ULONGLONG now;
-        if (t->wait_events((uint64_t *)tokens, ARRAYSIZE(tokens), timeout, &count))
-        {
-            Sleep(TICK_MS);
-            count = 0;
-        }
-        for (i = 0; i < count; i++) if (!queue_task(readable_task, NULL, tokens[i])) readable_task(NULL, tokens[i]);
+        WaitForSingleObject(timer_event, timer_count ? TICK_MS : INFINITE);
         now = GetTickCount64();
         if (timer_count && now >= next_tick)
         {
             next_tick = now + TICK_MS;
             run_timers();
+        }
+    }
+    return 0;
+}
+
+static DWORD WINAPI poller_thread(void *arg);
+
+/* One more poller thread, unless there are POLLER_MAX_THREADS already. */
+static BOOL poller_add(void)
+{
+    HANDLE thread;
+    LONG n = pollers;
+
+    do
+    {
+        if (n >= POLLER_MAX_THREADS) return FALSE;
+    } while (InterlockedCompareExchange(&pollers, n + 1, n) != n && (n = pollers, TRUE));
+    /* counted as waiting from now on, so that it is not added twice */
+    InterlockedIncrement(&pollers_waiting);
+    if ((thread = CreateThread(NULL, 0, poller_thread, NULL, 0, NULL)))
+    {
+        CloseHandle(thread);
+        return TRUE;
+    }
+    InterlockedDecrement(&pollers_waiting);
+    InterlockedDecrement(&pollers);
+    return FALSE;
+}
+
+static DWORD WINAPI poller_thread(void *arg)
+{
+    const struct whnet_ops *t = transport_get();
+    ULONGLONG token;
+    uint32_t count;
+
+    for (;;)
+    {
+        /* pollers_waiting counts this thread already (poller_add, or below) */
+        if (t->wait_events((uint64_t *)&token, 1, WHNET_INFINITE, &count))
+        {
+            Sleep(TICK_MS);
+            continue;
+        }
+        if (!count) continue;
+        /* someone else must wait on the poller while this thread runs the
+         * object's step (which may call back into the application) */
+        if (InterlockedDecrement(&pollers_waiting) > 0 || poller_add())
+        {
+            readable_task(NULL, token);
+            InterlockedIncrement(&pollers_waiting);
+        }
+        else
+        {
+            InterlockedIncrement(&pollers_waiting);
+            if (!queue_task(readable_task, NULL, token)) readable_task(NULL, token);
         }
     }
     return 0;
@@ -111,10 +176,15 @@ static BOOL CALLBACK start(INIT_ONCE *once, void *param, void **ctx)
     /* the threads run our code until the process ends: stay loaded */
     GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
                        (const WCHAR *)(void *)start, &self);
-    if (!(thread = CreateThread(NULL, 0, dispatcher, NULL, 0, NULL))) return TRUE;
+    if (!(timer_event = CreateEventW(NULL, FALSE, FALSE, NULL))) return TRUE;
+    if (!(thread = CreateThread(NULL, 0, timer_thread, NULL, 0, NULL))) return TRUE;
     CloseHandle(thread);
+    /* two pollers from the start: while one runs a step, the other waits */
+    if (!poller_add()) return TRUE;
+    poller_add();
     started = TRUE;
-    TRACE("thread pool (max %u threads) and dispatcher started\n", POOL_MAX_THREADS);
+    TRACE("thread pool (max %u threads), pollers (max %u) and timer thread started\n", POOL_MAX_THREADS,
+          POLLER_MAX_THREADS);
     return TRUE;
 }
 
@@ -156,7 +226,7 @@ BOOL timers_add(HINTERNET h)
     if (ok) timer_handles[timer_count++] = h;
     wake = timer_count == 1;
     ReleaseSRWLockExclusive(&timers_lock);
-    if (ok && wake) transport_get()->wake();  /* the dispatcher may be waiting without a timeout */
+    if (ok && wake) SetEvent(timer_event);  /* the timer thread may be waiting without a timeout */
     return ok;
 }
 

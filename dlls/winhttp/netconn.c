@@ -46,10 +46,11 @@ static DWORD netconn_new(const WCHAR *host, BOOL secure, char **out_host, struct
     return ERROR_SUCCESS;
 }
 
-DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags, DWORD protocols,
+DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags, const struct session *ses,
                    const struct timeouts *to, struct netconn **out, DWORD *cert_errors)
 {
     const struct whnet_ops *t = transport_get();
+    DWORD protocols = ses ? ses->secure_protocols : 0;
     struct netconn *c;
     char *hostA;
     DWORD ret;
@@ -59,6 +60,7 @@ DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD sec
     if ((ret = netconn_new(host, secure, &hostA, &c))) return ret;
     TRACE("connecting to %s port %u%s\n", hostA, port, secure ? " (TLS)" : "");
     ret = t->connect(hostA, port, timeout_to_ms(to->connect), &c->id);
+    if (!ret && secure && ses) tls_resume_attach(c->id, ses, hostA, port, protocols, security_flags);
     heap_free(hostA);
     if (!ret && secure) ret = netconn_secure(c, host, security_flags, protocols, to, cert_errors);
     if (ret)
@@ -74,8 +76,9 @@ DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD sec
 }
 
 DWORD netconn_open_start(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
-                         DWORD protocols, struct netconn **out)
+                         const struct session *ses, struct netconn **out)
 {
+    DWORD protocols = ses ? ses->secure_protocols : 0;
     struct netconn *c;
     char *hostA;
     DWORD ret;
@@ -91,6 +94,7 @@ DWORD netconn_open_start(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWO
         DWORD err = transport_get()->tls_set_protocols(c->id, protocols);
         if (!err) err = transport_get()->tls_check_revocation(c->id, !!(security_flags & SECURITY_FLAG_INTERNAL_REVOCATION));
         if (err) ret = err;
+        else if (ses) tls_resume_attach(c->id, ses, c->host, port, protocols, security_flags);
     }
     if (ret && ret != ERROR_IO_PENDING)
     {

@@ -232,8 +232,9 @@ struct websocket;
 /* netconn.c: timeouts are ms; <= 0 means infinite, NETCONN_NOWAIT means
  * "do not wait" (ERROR_WINHTTP_TIMEOUT at once if nothing is there) */
 #define NETCONN_NOWAIT (-2)
-/* security_flags: WINHTTP_OPTION_SECURITY_FLAGS; protocols: WINHTTP_OPTION_SECURE_PROTOCOLS (0: default) */
-DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags, DWORD protocols,
+/* security_flags: WINHTTP_OPTION_SECURITY_FLAGS; protocols: WINHTTP_OPTION_SECURE_PROTOCOLS (0: default);
+ * ses: the session whose secure protocols apply and whose TLS sessions are resumed (tls_resume.c), or NULL */
+DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags, const struct session *ses,
                    const struct timeouts *to, struct netconn **out, DWORD *cert_errors);
 DWORD netconn_secure(struct netconn *c, const WCHAR *host, DWORD security_flags, DWORD protocols,
                      const struct timeouts *to, DWORD *cert_errors);
@@ -241,7 +242,11 @@ DWORD netconn_send(struct netconn *c, const struct whnet_buf *bufs, DWORD count,
 /* Without waiting, for asynchronous calls: ERROR_IO_PENDING means "go on once
  * the connection is writable (*want_write) or readable". */
 DWORD netconn_open_start(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
-                         DWORD protocols, struct netconn **out);
+                         const struct session *ses, struct netconn **out);
+/* tls_resume.c: TLS sessions resumed per WinHTTP session, host, port and settings */
+void tls_resume_attach(whnet_conn id, const struct session *ses, const char *host, INTERNET_PORT port,
+                       DWORD protocols, DWORD security_flags);
+void tls_resume_forget(const struct session *ses);
 DWORD netconn_open_step(struct netconn *c, BOOL *want_write, DWORD *cert_errors);
 DWORD netconn_send_some(struct netconn *c, const struct whnet_buf *bufs, DWORD count, DWORD *done);
 DWORD netconn_fill(struct netconn *c, int timeout);       /* read more into rbuf */

@@ -377,7 +377,7 @@ static DWORD send_open(struct request *r, const struct proxy_target *proxy, INTE
 
     *refused = FALSE;
     if (proxy->host) err = proxy_open_connection(r, proxy, port, secure, &conn, refused);
-    else err = netconn_open(request_server(r), port, secure, r->security_flags, r->connect->session->secure_protocols,
+    else err = netconn_open(request_server(r), port, secure, r->security_flags, r->connect->session,
                             &r->timeouts, &conn, &r->cert_errors);
     if (err == ERROR_WINHTTP_SECURE_FAILURE)
         send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &r->cert_errors, sizeof(r->cert_errors));
@@ -460,7 +460,7 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
         }
         if (err) return err;
         if ((err = netconn_open_start(request_server(r), port, secure, r->security_flags,
-                                      r->connect->session->secure_protocols, &conn))) return err;
+                                      r->connect->session, &conn))) return err;
         request_swap_conn(r, conn);
         r->send_phase = SEND_OPENING;
     }

@@ -697,6 +697,8 @@ static void test_async_two_reads(void)
     WinHttpCloseHandle(ses);
 }
 
+void async_blocking_callbacks(void);  /* async_blocking.c */
+
 void test_async(void)
 {
     test_callback_api();
@@ -712,4 +714,5 @@ void test_async(void)
     test_async_stalled_handshakes();
     test_async_response_timeout();
     test_async_two_reads();
+    async_blocking_callbacks();
 }

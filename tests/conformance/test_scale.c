@@ -287,7 +287,7 @@ void test_scale(void)
     ok(!failures, "%ld sockets failed; the first at line %ld, error %ld, operation/api %ld; last REQUEST_ERROR %ld\n",
        failures, first_fail_line, first_fail_error, first_fail_op, last_error_status);
     ok(!bad_data, "%ld echoes came back wrong\n", bad_data);
-    /* the pool has at most 16 threads, plus one dispatcher (both started before the baseline) */
+    /* at most 12 pool threads, 4 pollers and one timer thread (async.c; started before the baseline) */
     ok(threads_peak <= threads_before + 17, "threads: %lu before, %lu with %d sockets\n", threads_before,
        threads_peak, SOCKETS);
     fflush(stdout);

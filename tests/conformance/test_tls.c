@@ -80,6 +80,7 @@ void tls_server_cert_tests(void);
 void tls_pin_tests(void);
 void tls_client_cert_tests(void);
 void tls_revocation_tests(void);
+void tls_resume_tests(void);  /* tls_resume.c */
 
 void test_tls(void)
 {
@@ -90,5 +91,6 @@ void test_tls(void)
     tls_pin_tests();
     tls_client_cert_tests();
     tls_revocation_tests();
+    tls_resume_tests();
     test_secure_flags_and_ws();
 }

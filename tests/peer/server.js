@@ -231,6 +231,15 @@ function plainResponse(req, body, res) {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) });
       return res.end(json);
     }
+    case '/tls-session': {
+      // whether this TLS connection resumed an earlier session (TLS tests
+      // of resumption); the connection closes, so the next request needs
+      // a new one (and a new handshake)
+      const sock = req.socket;
+      const resumed = typeof sock.isSessionReused === 'function' ? (sock.isSessionReused() ? 'yes' : 'no') : 'none';
+      res.writeHead(200, { 'X-TLS-Resumed': resumed, 'Content-Length': 2, Connection: 'close' });
+      return res.end('ok');
+    }
     case '/close-early':
       res.socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort');
       return;

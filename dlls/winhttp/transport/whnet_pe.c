@@ -235,6 +235,20 @@ static uint32_t w_addresses(whnet_conn conn, struct whnet_addr *local, struct wh
     return st ? st : a.ret;
 }
 
+static uint32_t w_tls_set_resume_key(whnet_conn conn, const void *key, uint32_t len)
+{
+    struct whnet_resume_args a = { conn, (UINT_PTR)key, len, 0 };
+    uint32_t st = call(WHNET_CALL_TLS_SET_RESUME_KEY, &a);
+    return st ? st : a.ret;
+}
+
+static uint32_t w_tls_forget(const void *prefix, uint32_t len)
+{
+    struct whnet_resume_args a = { 0, (UINT_PTR)prefix, len, 0 };
+    uint32_t st = call(WHNET_CALL_TLS_FORGET, &a);
+    return st ? st : a.ret;
+}
+
 static const struct whnet_ops ops =
 {
     WHNET_INTERFACE_VERSION,
@@ -242,7 +256,7 @@ static const struct whnet_ops ops =
     w_watch, w_wait_events, w_wake, w_send_nowait, w_watch_write,
     w_connect_start, w_connect_continue, w_tls_step,
     w_tls_set_protocols, w_peer_certificate, w_tls_info, w_tls_check_revocation,
-    w_addresses,
+    w_addresses, w_tls_set_resume_key, w_tls_forget,
 };
 
 static BOOL CALLBACK init_unix(INIT_ONCE *once, void *param, void **ctx)

@@ -38,6 +38,7 @@
 
 #include "whnet.h"
 #include "whnet_unixcall.h"
+#include "tls_resume.h"
 
 #define ERROR_SUCCESS                      0
 #define ERROR_NOT_ENOUGH_MEMORY            8
@@ -73,6 +74,9 @@ struct conn
     gnutls_session_t hs;
     uint32_t protocols;       /* WHNET_PROTO_* for the next handshake (0: default) */
     uint32_t revocation;      /* the next handshake needs a stapled OCSP response */
+    unsigned char *resume_key;  /* tls_set_resume_key: kept sessions go by it (tls_resume.c) */
+    uint32_t resume_len;
+    int resume_done;          /* this connection's session is kept (or there is nothing to keep) */
 };
 
 static struct conn *to_conn(uint64_t id) { return (struct conn *)(uintptr_t)id; }
@@ -495,6 +499,7 @@ static uint32_t tls_session_new(struct conn *c, const char *name, gnutls_session
         return ERROR_WINHTTP_SECURE_FAILURE;
     }
     if (*name && !is_ip_literal(name)) gnutls_server_name_set(s, GNUTLS_NAME_DNS, name, strlen(name));
+    if (c->resume_len) resume_offer(s, c->resume_key, c->resume_len);
     gnutls_transport_set_int(s, c->fd);
     gnutls_transport_set_vec_push_function(s, tls_push);
     gnutls_handshake_set_timeout(s, 0);  /* we time it ourselves */
@@ -534,7 +539,11 @@ static unsigned int w_tls_step(void *args)
         a->ret = ignorable(a->cert_errors, a->ignore_flags) ? ERROR_SUCCESS : ERROR_WINHTTP_SECURE_FAILURE;
     }
     if (a->ret) gnutls_deinit(c->hs);
-    else c->tls = c->hs;
+    else
+    {
+        c->tls = c->hs;
+        if (c->resume_len) c->resume_done = resume_keep(c->tls, c->resume_key, c->resume_len);
+    }
     c->hs = NULL;
     return 0;
 }
@@ -578,6 +587,7 @@ static unsigned int w_tls_handshake(void *args)
         goto fail;
     }
     c->tls = s;
+    if (c->resume_len) c->resume_done = resume_keep(c->tls, c->resume_key, c->resume_len);
     a->ret = ERROR_SUCCESS;
     return 0;
 fail:
@@ -648,6 +658,7 @@ static unsigned int w_tls_info(void *args)
     }
     a->cipher_bits = (uint32_t)gnutls_cipher_get_key_size(gnutls_cipher_get(c->tls)) * 8;
     if (gnutls_certificate_client_get_request_status(c->tls)) a->flags |= WHNET_TLS_CERT_REQUESTED;
+    if (gnutls_session_is_resumed(c->tls)) a->flags |= WHNET_TLS_RESUMED;
     a->ret = ERROR_SUCCESS;
     return 0;
 }
@@ -943,6 +954,8 @@ static unsigned int w_recv(void *args)
         {
             /* gnutls_record_recv returns buffered data before touching the socket */
             ssize_t rc = gnutls_record_recv(c->tls, buf, a->len);
+            /* a TLS 1.3 server's ticket comes with the first reads */
+            if (c->resume_len && !c->resume_done) c->resume_done = resume_keep(c->tls, c->resume_key, c->resume_len);
             if (rc >= 0) { a->received = (uint32_t)rc; a->ret = ERROR_SUCCESS; return 0; }
             /* peer closed TCP without close_notify: end of stream all the same */
             if (rc == GNUTLS_E_PREMATURE_TERMINATION) { a->ret = ERROR_SUCCESS; return 0; }
@@ -1013,10 +1026,38 @@ static unsigned int w_close(void *args)
     if (!c) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
     if (c->tls) gnutls_deinit(c->tls);
     if (c->hs) gnutls_deinit(c->hs);
+    free(c->resume_key);
     connect_done(c);
     if (c->wfd >= 0) close(c->wfd);
     if (c->fd >= 0) close(c->fd);
     free(c);
+    a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
+static unsigned int w_tls_set_resume_key(void *args)
+{
+    struct whnet_resume_args *a = args;
+    struct conn *c = to_conn(a->conn);
+    unsigned char *key = NULL;
+
+    if (!c || a->len > RESUME_KEY_MAX || (a->len && !a->key)) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    if (a->len && !(key = malloc(a->len))) { a->ret = ERROR_NOT_ENOUGH_MEMORY; return 0; }
+    if (a->len) memcpy(key, (const void *)(uintptr_t)a->key, a->len);
+    free(c->resume_key);
+    c->resume_key = key;
+    c->resume_len = a->len;
+    c->resume_done = 0;
+    a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
+static unsigned int w_tls_forget(void *args)
+{
+    struct whnet_resume_args *a = args;
+
+    if (a->len > RESUME_KEY_MAX || (a->len && !a->key)) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    resume_forget((const void *)(uintptr_t)a->key, a->len);
     a->ret = ERROR_SUCCESS;
     return 0;
 }
@@ -1208,4 +1249,6 @@ const whnet_unix_fn __wine_unix_call_funcs[WHNET_CALL_COUNT] =
     w_tls_info,
     w_tls_check_revocation,
     w_addresses,
+    w_tls_set_resume_key,
+    w_tls_forget,
 };

@@ -85,26 +85,26 @@ static void resume_one_mode(BOOL async)
     if (!a || !b) goto done;
 
     /* TLS 1.3: the ticket arrives after the handshake */
-    r1 = tls_session_resumed(a, async, L"127.0.0.1", "WSS", FALSE);
-    r2 = tls_session_resumed(a, async, L"127.0.0.1", "WSS", TRUE);
-    r3 = tls_session_resumed(a, async, L"127.0.0.1", "WSS", FALSE);
+    r1 = tls_session_resumed(a, async, peer_host(), "WSS", FALSE);
+    r2 = tls_session_resumed(a, async, peer_host(), "WSS", TRUE);
+    r3 = tls_session_resumed(a, async, peer_host(), "WSS", FALSE);
     ok(r1 == 0 && r2 == 1 && r3 == 1, "%s: TLS 1.3: first connection %d (want 0), second %d, third %d (want 1)\n",
        mode, r1, r2, r3);
     /* another WinHTTP session to the same server: a full handshake */
-    r1 = tls_session_resumed(b, async, L"127.0.0.1", "WSS", FALSE);
+    r1 = tls_session_resumed(b, async, peer_host(), "WSS", FALSE);
     ok(r1 == 0, "%s: another session's first connection resumed: %d\n", mode, r1);
     /* another host name for the same server (which would accept the ticket) */
-    r1 = tls_session_resumed(a, async, L"localhost", "WSS", FALSE);
-    ok(r1 == 0, "%s: a connection to localhost resumed 127.0.0.1's session: %d\n", mode, r1);
+    r1 = tls_session_resumed(a, async, peer_name(), "WSS", FALSE);
+    ok(r1 == 0, "%s: a connection to the peer's name resumed its address's session: %d\n", mode, r1);
     /* other secure protocols change the handshake: not offered */
     ok(WinHttpSetOption(a, WINHTTP_OPTION_SECURE_PROTOCOLS, &proto, sizeof(proto)), "%s: protocols: %lu\n", mode,
        GetLastError());
-    r1 = tls_session_resumed(a, async, L"127.0.0.1", "WSS", FALSE);
-    r2 = tls_session_resumed(a, async, L"127.0.0.1", "WSS", FALSE);
+    r1 = tls_session_resumed(a, async, peer_host(), "WSS", FALSE);
+    r2 = tls_session_resumed(a, async, peer_host(), "WSS", FALSE);
     ok(r1 == 0 && r2 == 1, "%s: with TLS 1.3 only: first %d (want 0), second %d (want 1)\n", mode, r1, r2);
     /* TLS 1.2 (session ticket or ID, kept right after the handshake) */
-    r1 = tls_session_resumed(b, async, L"127.0.0.1", "WSS_TLS12", FALSE);
-    r2 = tls_session_resumed(b, async, L"127.0.0.1", "WSS_TLS12", TRUE);
+    r1 = tls_session_resumed(b, async, peer_host(), "WSS_TLS12", FALSE);
+    r2 = tls_session_resumed(b, async, peer_host(), "WSS_TLS12", TRUE);
     ok(r1 == 0 && r2 == 1, "%s: TLS 1.2: first connection %d (want 0), second %d (want 1)\n", mode, r1, r2);
 done:
     if (a) WinHttpCloseHandle(a);

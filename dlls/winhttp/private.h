@@ -105,6 +105,7 @@ struct session
     DWORD ws_close_timeout, ws_keepalive;
     DWORD ws_recv_buffer, ws_send_buffer;  /* 0: not set (reported as Windows' default) */
     DWORD redirect_policy, max_redirects, max_continue, connect_retries;
+    DWORD decompression;              /* WINHTTP_OPTION_DECOMPRESSION */
 };
 
 struct connect
@@ -169,6 +170,8 @@ struct request
     DWORD ws_close_timeout, ws_keepalive, ws_recv_buffer, ws_send_buffer;
     DWORD redirect_policy, max_redirects, max_continue, connect_retries;
     DWORD disabled_features;          /* WINHTTP_OPTION_DISABLE_FEATURE */
+    DWORD decompression;              /* WINHTTP_OPTION_DECOMPRESSION (decompress.c) */
+    struct decomp *decomp;            /* inflating this response's body, else NULL */
     BOOL no_client_cert;              /* WINHTTP_NO_CLIENT_CERT_CONTEXT set: go on without one */
     struct proxy_config *proxy;       /* WINHTTP_OPTION_PROXY set on the request, else NULL (proxy.c) */
     WCHAR *redir_server;              /* where a redirect led (redirect.c), NULL: the connect handle's */
@@ -270,6 +273,7 @@ BOOL headers_have_token(const struct header_list *l, const WCHAR *name, const ch
 DWORD return_string(const WCHAR *s, size_t len, void *buffer, DWORD *buflen);
 DWORD add_request_headers(struct request *req, const WCHAR *headers, DWORD len, DWORD flags);
 DWORD query_headers(struct request *req, DWORD level, const WCHAR *name, void *buffer, DWORD *len, DWORD *index);
+DWORD headers_parse_response(struct header_list *l, const char *buf, size_t len, size_t pos);
 
 /* request.c */
 struct netconn *request_swap_conn(struct request *r, struct netconn *conn);
@@ -293,6 +297,14 @@ DWORD auth_get_option(struct object *obj, DWORD option, void *buffer, DWORD *len
 
 /* redirect.c: 3xx answers followed (WINHTTP_OPTION_REDIRECT_POLICY and friends) */
 BOOL redirect_on_response(struct request *r, DWORD *err); /* TRUE: send again now (r points at the new URL) */
+
+/* decompress.c: WINHTTP_OPTION_DECOMPRESSION */
+DWORD decomp_request_headers(struct request *r);   /* Accept-Encoding for the request head */
+DWORD decomp_start(struct request *r);             /* the response is in: inflate its body? */
+void decomp_free(struct request *r);
+DWORD decomp_read(struct request *r, void *buf, DWORD len, DWORD *read);
+DWORD decomp_available(struct request *r, DWORD *available);
+DWORD request_read_raw(struct request *r, void *buf, DWORD len, DWORD *read);  /* request.c: body bytes as sent */
 
 /* websocket.c */
 DWORD websocket_set_keepalive(struct object *obj, DWORD interval);

@@ -24,9 +24,9 @@ struct inflater
     int broken;       /* corrupt: every later call fails */
 };
 
-unsigned int whnet_inflate_create(void *args);
-unsigned int whnet_inflate(void *args);
-unsigned int whnet_inflate_free(void *args);
+__attribute__((visibility("hidden"))) unsigned int whnet_inflate_create(void *args);
+__attribute__((visibility("hidden"))) unsigned int whnet_inflate(void *args);
+__attribute__((visibility("hidden"))) unsigned int whnet_inflate_free(void *args);
 
 static uint32_t start(struct inflater *f, int window_bits)
 {

@@ -54,8 +54,8 @@ else
   printf 'int main(void) { return 0; }\n' >conftest_m32.c
   if ! $HOST_CC -m32 -o conftest_m32 conftest_m32.c $I386_GNUTLS_LIBS >/dev/null 2>&1; then
     I386_BUILD_SKIP="gcc -m32 cannot link GnuTLS (Debian: libgnutls28-dev:i386)"
-  elif ! $HOST_CC -m32 -o conftest_m32 conftest_m32.c -lz >/dev/null 2>&1; then
-    I386_BUILD_SKIP="gcc -m32 cannot link zlib (Debian: zlib1g-dev:i386)"
+  elif ! $HOST_CC -m32 -o conftest_m32 conftest_m32.c -l:libz.so.1 >/dev/null 2>&1; then
+    I386_BUILD_SKIP="gcc -m32 cannot link zlib (Debian: zlib1g:i386)"
   fi
 fi
 rm -f conftest_m32 conftest_m32.c

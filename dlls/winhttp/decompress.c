@@ -30,6 +30,7 @@ struct decomp
     DWORD out_pos, out_len;
     BOOL full;                /* the last inflate filled out: zlib may hold more */
     BOOL raw_done;            /* the raw body ended */
+    BOOL raw_seen;            /* it had at least one byte */
     BOOL stream_end;          /* the compressed stream ended */
 };
 
@@ -141,6 +142,13 @@ static DWORD fill(struct request *r, struct decomp *d)
             if (end) d->stream_end = TRUE;
             if (end || consumed || produced) continue;
         }
+        /* an empty body (Content-Length: 0 and a Content-Encoding, as some
+         * servers send) is an empty plain body */
+        if (d->raw_done && !d->raw_seen)
+        {
+            d->stream_end = TRUE;
+            continue;
+        }
         /* zlib needs more input than there is */
         if (d->raw_done || avail == IN_SIZE)
         {
@@ -155,6 +163,7 @@ static DWORD fill(struct request *r, struct decomp *d)
         }
         if ((err = request_read_raw(r, d->in + d->in_len, IN_SIZE - d->in_len, &got))) return err;
         if (!got) d->raw_done = TRUE;
+        else d->raw_seen = TRUE;
         d->in_len += got;
     }
 }

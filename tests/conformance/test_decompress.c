@@ -110,6 +110,10 @@ static void test_codings(void)
     /* each flag alone */
     check_inflated(L"/encoded/gzip?n=1000", FALSE, NONE, WINHTTP_DECOMPRESSION_FLAG_GZIP);
     check_inflated(L"/encoded/deflate?n=1000", FALSE, NONE, WINHTTP_DECOMPRESSION_FLAG_DEFLATE);
+    /* a coding named on a body with no bytes at all: an empty body */
+    check_inflated(L"/encoded/gzip?n=0&empty=1", FALSE, NONE, ALL);
+    check_inflated(L"/encoded/deflate?n=0&empty=1&mode=chunked", FALSE, NONE, ALL);
+    check_inflated(L"/encoded/gzip?n=0&empty=1&mode=close", FALSE, NONE, ALL);
     /* set on the session: requests opened later inherit it */
     check_inflated(L"/encoded/gzip?n=65536&mode=chunked", FALSE, ALL, NONE);
 }
@@ -121,6 +125,7 @@ static void test_async_reads(void)
     check_inflated(L"/encoded/deflate-raw?n=65536&mode=close", TRUE, NONE, ALL);
     check_inflated(L"/encoded/gzip?n=1048579&data=rand&mode=chunked", TRUE, NONE, ALL);
     check_inflated(L"/encoded/gzip?n=0", TRUE, NONE, ALL);
+    check_inflated(L"/encoded/gzip?n=0&empty=1", TRUE, NONE, ALL);
 }
 
 /* the body passes unmodified: what was read is what the peer sent */

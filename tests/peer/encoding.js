@@ -11,7 +11,8 @@
 //     7000 bytes), or close (no length, the connection closes).  corrupt=1:
 //     a gzip/zlib header followed by a deflate block of the reserved type
 //     (invalid at once); truncate=1: only the first half of the compressed
-//     stream (the framing itself is complete).
+//     stream (the framing itself is complete); empty=1: no body bytes at all
+//     (with n=0: "Content-Encoding: gzip" on an empty body, as servers send).
 //   /raw-head/NAME   writes the response head NAME (below) and its body, byte
 //     for byte, on the connection, then closes it.
 'use strict';
@@ -59,6 +60,7 @@ function encodedResponse(req, url, res) {
   const n = Math.max(0, parseInt(url.searchParams.get('n') || '0', 10) || 0);
   const plain = plainBody(n, url.searchParams.get('data') === 'rand');
   let body = encode(coding, plain, url.searchParams.get('corrupt') === '1');
+  if (url.searchParams.get('empty') === '1') body = Buffer.alloc(0);  // a coding named, no bytes at all
   if (url.searchParams.get('truncate') === '1') body = body.subarray(0, body.length >> 1);
   const mode = url.searchParams.get('mode') || 'length';
   const headers = ['X-Plain-Length', String(n), 'X-Plain-SHA1', sha1(plain), 'X-Encoded-SHA1', sha1(body),

@@ -19,6 +19,7 @@
  *   ERROR_WINHTTP_OPERATION_CANCELLED 12017  whnet_ops.cancel was called
  *   ERROR_NOT_ENOUGH_MEMORY               8
  *   ERROR_INVALID_PARAMETER              87
+ *   ERROR_INVALID_DATA                   13  (inflate: corrupt stream)
  */
 #ifndef WHNET_H
 #define WHNET_H
@@ -68,6 +69,13 @@ struct whnet_addr
 #define WHNET_TLS_RESUMED            0x00000002u   /* the handshake resumed a kept session */
 
 typedef uint64_t whnet_conn;  /* opaque; 0 is never a valid connection */
+typedef uint64_t whnet_inflater;  /* opaque; 0 is never a valid inflater */
+
+/* inflate_create kinds (Content-Encoding of a response body) */
+#define WHNET_INFLATE_GZIP           1u   /* RFC 1952 */
+#define WHNET_INFLATE_DEFLATE        2u   /* RFC 1950 (zlib), or a bare RFC 1951
+                                           * stream when the first two bytes are
+                                           * no zlib header (servers send both) */
 
 struct whnet_buf { const void *data; uint32_t len; };
 
@@ -209,6 +217,21 @@ struct whnet_ops
 
     /* Drop every kept session whose key begins with the len bytes of prefix. */
     uint32_t (*tls_forget)(const void *prefix, uint32_t len);
+    /* ---- decompression of response bodies (version 4; zlib) ----
+     * A new inflater for one body of the given kind (WHNET_INFLATE_*):
+     * ERROR_INVALID_PARAMETER for another kind, ERROR_NOT_ENOUGH_MEMORY. */
+    uint32_t (*inflate_create)(uint32_t kind, whnet_inflater *inflater);
+
+    /* Inflate from in[0..in_len) into out[0..out_len): *consumed and
+     * *produced receive the byte counts, *end 1 once the compressed stream
+     * ended (input after the end is not consumed).  Both counts 0 with
+     * ERROR_SUCCESS: more input is needed first (out_len 0 is allowed).
+     * ERROR_INVALID_DATA: the stream is corrupt (and stays so). */
+    uint32_t (*inflate)(whnet_inflater inflater, const void *in, uint32_t in_len, void *out, uint32_t out_len,
+                        uint32_t *consumed, uint32_t *produced, uint32_t *end);
+
+    /* Free an inflater (0 is ignored). */
+    void (*inflate_free)(whnet_inflater inflater);
 };
 
 /* Exported by whnet.dll (cdecl on i386). Returns NULL if the Unix side is

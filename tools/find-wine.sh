@@ -88,6 +88,8 @@ EOF_M32
     I386_BUILD_SKIP="gcc -m32 cannot link GnuTLS ($I386_GNUTLS_LIBS)"
   elif ! wh_v=`./conftest_m32 2>&1`; then
     I386_BUILD_SKIP="a 32-bit program linked with $I386_GNUTLS_LIBS does not run${wh_v:+: $wh_v}"
+  elif ! $HOST_CC -m32 -o conftest_m32 conftest_m32.c $I386_GNUTLS_LIBS -l:libz.so.1 >/dev/null 2>&1; then
+    I386_BUILD_SKIP="gcc -m32 cannot link zlib (Debian: zlib1g:i386)"
   fi
 fi
 if test -n "$I386_BUILD_SKIP"; then I386_GNUTLS_CFLAGS=; I386_GNUTLS_LIBS=; fi

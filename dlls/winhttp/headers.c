@@ -428,3 +428,49 @@ BOOL WINAPI WinHttpQueryHeaders(HINTERNET hrequest, DWORD level, LPCWSTR name, L
     set_error(err);
     return !err;
 }
+
+/* Response header lines buf[pos..len) (after the status line) into l,
+ * tolerantly (codec/http_parse.h): a line that is no field is dropped, a
+ * folded line joins the field before it with one SP, and a NUL, CR or LF
+ * inside a value becomes SP (RFC 9110 5.5).  ERROR_WINHTTP_INVALID_SERVER_RESPONSE
+ * when the block does not end with its blank line. */
+DWORD headers_parse_response(struct header_list *l, const char *buf, size_t len, size_t pos)
+{
+    const char *name, *value;
+    size_t nlen, vlen, i;
+    int rc;
+
+    while ((rc = http_next_header(buf, len, &pos, &name, &nlen, &value, &vlen)) > 0)
+    {
+        WCHAR *v = strdupAW_latin1(value, vlen), *n = NULL;
+        DWORD err = ERROR_SUCCESS;
+
+        if (!v) return ERROR_NOT_ENOUGH_MEMORY;
+        for (i = 0; i < vlen; i++) if (!v[i] || v[i] == '\r' || v[i] == '\n') v[i] = ' ';
+        if (rc == 1)
+        {
+            if ((n = strdupAW_latin1(name, nlen))) err = headers_add(l, n, nlen, v, vlen);
+            else err = ERROR_NOT_ENOUGH_MEMORY;
+        }
+        else if (rc == 2 && l->count && vlen)
+        {
+            struct header *h = &l->items[l->count - 1];
+            size_t old = wcslen(h->value);
+            WCHAR *joined = heap_alloc((old + 1 + vlen + 1) * sizeof(WCHAR));
+            if (joined)
+            {
+                memcpy(joined, h->value, old * sizeof(WCHAR));
+                joined[old] = ' ';
+                memcpy(joined + old + 1, v, vlen * sizeof(WCHAR));
+                joined[old + 1 + vlen] = 0;
+                heap_free(h->value);
+                h->value = joined;
+            }
+            else err = ERROR_NOT_ENOUGH_MEMORY;
+        }
+        heap_free(n);
+        heap_free(v);
+        if (err) return err;
+    }
+    return rc < 0 ? ERROR_WINHTTP_INVALID_SERVER_RESPONSE : ERROR_SUCCESS;
+}

@@ -83,6 +83,7 @@ void options_request_inherit(struct request *r, const struct session *s)
     r->max_redirects = s->max_redirects;
     r->max_continue = s->max_continue;
     r->connect_retries = s->connect_retries;
+    r->decompression = s->decompression;
 }
 
 void options_process_detach(void)
@@ -502,6 +503,9 @@ static const struct option_def options[] =
     CALLS_ROW(WINHTTP_OPTION_SECURITY_CERTIFICATE_STRUCT, ON_R, 0, query_server_cert, NULL),
     CALLS_ROW(WINHTTP_OPTION_SECURITY_KEY_BITNESS, ON_R, 0, query_server_cert, NULL),
     CALLS_ROW(WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT, ON_R, 0, query_server_cert, NULL),
+    /* set-only ("Sets a DWORD of flags", Option Flags page); decompress.c */
+    { WINHTTP_OPTION_DECOMPRESSION, 0, ON_S | ON_R, NULL, set_dword, S_FIELD(decompression),
+      R_FIELD(decompression), 0, WINHTTP_DECOMPRESSION_FLAG_ALL, 0 },
 };
 
 static const struct option_def *find_option(DWORD option)

@@ -106,6 +106,7 @@ struct session
     DWORD ws_recv_buffer, ws_send_buffer;  /* 0: not set (reported as Windows' default) */
     DWORD redirect_policy, max_redirects, max_continue, connect_retries;
     struct cookie_store *cookies;          /* cookie_store.c, NULL until the first Set-Cookie */
+    DWORD decompression;              /* WINHTTP_OPTION_DECOMPRESSION */
 };
 
 struct connect
@@ -170,6 +171,8 @@ struct request
     DWORD ws_close_timeout, ws_keepalive, ws_recv_buffer, ws_send_buffer;
     DWORD redirect_policy, max_redirects, max_continue, connect_retries;
     DWORD disabled_features;          /* WINHTTP_OPTION_DISABLE_FEATURE */
+    DWORD decompression;              /* WINHTTP_OPTION_DECOMPRESSION (decompress.c) */
+    struct decomp *decomp;            /* inflating this response's body, else NULL */
     BOOL no_client_cert;              /* WINHTTP_NO_CLIENT_CERT_CONTEXT set: go on without one */
     struct proxy_config *proxy;       /* WINHTTP_OPTION_PROXY set on the request, else NULL (proxy.c) */
     WCHAR *redir_server;              /* where a redirect led (redirect.c), NULL: the connect handle's */
@@ -276,6 +279,7 @@ BOOL headers_have_token(const struct header_list *l, const WCHAR *name, const ch
 DWORD return_string(const WCHAR *s, size_t len, void *buffer, DWORD *buflen);
 DWORD add_request_headers(struct request *req, const WCHAR *headers, DWORD len, DWORD flags);
 DWORD query_headers(struct request *req, DWORD level, const WCHAR *name, void *buffer, DWORD *len, DWORD *index);
+DWORD headers_parse_response(struct header_list *l, const char *buf, size_t len, size_t pos);
 
 /* request.c */
 struct netconn *request_swap_conn(struct request *r, struct netconn *conn);
@@ -304,6 +308,13 @@ BOOL redirect_on_response(struct request *r, DWORD *err); /* TRUE: send again no
 void cookies_from_response(struct request *r);  /* store the response's Set-Cookie fields */
 char *cookies_for_request(struct request *r);    /* "n=v; n=v" for the request head, NULL: none */
 void cookie_store_free(struct session *s);
+/* decompress.c: WINHTTP_OPTION_DECOMPRESSION */
+DWORD decomp_request_headers(struct request *r);   /* Accept-Encoding for the request head */
+DWORD decomp_start(struct request *r);             /* the response is in: inflate its body? */
+void decomp_free(struct request *r);
+DWORD decomp_read(struct request *r, void *buf, DWORD len, DWORD *read);
+DWORD decomp_available(struct request *r, DWORD *available);
+DWORD request_read_raw(struct request *r, void *buf, DWORD len, DWORD *read);  /* request.c: body bytes as sent */
 
 /* websocket.c */
 DWORD websocket_set_keepalive(struct object *obj, DWORD interval);

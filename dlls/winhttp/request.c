@@ -56,6 +56,7 @@ static void request_reset_response(struct request *r)
     r->status_code = 0;
     r->body_mode = BODY_NONE;
     r->body_done = FALSE;
+    decomp_free(r);
 }
 
 static void request_destroy(struct object *obj)
@@ -241,6 +242,7 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
     if (s->agent && s->agent[0] && headers_find(&r->req_headers, L"User-Agent", 0) < 0 &&
         (err = headers_set(&r->req_headers, L"User-Agent", s->agent, FALSE)))
         return err;
+    if ((err = decomp_request_headers(r))) return err;   /* decompress.c */
     if (r->websocket_upgrade)
     {
         BYTE nonce[16];
@@ -610,10 +612,7 @@ static DWORD parse_response_head(struct request *r, const char *buf, size_t len)
 {
     http_status_line sl;
     const char *eol = memchr(buf, '\n', len);
-    size_t line_len, pos;
-    const char *name, *value;
-    size_t nlen, vlen;
-    int rc;
+    size_t line_len;
 
     if (!eol) return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
     line_len = eol - buf;
@@ -622,17 +621,7 @@ static DWORD parse_response_head(struct request *r, const char *buf, size_t len)
     r->status_code = sl.status;
     r->status_text = strdupAW_latin1(sl.reason, sl.reason_len);
     r->resp_version = strdupAW_latin1(sl.version, sl.version_len);
-    pos = eol - buf + 1;
-    while ((rc = http_next_header(buf, len, &pos, &name, &nlen, &value, &vlen)) == 1)
-    {
-        WCHAR *n = strdupAW_latin1(name, nlen), *v = strdupAW_latin1(value, vlen);
-        DWORD err = (n && v) ? headers_add(&r->resp_headers, n, nlen, v, vlen) : ERROR_NOT_ENOUGH_MEMORY;
-        heap_free(n);
-        heap_free(v);
-        if (err) return err;
-    }
-    if (rc < 0) return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
-    return ERROR_SUCCESS;
+    return headers_parse_response(&r->resp_headers, buf, len, eol - buf + 1);  /* headers.c */
 }
 
 static DWORD build_raw_headers(struct request *r)
@@ -722,7 +711,6 @@ static DWORD receive_response_once(struct request *r)
             err = netconn_fill(c, step_timeout(r, response_timeout(&r->timeouts)));
             if (err == ERROR_WINHTTP_TIMEOUT && r->nowait) return err;  /* nothing yet */
             if (err == ERROR_HANDLE_EOF) err = ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
-            if (err == ERROR_WINHTTP_HEADER_SIZE_OVERFLOW) err = ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
             if (err) { r->state = REQ_FAILED; return err; }
         }
         TRACE("response head: %.*s", (int)end, (const char *)c->rbuf + c->rpos);
@@ -733,8 +721,8 @@ static DWORD receive_response_once(struct request *r)
         if (r->status_code >= 100 && r->status_code < 200 && r->status_code != 101) continue;
         break;
     }
-    if ((err = build_raw_headers(r))) return err;
     choose_body_mode(r);
+    if ((err = decomp_start(r)) || (err = build_raw_headers(r))) return err;
     r->state = REQ_RESPONSE;
     {
         DWORD head_len = (DWORD)wcslen(r->raw_headers);
@@ -836,6 +824,11 @@ static DWORD read_body(struct request *r, void *buf, DWORD len, DWORD *read)
     return ERROR_SUCCESS;
 }
 
+DWORD request_read_raw(struct request *r, void *buf, DWORD len, DWORD *read)
+{
+    return read_body(r, buf, len, read);
+}
+
 /* Fill buffer as far as the body allows. */
 static DWORD read_data(struct request *r, void *buffer, DWORD to_read, DWORD *read)
 {
@@ -845,7 +838,8 @@ static DWORD read_data(struct request *r, void *buffer, DWORD to_read, DWORD *re
     if (r->state != REQ_RESPONSE) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
     do
     {
-        err = read_body(r, (BYTE *)buffer + total, to_read - total, &got);
+        err = r->decomp ? decomp_read(r, (BYTE *)buffer + total, to_read - total, &got)
+                        : read_body(r, (BYTE *)buffer + total, to_read - total, &got);
         total += got;
     } while (!err && got && total < to_read);
     if (err && total) err = ERROR_SUCCESS; /* report what we have; the error comes next call */
@@ -885,7 +879,8 @@ static DWORD query_data_available(struct request *r, DWORD *available)
 
     *available = 0;
     if (r->state != REQ_RESPONSE) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-    if (!r->body_done)
+    if (r->decomp) err = decomp_available(r, &count);   /* decompress.c */
+    else if (!r->body_done)
     {
         struct netconn *c = r->conn;
         switch (r->body_mode)

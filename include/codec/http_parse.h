@@ -22,12 +22,18 @@ typedef struct http_status_line
 /* Parse "HTTP/x.y NNN reason" (line without its CRLF).  0 or -1. */
 int http_parse_status_line(const char *line, size_t len, http_status_line *out);
 
-/* Iterate over header lines.  *pos starts at the offset after the status
- * line's line ending; each call fills one field (name and value trimmed of
- * surrounding whitespace; obsolete line folding joined is NOT supported:
- * a line starting with space/tab is an error) and advances *pos.  Returns 1
- * for a field, 0 at the blank line (end), -1 on a malformed line (no colon,
- * empty name, whitespace before the colon). */
+/* Iterate over header lines, tolerantly (as a user agent may, RFC 9112 5):
+ * *pos starts at the offset after the status line's line ending; each call
+ * reads one line (ending in LF or CRLF) and advances *pos past it.  Returns
+ *   1  a field: name (whitespace before the colon dropped) and value
+ *      (surrounding whitespace dropped);
+ *   2  a continuation line (obs-fold, the line starts with SP or HT): more
+ *      of the previous field's value, trimmed, in value (name NULL); the
+ *      caller joins it with one SP (RFC 9112 5.2);
+ *   3  a line that is no field (no colon, or nothing before it): ignored;
+ *   0  the blank line ending the block;
+ *  -1  no complete line at *pos.
+ * Values may hold any other byte (NUL included): the caller decides. */
 int http_next_header(const char *buf, size_t len, size_t *pos,
                      const char **name, size_t *name_len, const char **value, size_t *value_len);
 

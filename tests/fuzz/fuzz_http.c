@@ -87,11 +87,23 @@ static void check_head(const char *buf, size_t len)
         REQUIRE(sl.reason >= buf && sl.reason + sl.reason_len <= buf + pos);
     }
     pos++;
-    while ((rc = http_next_header(buf, end ? end : len, &pos, &name, &nlen, &value, &vlen)) == 1)
+    while ((rc = http_next_header(buf, end ? end : len, &pos, &name, &nlen, &value, &vlen)) > 0)
     {
-        REQUIRE(name >= buf && value + vlen <= buf + len && pos <= len);
-        check_header_field(name, nlen, value, vlen);
-        REQUIRE(++guard <= 4096);
+        size_t i;
+        REQUIRE(rc <= 3 && pos <= len && buf[pos - 1] == '\n');
+        if (rc == 1)
+        {
+            REQUIRE(name >= buf && value + vlen <= buf + len);
+            check_header_field(name, nlen, value, vlen);
+        }
+        else if (rc == 2)
+        {
+            /* a fold: trimmed, inside the line just read */
+            REQUIRE(!name && !nlen && value >= buf && value + vlen <= buf + pos);
+            if (vlen) REQUIRE(!is_ws(value[0]) && !is_ws(value[vlen - 1]));
+            for (i = 0; i < vlen; i++) REQUIRE(value[i] != '\n');
+        }
+        REQUIRE(++guard <= 1 << 20);
     }
     if (rc == 0 && end) REQUIRE(pos == end);
 }

@@ -623,6 +623,44 @@ async function testPlainHttp(port, secure, tag) {
           r.body.length === n && r.body.equals(content(n, 'binary')), [r.status, r.headers['content-length'], r.body.length]);
   }
 
+  // /encoded: each coding decodes (node's zlib) to the plain body its headers describe
+  {
+    const zlib = require('zlib');
+    const decode = { gzip: zlib.gunzipSync, 'x-gzip': zlib.gunzipSync, deflate: zlib.inflateSync,
+                     'deflate-raw': zlib.inflateRawSync, identity: (b) => b };
+    for (const coding of Object.keys(decode)) {
+      for (const mode of ['length', 'chunked', 'close']) {
+        r = await request(port, `/encoded/${coding}?n=70001&mode=${mode}`);
+        const plain = decode[coding](r.body);
+        check(`/encoded/${coding} ${mode}`, r.status === 200 && plain.equals(content(70001, 'binary')) &&
+              r.headers['x-plain-length'] === '70001' &&
+              r.headers['x-encoded-sha1'] === crypto.createHash('sha1').update(r.body).digest('hex') &&
+              (coding === 'identity' ? !r.headers['content-encoding']
+                : r.headers['content-encoding'] === (coding === 'deflate-raw' ? 'deflate' : coding)),
+              [r.status, plain.length, r.headers['content-encoding']]);
+      }
+    }
+    r = await request(port, '/encoded/gzip?n=5000&corrupt=1');
+    let threw = false;
+    try { zlib.gunzipSync(r.body); } catch (e) { threw = true; }
+    check('/encoded corrupt does not decode', threw, r.body.length);
+    r = await request(port, '/encoded/gzip?n=65537&data=rand&truncate=1');
+    threw = false;
+    try { zlib.gunzipSync(r.body); } catch (e) { threw = true; }
+    check('/encoded truncated does not decode', threw && r.headers['content-length'] === String(r.body.length),
+          r.body.length);
+  }
+  // /raw-head: the bytes exactly as listed
+  {
+    const { RAW_HEADS } = require('./encoding');
+    for (const name of ['obs-fold', 'bare-lf', 'nul-in-header']) {
+      const c = await Raw.connect(port);
+      c.write(`GET /raw-head/${name} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      const all = await c.rest();
+      check(`/raw-head/${name} byte for byte`, all.equals(Buffer.from(RAW_HEADS[name], 'latin1')), all.length);
+    }
+  }
+
   // echo-request: duplicates joined, lowercased names, latin1 body
   {
     const c = await Raw.connect(port);

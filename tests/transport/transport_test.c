@@ -616,6 +616,79 @@ static void test_random(void)
     ok(!r, "random 0 bytes: %u", r);
 }
 
+/* ---- inflating (version 4): "hello hello hello" in each form, fed one
+ * byte at a time into a 4-byte output buffer ---- */
+static void inflate_one(const char *what, uint32_t kind, const unsigned char *in, uint32_t len, int extra)
+{
+    static const char plain[] = "hello hello hello";
+    char out[64];
+    uint32_t pos = 0, total = 0, consumed, produced, end = 0, r, rounds = 0, want;
+    whnet_inflater f = 0;
+
+    r = ops->inflate_create(kind, &f);
+    ok(!r && f, "%s: inflate_create: %u", what, r);
+    if (r) return;
+    want = 1 + (uint32_t)extra;   /* grows while nothing moves: "more input first" */
+
+    while (!end && rounds++ < 1000)
+    {
+        uint32_t n = pos + want > len ? len - pos : want;
+        r = ops->inflate(f, in + pos, n, out + total, total + 4 <= sizeof(out) ? 4 : 0, &consumed, &produced, &end);
+        if (r) break;
+        ok(consumed <= n && produced <= 4, "%s: consumed %u of %u, produced %u", what, consumed, n, produced);
+        pos += consumed;
+        total += produced;
+        if (!n && !produced && !end) break;   /* stuck */
+        want = consumed || produced ? 1 + (uint32_t)extra : want + 1;
+    }
+    ok(!r && end && total == sizeof(plain) - 1 && !memcmp(out, plain, total) && pos == len,
+       "%s: ret %u end %u, %u bytes out, %u of %u in", what, r, end, total, pos, len);
+    r = ops->inflate(f, in, len, out, sizeof(out), &consumed, &produced, &end);
+    ok(!r && end && !consumed && !produced, "%s: after the end: %u %u %u %u", what, r, end, consumed, produced);
+    ops->inflate_free(f);
+}
+
+static void test_inflate(void)
+{
+    static const unsigned char gz[] = { 0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0xcb, 0x48,
+        0xcd, 0xc9, 0xc9, 0x57, 0xc8, 0x40, 0x90, 0x00, 0x80, 0x88, 0xf9, 0xe5, 0x11, 0x00, 0x00, 0x00 };
+    static const unsigned char zl[] = { 0x78, 0x9c, 0xcb, 0x48, 0xcd, 0xc9, 0xc9, 0x57, 0xc8, 0x40, 0x90, 0x00,
+        0x3a, 0x2e, 0x06, 0x7d };
+    static const unsigned char bad[] = { 0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x07, 0xde,
+        0xad };
+    unsigned char gz_bad_crc[sizeof(gz)];
+    char out[64];
+    uint32_t r, consumed, produced, end;
+    whnet_inflater f = 1;
+
+    current = "inflate";
+    r = ops->inflate_create(3, &f);
+    ok(r == 87 && !f, "unknown kind: %u", r);
+    inflate_one("gzip", WHNET_INFLATE_GZIP, gz, sizeof(gz), 0);
+    inflate_one("gzip in 5-byte pieces", WHNET_INFLATE_GZIP, gz, sizeof(gz), 4);
+    inflate_one("zlib", WHNET_INFLATE_DEFLATE, zl, sizeof(zl), 0);
+    inflate_one("bare deflate", WHNET_INFLATE_DEFLATE, zl + 2, sizeof(zl) - 6, 0);
+    inflate_one("bare deflate, one go", WHNET_INFLATE_DEFLATE, zl + 2, sizeof(zl) - 6, 100);
+
+    if (!ops->inflate_create(WHNET_INFLATE_GZIP, &f))
+    {
+        r = ops->inflate(f, bad, sizeof(bad), out, sizeof(out), &consumed, &produced, &end);
+        ok(r == 13 && !end, "invalid block type: %u", r);
+        r = ops->inflate(f, gz, sizeof(gz), out, sizeof(out), &consumed, &produced, &end);
+        ok(r == 13, "stays broken: %u", r);
+        ops->inflate_free(f);
+    }
+    memcpy(gz_bad_crc, gz, sizeof(gz));
+    gz_bad_crc[sizeof(gz) - 8] ^= 1;
+    if (!ops->inflate_create(WHNET_INFLATE_GZIP, &f))
+    {
+        r = ops->inflate(f, gz_bad_crc, sizeof(gz), out, sizeof(out), &consumed, &produced, &end);
+        ok(r == 13 && !end, "wrong CRC: %u", r);
+        ops->inflate_free(f);
+    }
+    ops->inflate_free(0);
+}
+
 /* ---- readiness (the poller behind asynchronous receives) ---- */
 
 static void test_watch(void)
@@ -705,6 +778,7 @@ int main(void)
         test_tls_good();
         test_tls_certs();
         test_random();
+        test_inflate();
         test_watch();
         test_nowait();
     }

@@ -61,8 +61,8 @@ int http_parse_status_line(const char *line, size_t len, http_status_line *out)
 
     if (i < len)
     {
-        if (line[i] != ' ') return -1;  /* "200x" or "2000" */
-        i++;
+        if (!is_sp(line[i])) return -1;  /* "200x" or "2000" */
+        while (i < len && is_sp(line[i])) i++;  /* "200   OK": the reason is "OK" */
     }
     start = i;
     for (; i < len; i++)
@@ -95,24 +95,35 @@ int http_next_header(const char *buf, size_t len, size_t *pos,
         *pos = next;
         return 0;
     }
-    if (is_sp(buf[start])) return -1;  /* obs-fold or leading whitespace */
+    *pos = next;
+    if (is_sp(buf[start]))
+    {
+        /* obs-fold (RFC 9112 5.2): more of the previous field's value */
+        vs = start;
+        ve = line_end;
+        while (vs < ve && is_sp(buf[vs])) vs++;
+        while (ve > vs && is_sp(buf[ve - 1])) ve--;
+        *name = NULL;
+        *name_len = 0;
+        *value = buf + vs;
+        *value_len = ve - vs;
+        return 2;
+    }
 
     for (colon = start; colon < line_end && buf[colon] != ':'; colon++)
         ;
-    if (colon == line_end) return -1;
-    if (colon == start) return -1;
-    if (is_sp(buf[colon - 1])) return -1;
+    if (colon == line_end || colon == start) return 3;  /* no colon, empty name: ignored */
 
     vs = colon + 1;
     ve = line_end;
     while (vs < ve && is_sp(buf[vs])) vs++;
     while (ve > vs && is_sp(buf[ve - 1])) ve--;
+    while (colon > start && is_sp(buf[colon - 1])) colon--;  /* "Name : value" */
 
     *name = buf + start;
     *name_len = colon - start;
     *value = buf + vs;
     *value_len = ve - vs;
-    *pos = next;
     return 1;
 }
 

@@ -249,6 +249,36 @@ static uint32_t w_tls_forget(const void *prefix, uint32_t len)
     return st ? st : a.ret;
 }
 
+static uint32_t w_inflate_create(uint32_t kind, whnet_inflater *inflater)
+{
+    struct whnet_inflate_create_args a = { 0, kind, 0 };
+    uint32_t st;
+
+    if (!inflater) return ERROR_INVALID_PARAMETER;
+    st = call(WHNET_CALL_INFLATE_CREATE, &a);
+    *inflater = st ? 0 : a.inflater;
+    return st ? st : a.ret;
+}
+
+static uint32_t w_inflate(whnet_inflater inflater, const void *in, uint32_t in_len, void *out, uint32_t out_len,
+                          uint32_t *consumed, uint32_t *produced, uint32_t *end)
+{
+    struct whnet_inflate_args a = { inflater, (UINT_PTR)in, (UINT_PTR)out, in_len, out_len, 0, 0, 0, 0 };
+    uint32_t st;
+
+    if (!consumed || !produced || !end || (in_len && !in) || (out_len && !out)) return ERROR_INVALID_PARAMETER;
+    st = call(WHNET_CALL_INFLATE, &a);
+    *consumed = st ? 0 : a.consumed;
+    *produced = st ? 0 : a.produced;
+    *end = st ? 0 : a.end;
+    return st ? st : a.ret;
+}
+
+static void w_inflate_free(whnet_inflater inflater)
+{
+    if (inflater) conn_call(WHNET_CALL_INFLATE_FREE, inflater);
+}
+
 static const struct whnet_ops ops =
 {
     WHNET_INTERFACE_VERSION,
@@ -257,6 +287,7 @@ static const struct whnet_ops ops =
     w_connect_start, w_connect_continue, w_tls_step,
     w_tls_set_protocols, w_peer_certificate, w_tls_info, w_tls_check_revocation,
     w_addresses, w_tls_set_resume_key, w_tls_forget,
+    w_inflate_create, w_inflate, w_inflate_free,
 };
 
 static BOOL CALLBACK init_unix(INIT_ONCE *once, void *param, void **ctx)

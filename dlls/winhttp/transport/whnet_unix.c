@@ -1226,6 +1226,11 @@ static unsigned int w_wake(void *args)
 
 typedef unsigned int (*whnet_unix_fn)(void *args);
 
+/* whnet_inflate.c */
+unsigned int whnet_inflate_create(void *args);
+unsigned int whnet_inflate(void *args);
+unsigned int whnet_inflate_free(void *args);
+
 const whnet_unix_fn __wine_unix_call_funcs[WHNET_CALL_COUNT] =
 {
     w_connect,
@@ -1251,4 +1256,7 @@ const whnet_unix_fn __wine_unix_call_funcs[WHNET_CALL_COUNT] =
     w_addresses,
     w_tls_set_resume_key,
     w_tls_forget,
+    whnet_inflate_create,
+    whnet_inflate,
+    whnet_inflate_free,
 };

@@ -32,6 +32,9 @@ enum whnet_call
     WHNET_CALL_ADDRESSES,
     WHNET_CALL_TLS_SET_RESUME_KEY,
     WHNET_CALL_TLS_FORGET,
+    WHNET_CALL_INFLATE_CREATE,
+    WHNET_CALL_INFLATE,
+    WHNET_CALL_INFLATE_FREE,
     WHNET_CALL_COUNT
 };
 
@@ -58,6 +61,10 @@ struct whnet_protocols_args { uint64_t conn; uint32_t protocols; uint32_t ret; }
 struct whnet_peer_cert_args { uint64_t conn; uint64_t buf; uint32_t index; uint32_t len; uint32_t size; uint32_t ret; };
 struct whnet_tls_info_args { uint64_t conn; uint32_t protocol; uint32_t cipher_bits; uint32_t ret; uint32_t flags; };
 struct whnet_resume_args { uint64_t conn; uint64_t key; uint32_t len; uint32_t ret; };
+struct whnet_inflate_create_args { uint64_t inflater; uint32_t kind; uint32_t ret; };
+struct whnet_inflate_args { uint64_t inflater; uint64_t in; uint64_t out; uint32_t in_len; uint32_t out_len;
+                            uint32_t consumed; uint32_t produced; uint32_t end; uint32_t ret; };
+/* inflate_free uses struct whnet_conn_args (.conn is the inflater) */
 
 /* The same layout for i686 and x86_64 compilers (docs/WOW64.md: a WoW64
  * thunk table can then reuse the 64-bit functions as they are).  Checked by
@@ -85,6 +92,8 @@ WHNET_LAYOUT(whnet_peer_cert_args, 32);
 WHNET_LAYOUT(whnet_tls_info_args, 24);
 WHNET_LAYOUT(whnet_addr, 28);
 WHNET_LAYOUT(whnet_resume_args, 24);
+WHNET_LAYOUT(whnet_inflate_create_args, 16);
+WHNET_LAYOUT(whnet_inflate_args, 48);
 _Static_assert(__builtin_offsetof(struct whnet_connect_args, conn) == 16, "whnet_connect_args.conn");
 #undef WHNET_LAYOUT
 

@@ -105,6 +105,7 @@ struct session
     DWORD ws_close_timeout, ws_keepalive;
     DWORD ws_recv_buffer, ws_send_buffer;  /* 0: not set (reported as Windows' default) */
     DWORD redirect_policy, max_redirects, max_continue, connect_retries;
+    struct conn_pool *pool;           /* idle keep-alive connections (pool.c), NULL until needed */
 };
 
 struct connect
@@ -140,6 +141,9 @@ struct netconn
     char *host;                       /* for the TLS handshake's name checks */
     DWORD ignore_flags;
     BOOL tls_pending;                 /* the transport holds bytes taken */
+    char *pool_key;                   /* where it leads (pool.c); NULL: never pooled */
+    DWORD uses;                       /* requests it served before the current one */
+    BOOL cancelled;                   /* netconn_cancel was called: never reused */
 };
 
 enum request_state
@@ -176,6 +180,9 @@ struct request
     DWORD redirects;                  /* followed since WinHttpSendRequest */
     const void *optional;             /* WinHttpSendRequest's optional data, sent again on a redirect */
     DWORD optional_len;
+    char *pool_key;                   /* the pool key of the connection being opened (pool.c) */
+    BOOL retry_fresh;                 /* the next send opens a new connection (a reused one failed) */
+    BOOL retried;                     /* that retry was made for this WinHttpSendRequest */
 
     enum request_state state;
     struct netconn *conn;             /* changed only under conn_lock (see request_swap_conn) */
@@ -271,8 +278,16 @@ DWORD return_string(const WCHAR *s, size_t len, void *buffer, DWORD *buflen);
 DWORD add_request_headers(struct request *req, const WCHAR *headers, DWORD len, DWORD flags);
 DWORD query_headers(struct request *req, DWORD level, const WCHAR *name, void *buffer, DWORD *len, DWORD *index);
 
+/* pool.c: idle keep-alive connections of a session */
+char *pool_make_key(struct request *r, BOOL secure, INTERNET_PORT port, const WCHAR *proxy, INTERNET_PORT proxy_port);
+struct netconn *pool_take(struct session *s, const char *key);  /* a live idle connection, or NULL */
+void pool_put(struct session *s, struct netconn *c);            /* takes c (closes it when full) */
+BOOL pool_response_allows(struct request *r);                  /* neither side said close, body ended */
+void pool_free(struct session *s);
+
 /* request.c */
 struct netconn *request_swap_conn(struct request *r, struct netconn *conn);
+void request_closing(struct object *obj);  /* last reference gone, before HANDLE_CLOSING */
 DWORD request_receive_for_upgrade(struct request *r);
 
 /* The transport's poller token for an object's watch: the handle and a

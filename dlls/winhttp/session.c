@@ -5,6 +5,7 @@
 static void session_destroy(struct object *obj)
 {
     struct session *s = (struct session *)obj;
+    pool_free(s);
     heap_free(s->agent);
     heap_free(s->proxy);
     heap_free(s->proxy_bypass);

@@ -19,6 +19,7 @@ const { WebSocketServer } = require('ws');
 const { createValidator } = require('./validator');
 const { authResponse } = require('./auth');
 const { redirectResponse } = require('./redirect');
+const { poolResponse } = require('./http_routes');
 const { createProxy } = require('./proxy');
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -203,6 +204,7 @@ function plainResponse(req, body, res) {
   }
   if (url.pathname.startsWith('/auth/') && authResponse(req, url, res)) return;
   if (url.pathname.startsWith('/redirect/') && redirectResponse(req, url, res)) return;
+  if (url.pathname.startsWith('/pool/') && poolResponse(req, url, res)) return;
   switch (url.pathname) {
     case '/chunked':
       res.writeHead(200, { 'Transfer-Encoding': 'chunked', 'Content-Type': 'text/plain' });

@@ -41,22 +41,28 @@ static struct conn_pool *get_pool(struct session *s)
     return s->pool;
 }
 
-/* "host|port|tls|security flags|protocols|proxy|proxy port": connections
- * with equal keys are interchangeable. */
+/* "host|port|tls|security flags|protocols|proxy|proxy port|proxy
+ * credentials": connections with equal keys are interchangeable.  Through
+ * a proxy, the application's Proxy-Authorization header is part of it: a
+ * tunnel opened with one identity's credentials is not lent to a request
+ * without them. */
 char *pool_make_key(struct request *r, BOOL secure, INTERNET_PORT port, const WCHAR *proxy, INTERNET_PORT proxy_port)
 {
-    char *host = strdupWA(request_server(r)), *via = proxy ? strdupWA(proxy) : NULL, *key = NULL;
+    char *host = strdupWA(request_server(r)), *via = proxy ? strdupWA(proxy) : NULL, *cred = NULL, *key = NULL;
+    int i = proxy ? headers_find(&r->req_headers, L"Proxy-Authorization", 0) : -1;
     size_t len;
 
-    if (host && (!proxy || via))
+    if (i >= 0) cred = strdupWA(r->req_headers.items[i].value);
+    if (host && (!proxy || via) && (i < 0 || cred))
     {
-        len = strlen(host) + (via ? strlen(via) : 0) + 80;
+        len = strlen(host) + (via ? strlen(via) : 0) + (cred ? strlen(cred) : 0) + 80;
         if ((key = heap_alloc(len)))
-            snprintf(key, len, "%s|%u|%d|%08lx|%08lx|%s|%u", host, port, secure ? 1 : 0, r->security_flags,
-                     r->connect->session->secure_protocols, via ? via : "", proxy ? proxy_port : 0);
+            snprintf(key, len, "%s|%u|%d|%08lx|%08lx|%s|%u|%s", host, port, secure ? 1 : 0, r->security_flags,
+                     r->connect->session->secure_protocols, via ? via : "", proxy ? proxy_port : 0, cred ? cred : "");
     }
     heap_free(host);
     heap_free(via);
+    heap_free(cred);
     return key;
 }
 

@@ -59,8 +59,10 @@ function poolResponse(req, url, res) {
       res.write('one|'); res.write('two');
       return res.end(), true;
     case 'close':
-      res.writeHead(200, { ...tag, 'Content-Length': 5, Connection: 'close' });
-      return res.end('close'), true;
+      // Connection: close, written raw so that the server keeps the
+      // connection open: only the client's rule keeps it from reuse
+      socket.write(`HTTP/1.1 200 OK\r\nX-Conn: ${c.id}\r\nConnection: close\r\nContent-Length: 5\r\n\r\nclose`);
+      return true;
     case 'http10':
       // an HTTP/1.0 answer without keep-alive; the server leaves the
       // connection open, so only the client's rule keeps it from reuse

@@ -253,7 +253,9 @@ static void test_tls_reuse(void)
 /* Notifications: a reused connection is neither resolved nor connected;
  * closing a request whose connection is not kept reports
  * CLOSING_CONNECTION and CONNECTION_CLOSED before HANDLE_CLOSING (Wine's
- * notification tests, checked on Windows). */
+ * notification tests, checked on Windows).  Those tests also show Windows
+ * reusing a connection from an earlier session of the process, so this
+ * runs first, with a server name no other test here uses. */
 static void test_notifications(void)
 {
     static const DWORD fresh[] = { WINHTTP_CALLBACK_STATUS_HANDLE_CREATED,
@@ -275,7 +277,7 @@ static void test_notifications(void)
     struct resp a;
 
     WinHttpSetStatusCallback(ses, note_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
-    con = connect_to(ses, "WS");
+    con = WinHttpConnect(ses, L"localhost", peer_port("WS"), 0);
     notes_reset();
     req = sync_request(con, L"GET", L"/pool/conn", 0, NULL, NULL, TRUE, NULL, &a, TRUE);
     WinHttpCloseHandle(req);
@@ -398,11 +400,11 @@ static void test_async_reuse(void)
 
 void test_pool(void)
 {
+    test_notifications();
     test_sync_reuse();
     test_pipelined();
     test_interim_and_conditional();
     test_tls_reuse();
-    test_notifications();
     test_async_reuse();
     test_server_closed();
 }

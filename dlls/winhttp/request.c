@@ -13,16 +13,18 @@ static void request_task(void *ctx, ULONGLONG arg);
 static BOOL drain_body(struct request *r);
 static void send_request_end(struct request *r);
 
-/* No call runs on r now, and its response is read to the end (or the rest
- * was here already and is dropped): its connection may go back to the
- * pool instead of being cancelled.  Waits for nothing. */
+/* No step runs on r now (a call holds hdr.cs while it works; an
+ * asynchronous one may be reporting its completion, or queued, which is
+ * fine), none is parked on the connection, and the response is read to the
+ * end (or the rest was here already and is dropped): the connection may go
+ * back to the pool instead of being cancelled.  Waits for nothing. */
 static BOOL request_quiet(struct request *r)
 {
     BOOL quiet;
 
     if (!TryEnterCriticalSection(&r->hdr.cs)) return FALSE;
     AcquireSRWLockShared(&r->wait_lock);
-    quiet = !r->task_active && r->hdr.cs.RecursionCount == 1;  /* not from a callback of a running call */
+    quiet = !r->waiting && r->hdr.cs.RecursionCount == 1;  /* not from a callback inside a running step */
     ReleaseSRWLockShared(&r->wait_lock);
     if (quiet) quiet = drain_body(r);
     LeaveCriticalSection(&r->hdr.cs);

@@ -316,6 +316,16 @@ static int wait_either(HINTERNET h, DWORD want, DWORD fail, int from)
     }
 }
 
+/* when set, the callback closes a request as its body ends (a common
+ * pattern: WinHttpCloseHandle from READ_COMPLETE with 0 bytes) */
+static BOOL close_on_end;
+
+static void CALLBACK pool_callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *info, DWORD len)
+{
+    note_callback(h, ctx, status, info, len);
+    if (close_on_end && status == WINHTTP_CALLBACK_STATUS_READ_COMPLETE && !len) WinHttpCloseHandle(h);
+}
+
 static void async_request(HINTERNET con, const WCHAR *verb, const WCHAR *path, struct resp *r, const char **seq)
 {
     HINTERNET req = WinHttpOpenRequest(con, verb, path, NULL, NULL, NULL, 0);
@@ -356,7 +366,10 @@ done:
         snprintf(seqbuf, sizeof(seqbuf), "%s", notes_for(req));
         *seq = seqbuf;
     }
-    WinHttpCloseHandle(req);
+    /* the connection goes back once the last reference is gone: then
+     * HANDLE_CLOSING comes */
+    if (!close_on_end || r->err) WinHttpCloseHandle(req);
+    ok(note_wait(req, WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING, 0, WAIT_MS) >= 0, "no HANDLE_CLOSING for %ls\n", path);
 }
 
 static void test_async_reuse(void)
@@ -394,6 +407,13 @@ static void test_async_reuse(void)
     async_request(con, L"GET", L"/pool/conn", &b, NULL);
     ok(!a.err && !b.err && b.conn == a.conn && b.len == 9 && !memcmp(b.body, "pipelined", 9),
        "async read-ahead kept: conn %lu/%lu '%s'\n", a.conn, b.conn, b.body);
+    /* closed from its own READ_COMPLETE callback: the connection is kept */
+    WinHttpSetStatusCallback(con, pool_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
+    close_on_end = TRUE;
+    async_request(con, L"GET", L"/pool/conn", &a, NULL);
+    close_on_end = FALSE;
+    async_request(con, L"GET", L"/pool/conn", &b, NULL);
+    ok(!a.err && !b.err && a.conn && b.conn == a.conn, "closed in the callback: conn %lu then %lu\n", a.conn, b.conn);
     WinHttpCloseHandle(con);
     WinHttpCloseHandle(ses);
 }

@@ -84,6 +84,7 @@ void release_object(struct object *obj)
     if (!obj || InterlockedDecrement(&obj->refs)) return;
     TRACE("destroying object %p type %lu\n", obj->handle, obj->type);
     parent = obj->parent;
+    if (obj->type == WINHTTP_HANDLE_TYPE_REQUEST) request_closing(obj);  /* its connection, to the pool */
     if (obj->handle && obj->callback && (obj->notify_mask & WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING))
     {
         HINTERNET h = obj->handle;

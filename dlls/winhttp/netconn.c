@@ -314,7 +314,9 @@ void netconn_set_buffer_size(struct netconn *c, DWORD size)
 
 void netconn_cancel(struct netconn *c)
 {
-    if (c) transport_get()->cancel(c->id);
+    if (!c) return;
+    c->cancelled = TRUE;
+    transport_get()->cancel(c->id);
 }
 
 void netconn_close(struct netconn *c)
@@ -322,6 +324,7 @@ void netconn_close(struct netconn *c)
     if (!c) return;
     if (c->id) transport_get()->close(c->id);
     heap_free(c->host);
+    heap_free(c->pool_key);
     heap_free(c->rbuf);
     heap_free(c);
 }

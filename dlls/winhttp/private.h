@@ -107,6 +107,7 @@ struct session
     DWORD redirect_policy, max_redirects, max_continue, connect_retries;
     struct cookie_store *cookies;          /* cookie_store.c, NULL until the first Set-Cookie */
     DWORD decompression;              /* WINHTTP_OPTION_DECOMPRESSION */
+    struct conn_pool *pool;           /* idle keep-alive connections (pool.c), NULL until needed */
 };
 
 struct connect
@@ -142,6 +143,9 @@ struct netconn
     char *host;                       /* for the TLS handshake's name checks */
     DWORD ignore_flags;
     BOOL tls_pending;                 /* the transport holds bytes taken */
+    char *pool_key;                   /* where it leads (pool.c); NULL: never pooled */
+    DWORD uses;                       /* requests it served before the current one */
+    BOOL cancelled;                   /* netconn_cancel was called: never reused */
 };
 
 enum request_state
@@ -180,6 +184,9 @@ struct request
     DWORD redirects;                  /* followed since WinHttpSendRequest */
     const void *optional;             /* WinHttpSendRequest's optional data, sent again on a redirect */
     DWORD optional_len;
+    char *pool_key;                   /* the pool key of the connection being opened (pool.c) */
+    BOOL retry_fresh;                 /* the next send opens a new connection (a reused one failed) */
+    BOOL retried;                     /* that retry was made for this WinHttpSendRequest */
 
     enum request_state state;
     struct netconn *conn;             /* changed only under conn_lock (see request_swap_conn) */
@@ -281,8 +288,16 @@ DWORD add_request_headers(struct request *req, const WCHAR *headers, DWORD len, 
 DWORD query_headers(struct request *req, DWORD level, const WCHAR *name, void *buffer, DWORD *len, DWORD *index);
 DWORD headers_parse_response(struct header_list *l, const char *buf, size_t len, size_t pos);
 
+/* pool.c: idle keep-alive connections of a session */
+char *pool_make_key(struct request *r, BOOL secure, INTERNET_PORT port, const WCHAR *proxy, INTERNET_PORT proxy_port);
+struct netconn *pool_take(struct session *s, const char *key);  /* a live idle connection, or NULL */
+void pool_put(struct session *s, struct netconn *c);            /* takes c (closes it when full) */
+BOOL pool_response_allows(struct request *r);                  /* neither side said close, body ended */
+void pool_free(struct session *s);
+
 /* request.c */
 struct netconn *request_swap_conn(struct request *r, struct netconn *conn);
+void request_closing(struct object *obj);  /* last reference gone, before HANDLE_CLOSING */
 DWORD request_receive_for_upgrade(struct request *r);
 
 /* The transport's poller token for an object's watch: the handle and a

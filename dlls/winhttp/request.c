@@ -1,7 +1,7 @@
 /*
  * Requests: WinHttpOpenRequest, WinHttpSendRequest, WinHttpWriteData,
  * WinHttpReceiveResponse, WinHttpQueryDataAvailable, WinHttpReadData.
- * One connection per request (no pooling yet).
+ * Connections are reused through the session's pool (pool.c).
  */
 #include <stdio.h>
 #include "private.h"
@@ -10,6 +10,26 @@
 #include "codec/ws_handshake.h"
 
 static void request_task(void *ctx, ULONGLONG arg);
+static BOOL drain_body(struct request *r);
+static void send_request_end(struct request *r);
+
+/* No step runs on r now (a call holds hdr.cs while it works; an
+ * asynchronous one may be reporting its completion, or queued, which is
+ * fine), none is parked on the connection, and the response is read to the
+ * end (or the rest was here already and is dropped): the connection may go
+ * back to the pool instead of being cancelled.  Waits for nothing. */
+static BOOL request_quiet(struct request *r)
+{
+    BOOL quiet;
+
+    if (!TryEnterCriticalSection(&r->hdr.cs)) return FALSE;
+    AcquireSRWLockShared(&r->wait_lock);
+    quiet = !r->waiting && r->hdr.cs.RecursionCount == 1;  /* not from a callback inside a running step */
+    ReleaseSRWLockShared(&r->wait_lock);
+    if (quiet) quiet = drain_body(r);
+    LeaveCriticalSection(&r->hdr.cs);
+    return quiet;
+}
 
 static void request_close(struct object *obj)
 {
@@ -19,7 +39,7 @@ static void request_close(struct object *obj)
 
     /* wake a blocked call on another thread; it releases its reference after */
     AcquireSRWLockShared(&r->conn_lock);
-    if (r->conn) netconn_cancel(r->conn);
+    if (r->conn && !request_quiet(r)) netconn_cancel(r->conn);
     ReleaseSRWLockShared(&r->conn_lock);
     /* a step waiting for data ends now (cancelled); the calls queued behind
      * it follow, cancelled too */
@@ -59,10 +79,52 @@ static void request_reset_response(struct request *r)
     decomp_free(r);
 }
 
+/* The connection leaves the request: back to the pool when the response
+ * allows it, else closed (notify: with CLOSING_CONNECTION and
+ * CONNECTION_CLOSED, as when the handle closes). */
+static void request_release_conn(struct request *r, BOOL notify)
+{
+    struct netconn *c;
+
+    if (!r->conn) return;
+    drain_body(r);
+    c = request_swap_conn(r, NULL);
+    if (c->pool_key && !c->eof && !c->cancelled && c->opening == NETCONN_READY && !c->tls_pending &&
+        pool_response_allows(r))
+    {
+        pool_put(r->connect->session, c);
+        return;
+    }
+    if (notify) send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_CLOSING_CONNECTION, NULL, 0);
+    netconn_close(c);
+    if (notify) send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_CONNECTION_CLOSED, NULL, 0);
+}
+
+/* last reference gone, before HANDLE_CLOSING (handle.c) */
+void request_closing(struct object *obj)
+{
+    request_release_conn((struct request *)obj, TRUE);
+}
+
+/* RFC 9112 9.3.1: a request is sent again on a new connection, once, when
+ * the reused connection failed before any of the response came, and only
+ * when its method is idempotent and all of its body can be sent again. */
+static BOOL may_retry(const struct request *r, DWORD optional_len, DWORD total)
+{
+    static const WCHAR *const idempotent[] = { L"GET", L"HEAD", L"PUT", L"DELETE", L"OPTIONS", L"TRACE" };
+    DWORD i;
+
+    if (r->retried || !r->conn || !r->conn->uses || optional_len != total || r->hdr.closed) return FALSE;
+    for (i = 0; i < ARRAYSIZE(idempotent); i++)
+        if (!wcscmp(r->verb, idempotent[i])) return TRUE;
+    return FALSE;
+}
+
 static void request_destroy(struct object *obj)
 {
     struct request *r = (struct request *)obj;
     netconn_close(r->conn);
+    heap_free(r->pool_key);
     request_reset_response(r);
     auth_free(r);
     headers_free(&r->req_headers);
@@ -327,6 +389,7 @@ static void name_callback(struct request *r, DWORD status, const WCHAR *name)
 static DWORD send_begin(struct request *r, DWORD total, struct strbuf *head, INTERNET_PORT *port, BOOL *secure,
                         struct proxy_target *proxy)
 {
+    struct netconn *conn;
     const WCHAR *peer;
     DWORD err;
 
@@ -336,14 +399,25 @@ static DWORD send_begin(struct request *r, DWORD total, struct strbuf *head, INT
     *secure = (r->open_flags & WINHTTP_FLAG_SECURE) != 0;
     *port = request_port(r);
     if (*port == INTERNET_DEFAULT_PORT) *port = *secure ? INTERNET_DEFAULT_HTTPS_PORT : INTERNET_DEFAULT_HTTP_PORT;
-    /* a resend starts from scratch */
-    netconn_close(request_swap_conn(r, NULL));
+    /* a resend starts from scratch (on the same connection when it is
+     * reusable: it goes to the pool and comes back) */
+    request_release_conn(r, FALSE);
     request_reset_response(r);
     r->receiving_sent = FALSE;
     r->state = REQ_FAILED;
     if ((err = proxy_pick(r, *secure, *port, proxy))) return err;
     if ((err = build_request_head(r, *port, *secure, total,
                                   !proxy->host ? VIA_DIRECT : *secure ? VIA_TUNNEL : VIA_PROXY, head))) return err;
+    heap_free(r->pool_key);
+    r->pool_key = pool_make_key(r, *secure, *port, proxy->host, proxy->port);
+    if (!r->retry_fresh && (conn = pool_take(r->connect->session, r->pool_key)))
+    {
+        /* a connection kept alive: nothing to resolve or connect (Windows
+         * reports neither; Wine's notification tests) */
+        request_swap_conn(r, conn);
+        return ERROR_SUCCESS;
+    }
+    r->retry_fresh = FALSE;
     /* the transport resolves and connects in one call: the name is reported
      * for NAME_RESOLVED too (it is the address when the server is one); the
      * proxy is where we connect when there is one */
@@ -354,9 +428,10 @@ static DWORD send_begin(struct request *r, DWORD total, struct strbuf *head, INT
     return ERROR_SUCCESS;
 }
 
+/* peer NULL: on a reused connection */
 static void send_connected(struct request *r, const WCHAR *peer, const char *head)
 {
-    name_callback(r, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER, peer);
+    if (peer) name_callback(r, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER, peer);
     TRACE("request head:\n%s", head);
     send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SENDING_REQUEST, NULL, 0);
 }
@@ -406,15 +481,32 @@ static DWORD send_request(struct request *r, const WCHAR *headers, DWORD headers
         if ((err = add_request_headers(r, headers, headers_len, WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_REPLACE)))
             return err;
     }
+again:
     if ((err = send_begin(r, total, &head, &port, &secure, &proxy))) goto done;
-    if ((err = send_open(r, &proxy, port, secure, &refused))) goto done;
-    send_connected(r, proxy.host ? proxy.host : request_server(r), head.p);
-    if (refused) goto done;
+    if (r->conn) send_connected(r, NULL, head.p);  /* reused */
+    else
+    {
+        if ((err = send_open(r, &proxy, port, secure, &refused))) goto done;
+        send_connected(r, proxy.host ? proxy.host : request_server(r), head.p);
+        if (refused) goto done;
+        r->conn->pool_key = r->pool_key;
+        r->pool_key = NULL;
+    }
     bufs[0].data = head.p;
     bufs[0].len = (uint32_t)head.len;
     bufs[1].data = optional;
     bufs[1].len = optional_len;
-    if ((err = netconn_send(r->conn, bufs, optional_len ? 2 : 1, r->timeouts.send))) goto done;
+    if ((err = netconn_send(r->conn, bufs, optional_len ? 2 : 1, r->timeouts.send)))
+    {
+        if (!may_retry(r, optional_len, total)) goto done;
+        TRACE("%p: the reused connection failed (%lu), sending again on a new one\n", r->hdr.handle, err);
+        r->retried = r->retry_fresh = TRUE;
+        heap_free(proxy.host);
+        heap_free(head.p);
+        memset(&proxy, 0, sizeof(proxy));
+        memset(&head, 0, sizeof(head));
+        goto again;
+    }
     send_done(r, (DWORD)head.len, optional_len, total);
 done:
     heap_free(proxy.host);
@@ -448,6 +540,14 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
         err = send_begin(r, total, &head, &port, &secure, &proxy);
         r->send_head = head.p;
         r->send_head_len = (DWORD)head.len;
+        if (!err && r->conn)  /* reused */
+        {
+            heap_free(proxy.host);
+            send_connected(r, NULL, r->send_head);
+            r->send_phase = SEND_WRITING;
+            r->send_done = 0;
+            return send_request_step(r, optional, optional_len, total);
+        }
         if (!err && proxy.host)
         {
             if (!(err = send_open(r, &proxy, port, secure, &refused)))
@@ -455,6 +555,11 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
                 send_connected(r, proxy.host, r->send_head);
                 r->send_phase = refused ? SEND_REFUSED : SEND_WRITING;
                 r->send_done = 0;
+                if (!refused)
+                {
+                    r->conn->pool_key = r->pool_key;
+                    r->pool_key = NULL;
+                }
             }
             heap_free(proxy.host);
             if (err || refused) return err;
@@ -464,6 +569,8 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
         if ((err = netconn_open_start(request_server(r), port, secure, r->security_flags,
                                       r->connect->session, &conn))) return err;
         request_swap_conn(r, conn);
+        conn->pool_key = r->pool_key;
+        r->pool_key = NULL;
         r->send_phase = SEND_OPENING;
     }
     /* fall through */
@@ -493,6 +600,13 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
             r->wait_write = TRUE;
             r->wait_timeout = r->timeouts.send;
             return ERROR_WINHTTP_TIMEOUT;
+        }
+        if (err && may_retry(r, optional_len, total))
+        {
+            TRACE("%p: the reused connection failed (%lu), sending again on a new one\n", r->hdr.handle, err);
+            send_request_end(r);
+            r->retried = r->retry_fresh = TRUE;
+            return send_request_step(r, optional, optional_len, total);
         }
         if (!err) send_done(r, r->send_head_len, optional_len, total);
         return err;
@@ -529,6 +643,7 @@ BOOL WINAPI WinHttpSendRequest(HINTERNET hrequest, LPCWSTR headers, DWORD header
     r->hdr.context = context;
     auth_new_send(r);
     r->redirects = 0;
+    r->retried = FALSE;
     r->optional = optional;   /* valid until the response is in, as documented */
     r->optional_len = optional_len;
     if (is_async(&r->hdr))
@@ -695,7 +810,7 @@ static int step_timeout(const struct request *r, int timeout)
 static DWORD receive_response_once(struct request *r)
 {
     struct netconn *c = r->conn;
-    DWORD err;
+    DWORD err, interim = 0;
 
     if (r->state == REQ_RESPONSE) return ERROR_SUCCESS; /* already have it */
     if (r->state != REQ_SENT) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
@@ -708,8 +823,17 @@ static DWORD receive_response_once(struct request *r)
         request_reset_response(r);
         while (!(end = http_header_block_end((const char *)c->rbuf + c->rpos, c->rlen - c->rpos)))
         {
+            BOOL nothing = !interim && c->rpos == c->rlen;
             err = netconn_fill(c, step_timeout(r, response_timeout(&r->timeouts)));
             if (err == ERROR_WINHTTP_TIMEOUT && r->nowait) return err;  /* nothing yet */
+            if (nothing && (err == ERROR_HANDLE_EOF || err == ERROR_WINHTTP_CONNECTION_ERROR) &&
+                may_retry(r, r->optional_len, r->optional_total))
+            {
+                /* the server closed the idle connection as the request came */
+                TRACE("%p: reused connection closed (%lu), sending again on a new one\n", r->hdr.handle, err);
+                r->retried = r->retry_fresh = TRUE;
+                return ERROR_WINHTTP_RESEND_REQUEST;
+            }
             if (err == ERROR_HANDLE_EOF) err = ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
             if (err) { r->state = REQ_FAILED; return err; }
         }
@@ -717,8 +841,13 @@ static DWORD receive_response_once(struct request *r)
         err = parse_response_head(r, (const char *)c->rbuf + c->rpos, end);
         c->rpos += end;
         if (err) { r->state = REQ_FAILED; return err; }
-        /* 1xx other than 101: interim, wait for the final response */
-        if (r->status_code >= 100 && r->status_code < 200 && r->status_code != 101) continue;
+        /* 1xx other than 101: interim, wait for the final response; at most
+         * WINHTTP_OPTION_MAX_HTTP_STATUS_CONTINUE of them */
+        if (r->status_code >= 100 && r->status_code < 200 && r->status_code != 101)
+        {
+            if (++interim > r->max_continue) { r->state = REQ_FAILED; return ERROR_WINHTTP_INVALID_SERVER_RESPONSE; }
+            continue;
+        }
         break;
     }
     choose_body_mode(r);
@@ -827,6 +956,22 @@ static DWORD read_body(struct request *r, void *buf, DWORD len, DWORD *read)
 DWORD request_read_raw(struct request *r, void *buf, DWORD len, DWORD *read)
 {
     return read_body(r, buf, len, read);
+}
+
+/* A body the application left unread is read and dropped when it is here
+ * already (or comes without waiting), up to 64 KiB, so that the
+ * connection can be reused; TRUE when the body is then complete. */
+static BOOL drain_body(struct request *r)
+{
+    BYTE buf[4096];
+    DWORD got, total = 0;
+    BOOL nowait = r->nowait;
+
+    if (r->state != REQ_RESPONSE || !r->conn || r->conn->cancelled) return FALSE;
+    r->nowait = TRUE;
+    while (!r->body_done && total < 65536 && !read_body(r, buf, sizeof(buf), &got) && got) total += got;
+    r->nowait = nowait;
+    return r->body_done;
 }
 
 /* Fill buffer as far as the body allows. */

@@ -6,6 +6,7 @@ static void session_destroy(struct object *obj)
 {
     struct session *s = (struct session *)obj;
     tls_resume_forget(s);
+    pool_free(s);
     heap_free(s->agent);
     heap_free(s->proxy);
     heap_free(s->proxy_bypass);

@@ -25,6 +25,7 @@ const { authResponse } = require('./auth');
 const { redirectResponse } = require('./redirect');
 const { cookieResponse } = require('./cookie');
 const { encodedResponse, rawHeadResponse } = require('./encoding');
+const { poolResponse } = require('./http_routes');
 const { createProxy } = require('./proxy');
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -213,6 +214,7 @@ function plainResponse(req, body, res) {
   if (url.pathname.startsWith('/cookie/') && cookieResponse(req, url, res)) return;
   if (url.pathname.startsWith('/encoded/') && encodedResponse(req, url, res)) return;
   if (url.pathname.startsWith('/raw-head/') && rawHeadResponse(req, url, res)) return;
+  if (url.pathname.startsWith('/pool/') && poolResponse(req, url, res)) return;
   switch (url.pathname) {
     case '/chunked':
       res.writeHead(200, { 'Transfer-Encoding': 'chunked', 'Content-Type': 'text/plain' });

@@ -261,7 +261,7 @@ static HRESULT WINAPI req_SetRequestHeader(IWinHttpRequest *iface, BSTR header, 
             if (!(p = heap_realloc(r->headers, (old + add + 1) * sizeof(WCHAR)))) hr = E_OUTOFMEMORY;
             else
             {
-                swprintf(p + old, add + 1, L"%s: %s\r\n", header, value);
+                swprintf(p + old, add + 1, L"%ls: %ls\r\n", header, value);
                 r->headers = p;
             }
         }
@@ -273,8 +273,8 @@ static HRESULT WINAPI req_SetRequestHeader(IWinHttpRequest *iface, BSTR header, 
 /* the state a response property needs */
 static HRESULT response_ready(struct winhttp_request *r)
 {
+    /* also before Open (Windows' answer, seen by Wine's tests) */
     if (r->state == COMREQ_RESPONSE) return S_OK;
-    if (r->state == COMREQ_INIT) return HR_WIN(ERROR_WINHTTP_CANNOT_CALL_BEFORE_OPEN);
     return HR_WIN(ERROR_WINHTTP_CANNOT_CALL_BEFORE_SEND);
 }
 

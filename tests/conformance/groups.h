@@ -6,7 +6,7 @@
     GROUP(handles) GROUP(options) GROUP(crackurl) GROUP(http) GROUP(tls) \
     GROUP(upgrade) GROUP(websocket) GROUP(close) GROUP(protocol) GROUP(stress) \
     GROUP(async) GROUP(keepalive) GROUP(scale) GROUP(model) GROUP(wsrules) GROUP(sizes) GROUP(time) \
-    GROUP(asyncsend) GROUP(auth) GROUP(proxy) GROUP(redirect) GROUP(com)
+    GROUP(asyncsend) GROUP(auth) GROUP(proxy) GROUP(redirect) GROUP(com) GROUP(comscript)
 
 #define GROUP(n) void test_##n(void);
 TEST_GROUPS

@@ -292,7 +292,12 @@ static HRESULT query_string(HINTERNET req, DWORD level, const WCHAR *name, BSTR 
         SysFreeString(s);
         return HR_WIN(err);
     }
-    s[size / sizeof(WCHAR)] = 0;
+    /* the length without the terminator the first call counted */
+    if (!SysReAllocStringLen(&s, s, size / sizeof(WCHAR)))
+    {
+        SysFreeString(s);
+        return E_OUTOFMEMORY;
+    }
     *out = s;
     return S_OK;
 }

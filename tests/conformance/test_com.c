@@ -148,7 +148,8 @@ static void test_post_text(void)
     ok(strstr(text, "WinHttp.WinHttpRequest.5") != NULL, "default user agent: %s\n", text);
 
     hr = IWinHttpRequest_GetResponseHeader(req, com_bstr(L"Content-Type"), &s);
-    ok(hr == S_OK && s && !wcscmp(s, L"application/json"), "GetResponseHeader: %#lx\n", hr);
+    ok(hr == S_OK && s && !wcscmp(s, L"application/json") && SysStringLen(s) == 16, "GetResponseHeader: %#lx %u\n",
+       hr, s ? SysStringLen(s) : 0);
     SysFreeString(s);
     hr = IWinHttpRequest_GetResponseHeader(req, com_bstr(L"X-Missing"), &s);
     ok(hr == HRW(ERROR_WINHTTP_HEADER_NOT_FOUND), "missing header: %#lx\n", hr);

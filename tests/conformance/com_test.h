@@ -5,6 +5,7 @@
 #define COBJMACROS
 #include "test.h"
 #include <ole2.h>
+#include <olectl.h>
 #include "httprequest.h"
 
 #define HRW(e) HRESULT_FROM_WIN32(e)
@@ -22,6 +23,7 @@ IWinHttpRequest *com_create(void);      /* CoCreateInstance, NULL (and a failed 
 void com_text(IWinHttpRequest *req, char *buf, int size);
 
 void com_dispatch_tests(void);
+void com_events_tests(void);
 void com_register_tests(void);
 
 #endif

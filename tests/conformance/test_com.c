@@ -394,6 +394,7 @@ void test_com(void)
     test_charsets();
     test_errors();
     test_async();
+    com_events_tests();
     com_dispatch_tests();
     com_register_tests();
     CoUninitialize();

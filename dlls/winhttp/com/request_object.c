@@ -22,6 +22,7 @@ static HRESULT WINAPI req_QueryInterface(IWinHttpRequest *iface, REFIID iid, voi
         IWinHttpRequest_AddRef(iface);
         return S_OK;
     }
+    if (request_query_events(r, iid, obj)) return S_OK;
     *obj = NULL;
     return E_NOINTERFACE;
 }
@@ -56,6 +57,7 @@ static ULONG WINAPI req_Release(IWinHttpRequest *iface)
         if (r->done_event) CloseHandle(r->done_event);
         if (r->thread) CloseHandle(r->thread);
         free_settings(r);
+        if (r->sink) IWinHttpRequestEvents_Release(r->sink);
         DeleteCriticalSection(&r->cs);
         heap_free(r);
         com_object_destroyed();
@@ -555,6 +557,7 @@ HRESULT winhttp_request_create(REFIID iid, void **obj)
 
     if (!(r = heap_alloc_zero(sizeof(*r)))) return E_OUTOFMEMORY;
     r->IWinHttpRequest_iface.lpVtbl = &request_vtbl;
+    request_events_init(r);
     r->refs = 1;
     InitializeCriticalSection(&r->cs);
     r->state = COMREQ_INIT;

@@ -27,6 +27,9 @@ enum req_state
 struct winhttp_request
 {
     IWinHttpRequest IWinHttpRequest_iface;
+    IConnectionPointContainer IConnectionPointContainer_iface;
+    IConnectionPoint IConnectionPoint_iface;
+    IWinHttpRequestEvents *sink;    /* the one advised sink (async mode events) */
     LONG refs;
     CRITICAL_SECTION cs;
     enum req_state state;
@@ -86,6 +89,10 @@ HRESULT request_send(struct winhttp_request *r, VARIANT body);
 HRESULT request_wait(struct winhttp_request *r, DWORD ms, VARIANT_BOOL *done);
 void request_abort_locked(struct winhttp_request *r);   /* cs held */
 HRESULT request_decode_text(struct winhttp_request *r, BSTR *text);
+
+/* request_events.c */
+void request_events_init(struct winhttp_request *r);
+BOOL request_query_events(struct winhttp_request *r, REFIID iid, void **obj);
 
 /* request_option.c */
 HRESULT request_get_option(struct winhttp_request *r, WinHttpRequestOption opt, VARIANT *value);

@@ -16,7 +16,67 @@ struct send_job
     BYTE *body; DWORD body_len;
     BOOL creds[2];                  /* credentials for server / proxy present */
     HMODULE module;                 /* async: keeps the DLL loaded while the thread runs */
+    IWinHttpRequestEvents *sink;    /* async: the advised sink, if any (a reference) */
 };
+
+/* the events, fired while this job is still the object's current Send */
+static BOOL job_current(struct send_job *job)
+{
+    BOOL ret;
+    EnterCriticalSection(&job->r->cs);
+    ret = job->generation == job->r->generation;
+    LeaveCriticalSection(&job->r->cs);
+    return ret;
+}
+
+static void fire_start(struct send_job *job, DWORD status)
+{
+    WCHAR ct[256];
+    DWORD size = sizeof(ct) - sizeof(WCHAR);
+    BSTR s;
+
+    if (!job->sink || !job_current(job)) return;
+    if (!WinHttpQueryHeaders(job->request, WINHTTP_QUERY_CONTENT_TYPE, NULL, ct, &size, NULL)) size = 0;
+    ct[size / sizeof(WCHAR)] = 0;
+    s = SysAllocString(ct);
+    IWinHttpRequestEvents_OnResponseStart(job->sink, status, s);
+    SysFreeString(s);
+}
+
+static void fire_data(struct send_job *job, const BYTE *data, DWORD len)
+{
+    SAFEARRAY *sa;
+    void *p;
+
+    if (!job->sink || !len || !job_current(job)) return;
+    if (!(sa = SafeArrayCreateVector(VT_UI1, 0, len))) return;
+    if (SUCCEEDED(SafeArrayAccessData(sa, &p)))
+    {
+        memcpy(p, data, len);
+        SafeArrayUnaccessData(sa);
+        IWinHttpRequestEvents_OnResponseDataAvailable(job->sink, &sa);
+    }
+    SafeArrayDestroy(sa);
+}
+
+static void fire_end(struct send_job *job, HRESULT hr)
+{
+    WCHAR msg[512];
+    BSTR s;
+
+    if (!job->sink || !job_current(job)) return;
+    if (SUCCEEDED(hr))
+    {
+        IWinHttpRequestEvents_OnResponseFinished(job->sink);
+        return;
+    }
+    if (!FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, hr, 0, msg,
+                        ARRAYSIZE(msg), NULL))
+        msg[0] = 0;
+    s = SysAllocString(msg);
+    IWinHttpRequestEvents_OnError(job->sink, hr, s);
+    SysFreeString(s);
+}
 
 /* VARIANT body -> bytes: BSTR as UTF-8, a byte array as is, nothing for empty */
 static HRESULT body_bytes(VARIANT *in, BYTE **out, DWORD *len)
@@ -165,6 +225,7 @@ static HRESULT run_job(struct send_job *job)
         { err = GetLastError(); break; }
         if ((status == HTTP_STATUS_DENIED || status == HTTP_STATUS_PROXY_AUTH_REQ) && set_credentials(job, status))
             continue;
+        fire_start(job, status);
         break;
     }
     while (!err)
@@ -180,6 +241,7 @@ static HRESULT run_job(struct send_job *job)
         }
         if (!WinHttpReadData(job->request, buf + len, avail, &got)) { err = GetLastError(); break; }
         if (!got) break;
+        fire_data(job, buf + len, got);
         len += got;
     }
     if (!err)
@@ -206,8 +268,11 @@ static HRESULT run_job(struct send_job *job)
             r->state = COMREQ_RESPONSE;
         }
         else r->state = COMREQ_FAILED;
-        if (r->done_event) SetEvent(r->done_event);
     }
+    LeaveCriticalSection(&r->cs);
+    fire_end(job, hr);
+    EnterCriticalSection(&r->cs);
+    if (job->generation == r->generation && r->done_event) SetEvent(r->done_event);
     LeaveCriticalSection(&r->cs);
     TRACE("%p: status %lu, %lu bytes, hr %#lx\n", r, status, len, hr);
     heap_free(text);
@@ -221,6 +286,7 @@ static DWORD WINAPI send_thread(void *arg)
     HMODULE module = job->module;
 
     run_job(job);
+    if (job->sink) IWinHttpRequestEvents_Release(job->sink);
     IWinHttpRequest_Release(&job->r->IWinHttpRequest_iface);
     heap_free(job->body);
     heap_free(job);
@@ -262,11 +328,13 @@ HRESULT request_send(struct winhttp_request *r, VARIANT body)
     async = r->async;
     if (SUCCEEDED(hr) && async)
     {
+        if ((job->sink = r->sink)) IWinHttpRequestEvents_AddRef(job->sink);
         IWinHttpRequest_AddRef(&r->IWinHttpRequest_iface);
         GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS, (const WCHAR *)send_thread, &job->module);
         if (!(thread = CreateThread(NULL, 0, send_thread, job, 0, NULL)))
         {
             hr = HR_WIN(GetLastError());
+            if (job->sink) { IWinHttpRequestEvents_Release(job->sink); job->sink = NULL; }
             FreeLibrary(job->module);
             IWinHttpRequest_Release(&r->IWinHttpRequest_iface);
             r->state = COMREQ_FAILED;

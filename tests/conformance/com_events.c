@@ -1,8 +1,8 @@
 /*
  * Group com, part 3: IWinHttpRequestEvents through IConnectionPointContainer
  * in asynchronous mode (OnResponseStart, OnResponseDataAvailable,
- * OnResponseFinished, OnError).  The test runs in the multithreaded
- * apartment, so the events may arrive on any thread.
+ * OnResponseFinished, OnError).  Our object calls the sink directly from
+ * its worker thread (no marshalling), so they arrive on that thread.
  */
 #include "com_test.h"
 

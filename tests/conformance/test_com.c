@@ -371,7 +371,10 @@ void test_com(void)
     CLSID clsid;
     HRESULT hr;
 
-    hr = CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    /* a single-threaded apartment, as scripts use: the object is then used
+     * directly whether the class is registered Apartment (Wine's own
+     * registration in a new prefix) or Both (our DllRegisterServer) */
+    hr = CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
     ok(hr == S_OK, "CoInitializeEx: %#lx\n", hr);
     hr = CLSIDFromProgID(L"WinHttp.WinHttpRequest.5.1", &clsid);
     ok(hr == S_OK && IsEqualGUID(&clsid, &CLSID_WinHttpRequest), "CLSIDFromProgID: %#lx\n", hr);

@@ -245,6 +245,14 @@ function plainResponse(req, body, res) {
       res.writeHead(200, { 'X-TLS-Resumed': resumed, 'Content-Length': 2, Connection: 'close' });
       return res.end('ok');
     }
+    case '/typed': {
+      // body bytes given in hex, sent with the Content-Type given (none if absent)
+      const data = Buffer.from(url.searchParams.get('hex') || '', 'hex');
+      const h = { 'Content-Length': data.length };
+      if (url.searchParams.has('ct')) h['Content-Type'] = url.searchParams.get('ct');
+      res.writeHead(200, h);
+      return res.end(data);
+    }
     case '/close-early':
       res.socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort');
       return;

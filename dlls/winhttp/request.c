@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include "private.h"
+#include "client_cert.h"
 #include "proxy.h"
 #include "codec/http_parse.h"
 #include "codec/ws_handshake.h"
@@ -130,6 +131,7 @@ static void request_destroy(struct object *obj)
     headers_free(&r->req_headers);
     proxy_config_free(r->proxy);
     heap_free(r->proxy);
+    client_cert_free(r->client_cert);
     heap_free(r->verb);
     heap_free(r->path);
     heap_free(r->redir_server);
@@ -454,7 +456,7 @@ static DWORD send_open(struct request *r, const struct proxy_target *proxy, INTE
 
     *refused = FALSE;
     if (proxy->host) err = proxy_open_connection(r, proxy, port, secure, &conn, refused);
-    else err = netconn_open(request_server(r), port, secure, r->security_flags, r->connect->session,
+    else err = netconn_open(request_server(r), port, secure, r->security_flags, r->connect->session, r->client_cert,
                             &r->timeouts, &conn, &r->cert_errors);
     if (err == ERROR_WINHTTP_SECURE_FAILURE)
         send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &r->cert_errors, sizeof(r->cert_errors));
@@ -567,7 +569,7 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
         }
         if (err) return err;
         if ((err = netconn_open_start(request_server(r), port, secure, r->security_flags,
-                                      r->connect->session, &conn))) return err;
+                                      r->connect->session, r->client_cert, &conn))) return err;
         request_swap_conn(r, conn);
         conn->pool_key = r->pool_key;
         r->pool_key = NULL;

@@ -15,6 +15,8 @@
 #   nameconst.pem   leaf + CA permitted only names under example.com
 #   (the chains' files hold the leaf first, then the certificates the server sends)
 #   ocsp-good.der, ocsp-revoked.der  OCSP responses for server.pem (when openssl is there)
+#   client.pem      a client certificate (clientAuth, RSA 2048: CryptoAPI keys are RSA), signed by the CA;
+#   client.p12      it and its key as PKCS #12, password "test" (for PFXImportCertStore)
 # each with its NAME-key.pem.  Quiet unless certtool fails.
 set -e
 dir="$1"
@@ -114,4 +116,11 @@ if command -v openssl >/dev/null 2>&1; then
     done
     rm -f ocsp-req.der ocsp-*.idx
 fi
+# a client certificate for the peers that ask for one, and its PKCS #12
+printf '%s\n' 'cn = "winhttp-wine test client"' tls_www_client signing_key 'expiration_days = 30' > client.tmpl
+quiet certtool --generate-privkey --key-type rsa --bits 2048 --outfile client-key.pem
+quiet certtool --generate-certificate --load-privkey client-key.pem --load-ca-certificate ca.pem \
+    --load-ca-privkey ca-key.pem --template client.tmpl --outfile client.pem
+quiet certtool --to-p12 --load-privkey client-key.pem --load-certificate client.pem --p12-name "test client" \
+    --password test --outder --outfile client.p12
 rm -f ./*.tmpl

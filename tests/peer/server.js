@@ -248,6 +248,16 @@ function plainResponse(req, body, res) {
     case '/close-early':
       res.socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort');
       return;
+    case '/client-cert': {
+      // the client certificate of this TLS connection: "authorized CN" when
+      // the CA vouches for it, "unauthorized REASON CN" otherwise
+      const s = req.socket;
+      const pc = s.getPeerCertificate ? s.getPeerCertificate() : null;
+      const cn = pc && pc.subject ? pc.subject.CN : '-';
+      const text = s.authorized ? `authorized ${cn}` : `unauthorized ${s.authorizationError || '-'} ${cn}`;
+      res.writeHead(200, { 'Content-Length': Buffer.byteLength(text) });
+      return res.end(text);
+    }
     case '/multi-header':
       res.writeHead(200, ['Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'X-Num', '42', 'Content-Length', '2']);
       return res.end('ok');
@@ -637,8 +647,10 @@ async function main() {
     // certificate purpose and chain problems (make-certs.sh)
     for (const name of ['clientauth', 'chain', 'notca', 'pathlen', 'nameconst']) servers['wss_' + name] = tls(name);
     // one protocol version only
-    // asks for a client certificate and goes on without one
-    servers.wss_clientreq = tls('server', { requestCert: true, rejectUnauthorized: false });
+    // asks for a client certificate (listing the test CA) and goes on without
+    // one; /client-cert tells what it got
+    servers.wss_clientreq = tls('server', { requestCert: true, rejectUnauthorized: false,
+                                            ca: fs.readFileSync(path.join(certs, 'ca.pem')) });
     // the valid certificate with a stapled OCSP response: good / revoked
     for (const s of ['good', 'revoked']) {
       const file = path.join(certs, 'ocsp-' + s + '.der');

@@ -310,9 +310,13 @@ static DWORD set_enable_feature(struct object *obj, const struct option_def *def
                          WINHTTP_FLAG_SECURE_PROTOCOL_TLS1 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_1 | \
                          WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2 | 0x2000 /* TLS 1.3 */)
 
+/* never set: what a handshake then offers, TLS 1.2 and 1.3 (Windows'
+ * default on current systems; 1.0/1.1 only when asked) */
 static DWORD query_secure_protocols(struct object *obj, const struct option_def *def, void *buffer, DWORD *len)
 {
-    return put_value(&((struct session *)obj)->secure_protocols, sizeof(DWORD), buffer, len);
+    DWORD value = ((struct session *)obj)->secure_protocols;
+    if (!value) value = WHNET_PROTO_DEFAULT;
+    return put_value(&value, sizeof(DWORD), buffer, len);
 }
 
 static DWORD set_secure_protocols(struct object *obj, const struct option_def *def, void *buffer, DWORD len)

@@ -928,6 +928,7 @@ static DWORD read_body(struct request *r, void *buf, DWORD len, DWORD *read)
         break;
     case BODY_UNTIL_CLOSE:
         if ((err = netconn_read(c, buf, len, step_timeout(r, r->timeouts.receive), &got))) return err;
+        if (!got && netconn_truncated(c)) return ERROR_WINHTTP_CONNECTION_ERROR;  /* TLS cut without close_notify */
         if (!got) r->body_done = TRUE;
         break;
     case BODY_CHUNKED:
@@ -1044,7 +1045,11 @@ static DWORD query_data_available(struct request *r, DWORD *available)
             }
             count = c->rlen - c->rpos;
             if (r->body_mode == BODY_LENGTH && count > r->body_remaining) count = (DWORD)r->body_remaining;
-            if (r->body_mode == BODY_UNTIL_CLOSE && !count && c->eof) r->body_done = TRUE;
+            if (r->body_mode == BODY_UNTIL_CLOSE && !count && c->eof)
+            {
+                if (netconn_truncated(c)) err = ERROR_WINHTTP_CONNECTION_ERROR;  /* not an end: a cut */
+                else r->body_done = TRUE;
+            }
             break;
         case BODY_CHUNKED:
             if (r->body_buf_pos == r->body_buf_len)

@@ -78,6 +78,7 @@ void tls_matrix_tests(void);
 void tls_protocol_tests(void);
 void tls_server_cert_tests(void);
 void tls_pin_tests(void);
+void tls_truncation_tests(void);
 void tls_client_cert_tests(void);
 void tls_revocation_tests(void);
 void tls_resume_tests(void);  /* tls_resume.c */
@@ -92,5 +93,6 @@ void test_tls(void)
     tls_client_cert_tests();
     tls_revocation_tests();
     tls_resume_tests();
+    tls_truncation_tests();
     test_secure_flags_and_ws();
 }

@@ -248,6 +248,21 @@ function plainResponse(req, body, res) {
     case '/close-early':
       res.socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort');
       return;
+    case '/close-delimited':
+    case '/length-cut': {
+      // a body delimited by the connection's close (no Content-Length, not
+      // chunked), or with a Content-Length, then the connection ends:
+      // end=cut closes TCP at once (over TLS: no close_notify, a
+      // truncation), anything else ends it properly (TLS: close_notify)
+      const body = 'close-delimited body, 39 bytes long....';
+      const head = url.pathname === '/length-cut'
+        ? `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`
+        : 'HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n';
+      const s = res.socket;
+      const cut = url.searchParams.get('end') === 'cut';
+      s.write(head + body, () => { if (cut) s.destroy(); else s.end(); });
+      return;
+    }
     case '/client-cert': {
       // the client certificate of this TLS connection: "authorized CN" when
       // the CA vouches for it, "unauthorized REASON CN" otherwise

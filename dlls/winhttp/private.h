@@ -280,6 +280,9 @@ DWORD timeout_to_ms(int t);
 BOOL netconn_cert_requested(struct netconn *c);
 /* the last recv's end of stream on c was a TLS connection cut without close_notify */
 BOOL netconn_truncated(struct netconn *c);
+/* object_name.c: WinHttpOpenRequest's object name, escaped for the request
+ * line as its WINHTTP_FLAG_ESCAPE_* flags say (heap_free) */
+char *object_name_escape(const WCHAR *name, DWORD flags);
 
 /* headers.c */
 void headers_free(struct header_list *l);

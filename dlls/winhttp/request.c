@@ -330,7 +330,12 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
         sprintf(portbuf, ":%u", port);
         if (!default_port(port, secure)) sb_str(b, portbuf);
     }
-    sb_wstr(b, r->path);
+    {
+        char *name = object_name_escape(r->path, r->open_flags);  /* object_name.c */
+        if (name) sb_str(b, name);
+        else b->oom = TRUE;
+        heap_free(name);
+    }
     /* the absolute URI a proxy's Digest answer covers */
     if (via == VIA_PROXY && !b->oom)
     {

@@ -216,6 +216,9 @@ function plainResponse(req, body, res) {
   if (url.pathname.startsWith('/raw-head/') && rawHeadResponse(req, url, res)) return;
   if (url.pathname.startsWith('/pool/') && poolResponse(req, url, res)) return;
   switch (url.pathname) {
+  // /echo-request/ANYTHING: the same echo, for tests of the request target
+  const route = url.pathname.startsWith('/echo-request/') ? '/echo-request' : url.pathname;
+  switch (route) {
     case '/chunked':
       res.writeHead(200, { 'Transfer-Encoding': 'chunked', 'Content-Type': 'text/plain' });
       res.write('chunk-1|'); res.write('chunk-22|'); res.write('chunk-333');

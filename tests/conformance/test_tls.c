@@ -79,6 +79,7 @@ void tls_protocol_tests(void);
 void tls_server_cert_tests(void);
 void tls_pin_tests(void);
 void tls_truncation_tests(void);
+void security_transport_path_tests(void);
 void security_object_name_tests(void);
 void tls_client_cert_tests(void);
 void tls_revocation_tests(void);
@@ -86,6 +87,7 @@ void tls_resume_tests(void);  /* tls_resume.c */
 
 void test_tls(void)
 {
+    security_transport_path_tests();  /* first: before anything loads the transport */
     test_certificates();
     tls_matrix_tests();
     tls_protocol_tests();

@@ -161,10 +161,11 @@ static void issuer_list_and_cert(INTERNET_PORT port, PCCERT_CONTEXT cert)
 }
 
 /* The certificate set before the first send: no 12044, the peer has it.
- * A key that cannot be exported must either work too or fail with the
- * documented ERROR_WINHTTP_CLIENT_CERT_NO_ACCESS_PRIVATE_KEY, never go
- * out without the certificate. */
-static void cert_first(INTERNET_PORT port, PCCERT_CONTEXT cert, BOOL exportable)
+ * A key that cannot be exported (expect 12186) must either work too or fail
+ * with the documented ERROR_WINHTTP_CLIENT_CERT_NO_ACCESS_PRIVATE_KEY, never
+ * go out without the certificate; a certificate without any key (expect
+ * 12185) fails with ERROR_WINHTTP_CLIENT_CERT_NO_PRIVATE_KEY. */
+static void cert_first(INTERNET_PORT port, PCCERT_CONTEXT cert, DWORD expect)
 {
     HINTERNET ses = open_session(), con, req;
     char text[256];
@@ -175,8 +176,10 @@ static void cert_first(INTERNET_PORT port, PCCERT_CONTEXT cert, BOOL exportable)
     ok(WinHttpSetOption(req, WINHTTP_OPTION_CLIENT_CERT_CONTEXT, (void *)cert, sizeof(*cert)),
        "set the certificate: %lu\n", GetLastError());
     err = client_cert_get(req, text, sizeof(text));
-    if (exportable)
+    if (!expect)
         ok(!err && !strcmp(text, "authorized " CLIENT_CN), "certificate set first: %lu '%s'\n", err, text);
+    else if (expect == ERROR_WINHTTP_CLIENT_CERT_NO_PRIVATE_KEY)
+        ok(err == ERROR_WINHTTP_CLIENT_CERT_NO_PRIVATE_KEY, "certificate without a key: %lu '%s'\n", err, text);
     else
     {
         ok((!err && !strcmp(text, "authorized " CLIENT_CN)) || err == ERROR_WINHTTP_CLIENT_CERT_NO_ACCESS_PRIVATE_KEY,
@@ -232,12 +235,18 @@ static void client_cert_cases(INTERNET_PORT port)
         return;
     }
     issuer_list_and_cert(port, cert);
-    cert_first(port, cert, TRUE);
+    cert_first(port, cert, 0);
     cert_first_async(port, cert);
+    /* the same certificate alone, not linked to any key */
+    if ((fixed = CertCreateCertificateContext(X509_ASN_ENCODING, cert->pbCertEncoded, cert->cbCertEncoded)))
+    {
+        cert_first(port, fixed, ERROR_WINHTTP_CLIENT_CERT_NO_PRIVATE_KEY);
+        CertFreeCertificateContext(fixed);
+    }
     CertFreeCertificateContext(cert);
     if ((fixed = import_client_cert(0)))
     {
-        cert_first(port, fixed, FALSE);
+        cert_first(port, fixed, ERROR_WINHTTP_CLIENT_CERT_NO_ACCESS_PRIVATE_KEY);
         CertFreeCertificateContext(fixed);
     }
     else skip("client.p12 without CRYPT_EXPORTABLE could not be imported\n");

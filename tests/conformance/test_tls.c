@@ -79,6 +79,7 @@ void tls_protocol_tests(void);
 void tls_server_cert_tests(void);
 void tls_pin_tests(void);
 void tls_truncation_tests(void);
+void tls_weak_tests(void);
 void security_transport_path_tests(void);
 void security_object_name_tests(void);
 void tls_client_cert_tests(void);
@@ -97,6 +98,7 @@ void test_tls(void)
     tls_revocation_tests();
     tls_resume_tests();
     tls_truncation_tests();
+    tls_weak_tests();
     security_object_name_tests();
     test_secure_flags_and_ws();
 }

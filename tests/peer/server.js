@@ -664,6 +664,8 @@ async function main() {
     servers.wss_selfsigned = tls('selfsigned');
     // certificate purpose and chain problems (make-certs.sh)
     for (const name of ['clientauth', 'chain', 'notca', 'pathlen', 'nameconst']) servers['wss_' + name] = tls(name);
+    // weak algorithms: a SHA-1-signed leaf, an RSA 1024-bit leaf (OpenSSL's level 0 lets node serve them)
+    for (const name of ['sha1', 'rsa1024']) servers['wss_' + name] = tls(name, { ciphers: 'DEFAULT@SECLEVEL=0' });
     // one protocol version only
     // asks for a client certificate (listing the test CA) and goes on without
     // one; /client-cert tells what it got

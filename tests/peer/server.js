@@ -215,7 +215,6 @@ function plainResponse(req, body, res) {
   if (url.pathname.startsWith('/encoded/') && encodedResponse(req, url, res)) return;
   if (url.pathname.startsWith('/raw-head/') && rawHeadResponse(req, url, res)) return;
   if (url.pathname.startsWith('/pool/') && poolResponse(req, url, res)) return;
-  switch (url.pathname) {
   // /echo-request/ANYTHING: the same echo, for tests of the request target
   const route = url.pathname.startsWith('/echo-request/') ? '/echo-request' : url.pathname;
   switch (route) {

@@ -149,6 +149,15 @@ DWORD client_cert_create(const void *buffer, DWORD len, struct client_cert **out
     return ERROR_SUCCESS;
 }
 
+/* FNV-1a of the certificate, never 0 */
+DWORD client_cert_tag(const struct client_cert *cc)
+{
+    DWORD h = 2166136261u, i;
+    if (!cc) return 0;
+    for (i = 0; i < cc->der_len; i++) h = (h ^ cc->der[i]) * 16777619u;
+    return h ? h : 1;
+}
+
 DWORD client_cert_apply(whnet_conn id, const struct client_cert *cc)
 {
     if (!cc) return ERROR_SUCCESS;

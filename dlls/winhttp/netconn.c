@@ -61,7 +61,9 @@ DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD sec
     if ((ret = netconn_new(host, secure, &hostA, &c))) return ret;
     TRACE("connecting to %s port %u%s\n", hostA, port, secure ? " (TLS)" : "");
     ret = t->connect(hostA, port, timeout_to_ms(to->connect), &c->id);
-    if (!ret && secure && ses) tls_resume_attach(c->id, ses, hostA, port, protocols, security_flags);
+    /* a TLS session made with a client certificate is never kept or
+     * offered (resumption would carry the identity to other requests) */
+    if (!ret && secure && ses && !cc) tls_resume_attach(c->id, ses, hostA, port, protocols, security_flags);
     heap_free(hostA);
     if (!ret && secure) ret = netconn_secure(c, host, security_flags, protocols, cc, to, cert_errors);
     if (ret)
@@ -96,7 +98,7 @@ DWORD netconn_open_start(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWO
         if (!err) err = transport_get()->tls_check_revocation(c->id, !!(security_flags & SECURITY_FLAG_INTERNAL_REVOCATION));
         if (!err) err = client_cert_apply(c->id, cc);
         if (err) ret = err;
-        else if (ses) tls_resume_attach(c->id, ses, c->host, port, protocols, security_flags);
+        else if (ses && !cc) tls_resume_attach(c->id, ses, c->host, port, protocols, security_flags);
     }
     if (ret && ret != ERROR_IO_PENDING)
     {

@@ -225,6 +225,29 @@ static void cert_first_async(INTERNET_PORT port, PCCERT_CONTEXT cert)
     note_wait(req, WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING, 0, CC_WAIT_MS);
 }
 
+/* One session: a request with the certificate, then one without it.  The
+ * second must not get the first one's identity, neither through a pooled
+ * connection nor through a resumed TLS session: the server asks again. */
+static void identity_not_shared(INTERNET_PORT port, PCCERT_CONTEXT cert)
+{
+    HINTERNET ses = open_session(), con, req;
+    char text[256];
+    DWORD err;
+
+    con = WinHttpConnect(ses, L"localhost", port, 0);
+    req = WinHttpOpenRequest(con, L"GET", L"/client-cert", NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
+    WinHttpSetOption(req, WINHTTP_OPTION_CLIENT_CERT_CONTEXT, (void *)cert, sizeof(*cert));
+    err = client_cert_get(req, text, sizeof(text));
+    ok(!err && !strcmp(text, "authorized " CLIENT_CN), "first request, with the certificate: %lu '%s'\n", err, text);
+    WinHttpCloseHandle(req);
+    req = WinHttpOpenRequest(con, L"GET", L"/client-cert", NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
+    err = client_cert_get(req, text, sizeof(text));
+    ok(err == ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED, "second request, without one: %lu '%s'\n", err, text);
+    WinHttpCloseHandle(req);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+}
+
 static void client_cert_cases(INTERNET_PORT port)
 {
     PCCERT_CONTEXT cert = import_client_cert(CRYPT_EXPORTABLE), fixed;
@@ -237,6 +260,7 @@ static void client_cert_cases(INTERNET_PORT port)
     issuer_list_and_cert(port, cert);
     cert_first(port, cert, 0);
     cert_first_async(port, cert);
+    identity_not_shared(port, cert);
     /* the same certificate alone, not linked to any key */
     if ((fixed = CertCreateCertificateContext(X509_ASN_ENCODING, cert->pbCertEncoded, cert->cbCertEncoded)))
     {

@@ -17,6 +17,8 @@
  *   ERROR_WINHTTP_CONNECTION_ERROR    12030  reset, EOF during send, TLS error
  *   ERROR_WINHTTP_SECURE_FAILURE      12175  TLS handshake or certificate
  *   ERROR_WINHTTP_OPERATION_CANCELLED 12017  whnet_ops.cancel was called
+ *   ERROR_WINHTTP_CLIENT_CERT_NO_PRIVATE_KEY        12185  (tls_set_client_cert)
+ *   ERROR_WINHTTP_CLIENT_CERT_NO_ACCESS_PRIVATE_KEY 12186  (tls_set_client_cert)
  *   ERROR_NOT_ENOUGH_MEMORY               8
  *   ERROR_INVALID_PARAMETER              87
  *   ERROR_INVALID_DATA                   13  (inflate: corrupt stream)
@@ -26,7 +28,7 @@
 
 #include <stdint.h>
 
-#define WHNET_INTERFACE_VERSION 4
+#define WHNET_INTERFACE_VERSION 5
 #define WHNET_INFINITE 0xffffffffu   /* timeout: wait forever */
 
 /* Certificate problems reported by tls_handshake (same values as the
@@ -67,6 +69,7 @@ struct whnet_addr
 /* tls_info flags */
 #define WHNET_TLS_CERT_REQUESTED     0x00000001u   /* the server asked for a client certificate (none was sent) */
 #define WHNET_TLS_RESUMED            0x00000002u   /* the handshake resumed a kept session */
+#define WHNET_TLS_TRUNCATED          0x00000004u   /* recv's end of stream was a TCP close without close_notify */
 
 typedef uint64_t whnet_conn;  /* opaque; 0 is never a valid connection */
 typedef uint64_t whnet_inflater;  /* opaque; 0 is never a valid inflater */
@@ -104,7 +107,9 @@ struct whnet_ops
     uint32_t (*send)(whnet_conn conn, const struct whnet_buf *bufs, uint32_t count, uint32_t timeout_ms);
 
     /* Receive at least 1 and at most len bytes into buf.  *received == 0
-     * with ERROR_SUCCESS means orderly end of stream (FIN or TLS close_notify). */
+     * with ERROR_SUCCESS means end of stream (FIN or TLS close_notify; a
+     * TCP close without close_notify too, marked WHNET_TLS_TRUNCATED in
+     * tls_info: the caller decides whether that lost data). */
     uint32_t (*recv)(whnet_conn conn, void *buf, uint32_t len, uint32_t timeout_ms, uint32_t *received);
 
     /* Half close: TLS close_notify (if TLS) then shutdown(SHUT_WR).  On a
@@ -232,6 +237,20 @@ struct whnet_ops
 
     /* Free an inflater (0 is ignored). */
     void (*inflate_free)(whnet_inflater inflater);
+    /* ---- client certificates (version 5) ----
+     * The certificate (DER) the next handshake on conn sends when the
+     * server asks for one, and its private key: a CryptoAPI PRIVATEKEYBLOB
+     * of an RSA key (what CryptExportKey gives).  key NULL: the key could
+     * not be had, for the reason key_error (ERROR_WINHTTP_CLIENT_CERT_*);
+     * a handshake where the server asks then fails with key_error (nothing
+     * is sent silently instead).  The transport keeps its own copies. */
+    uint32_t (*tls_set_client_cert)(whnet_conn conn, const void *cert, uint32_t cert_len, const void *key,
+                                    uint32_t key_len, uint32_t key_error);
+
+    /* The DER name of CA index that the server listed in its certificate
+     * request (the last handshake on conn); sizes as peer_certificate,
+     * ERROR_NO_MORE_ITEMS past the last. */
+    uint32_t (*tls_issuer)(whnet_conn conn, uint32_t index, void *buf, uint32_t len, uint32_t *size);
 };
 
 /* Exported by whnet.dll (cdecl on i386). Returns NULL if the Unix side is

@@ -149,7 +149,7 @@ PEER_MUTE_PORT=$(port mute)
 PEER_PROXY_PORT=$(port proxy)
 PEER_PROXY_AUTH_PORT=$(port proxy_auth)
 PEER_PROXY_DIGEST_PORT=$(port proxy_digest)
-for l in clientauth chain notca pathlen nameconst clientreq ocsp_good ocsp_revoked tls10 tls12 tls13; do
+for l in clientauth chain notca pathlen nameconst clientreq ocsp_good ocsp_revoked tls10 tls12 tls13 sha1 rsa1024; do
     eval "PEER_WSS_$(echo $l | tr a-z A-Z)_PORT=\$(port wss_$l)"
     export "PEER_WSS_$(echo $l | tr a-z A-Z)_PORT"
 done

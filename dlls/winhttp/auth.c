@@ -299,7 +299,8 @@ static char *make_header(struct request *r, DWORD target, const char *verb, cons
     }
     else
     {
-        if (!uri && !(uri = path8 = strdupWA(r->path))) { *err = ERROR_NOT_ENOUGH_MEMORY; goto done; }
+        /* the request target as it went out (escaped, object_name.c) */
+        if (!uri && !(uri = path8 = object_name_escape(r->path, r->open_flags))) { *err = ERROR_NOT_ENOUGH_MEMORY; goto done; }
         value = digest_value(r, t, user8, pass8, verb, uri, err);
     }
     if (!value) goto done;

@@ -7,6 +7,7 @@
  * frees it when empty, so an idle connection keeps none (issue 14).
  */
 #include "private.h"
+#include "client_cert.h"
 
 #define RBUF_SIZE 4096
 
@@ -47,7 +48,7 @@ static DWORD netconn_new(const WCHAR *host, BOOL secure, char **out_host, struct
 }
 
 DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags, const struct session *ses,
-                   const struct timeouts *to, struct netconn **out, DWORD *cert_errors)
+                   const struct client_cert *cc, const struct timeouts *to, struct netconn **out, DWORD *cert_errors)
 {
     const struct whnet_ops *t = transport_get();
     DWORD protocols = ses ? ses->secure_protocols : 0;
@@ -60,9 +61,11 @@ DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD sec
     if ((ret = netconn_new(host, secure, &hostA, &c))) return ret;
     TRACE("connecting to %s port %u%s\n", hostA, port, secure ? " (TLS)" : "");
     ret = t->connect(hostA, port, timeout_to_ms(to->connect), &c->id);
-    if (!ret && secure && ses) tls_resume_attach(c->id, ses, hostA, port, protocols, security_flags);
+    /* a TLS session made with a client certificate is never kept or
+     * offered (resumption would carry the identity to other requests) */
+    if (!ret && secure && ses && !cc) tls_resume_attach(c->id, ses, hostA, port, protocols, security_flags);
     heap_free(hostA);
-    if (!ret && secure) ret = netconn_secure(c, host, security_flags, protocols, to, cert_errors);
+    if (!ret && secure) ret = netconn_secure(c, host, security_flags, protocols, cc, to, cert_errors);
     if (ret)
     {
         TRACE("connect failed: %lu\n", ret);
@@ -76,7 +79,7 @@ DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD sec
 }
 
 DWORD netconn_open_start(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
-                         const struct session *ses, struct netconn **out)
+                         const struct session *ses, const struct client_cert *cc, struct netconn **out)
 {
     DWORD protocols = ses ? ses->secure_protocols : 0;
     struct netconn *c;
@@ -93,8 +96,9 @@ DWORD netconn_open_start(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWO
     {
         DWORD err = transport_get()->tls_set_protocols(c->id, protocols);
         if (!err) err = transport_get()->tls_check_revocation(c->id, !!(security_flags & SECURITY_FLAG_INTERNAL_REVOCATION));
+        if (!err) err = client_cert_apply(c->id, cc);
         if (err) ret = err;
-        else if (ses) tls_resume_attach(c->id, ses, c->host, port, protocols, security_flags);
+        else if (ses && !cc) tls_resume_attach(c->id, ses, c->host, port, protocols, security_flags);
     }
     if (ret && ret != ERROR_IO_PENDING)
     {
@@ -161,7 +165,7 @@ DWORD netconn_send_some(struct netconn *c, const struct whnet_buf *bufs, DWORD c
 /* TLS handshake over a connected c (directly, or through a proxy's tunnel),
  * host naming the server for SNI and certificate checks. */
 DWORD netconn_secure(struct netconn *c, const WCHAR *host, DWORD security_flags, DWORD protocols,
-                     const struct timeouts *to, DWORD *cert_errors)
+                     const struct client_cert *cc, const struct timeouts *to, DWORD *cert_errors)
 {
     uint32_t errs = 0;
     char *hostA;
@@ -178,6 +182,7 @@ DWORD netconn_secure(struct netconn *c, const WCHAR *host, DWORD security_flags,
     }
     ret = transport_get()->tls_set_protocols(c->id, protocols);
     if (!ret) ret = transport_get()->tls_check_revocation(c->id, !!(security_flags & SECURITY_FLAG_INTERNAL_REVOCATION));
+    if (!ret) ret = client_cert_apply(c->id, cc);
     if (!ret)
         ret = transport_get()->tls_handshake(c->id, hostA, security_flags & IGNORABLE, timeout_to_ms(to->connect), &errs);
     if (cert_errors) *cert_errors = errs;
@@ -192,6 +197,13 @@ BOOL netconn_cert_requested(struct netconn *c)
     uint32_t proto, bits, flags = 0;
     if (!c || !c->secure || transport_get()->tls_info(c->id, &proto, &bits, &flags)) return FALSE;
     return (flags & WHNET_TLS_CERT_REQUESTED) != 0;
+}
+
+BOOL netconn_truncated(struct netconn *c)
+{
+    uint32_t proto, bits, flags = 0;
+    if (!c || !c->secure || transport_get()->tls_info(c->id, &proto, &bits, &flags)) return FALSE;
+    return (flags & WHNET_TLS_TRUNCATED) != 0;
 }
 
 DWORD netconn_send(struct netconn *c, const struct whnet_buf *bufs, DWORD count, int timeout)

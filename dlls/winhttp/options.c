@@ -5,6 +5,7 @@
 #include "websocket.h"
 #include "proxy.h"
 #include "server_cert.h"
+#include "client_cert.h"
 
 #define IGNORE_FLAGS (SECURITY_FLAG_IGNORE_UNKNOWN_CA | SECURITY_FLAG_IGNORE_CERT_DATE_INVALID | \
                       SECURITY_FLAG_IGNORE_CERT_CN_INVALID | SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE)
@@ -309,9 +310,13 @@ static DWORD set_enable_feature(struct object *obj, const struct option_def *def
                          WINHTTP_FLAG_SECURE_PROTOCOL_TLS1 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_1 | \
                          WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2 | 0x2000 /* TLS 1.3 */)
 
+/* never set: what a handshake then offers, TLS 1.2 and 1.3 (Windows'
+ * default on current systems; 1.0/1.1 only when asked) */
 static DWORD query_secure_protocols(struct object *obj, const struct option_def *def, void *buffer, DWORD *len)
 {
-    return put_value(&((struct session *)obj)->secure_protocols, sizeof(DWORD), buffer, len);
+    DWORD value = ((struct session *)obj)->secure_protocols;
+    if (!value) value = WHNET_PROTO_DEFAULT;
+    return put_value(&value, sizeof(DWORD), buffer, len);
 }
 
 static DWORD set_secure_protocols(struct object *obj, const struct option_def *def, void *buffer, DWORD len)
@@ -335,18 +340,31 @@ static DWORD query_server_cert(struct object *obj, const struct option_def *def,
 
 /* "When a client certificate is not needed, WINHTTP_NO_CLIENT_CERT_CONTEXT";
  * only on a secure request (ERROR_WINHTTP_INCORRECT_HANDLE_STATE otherwise,
- * Wine's tests); sending a certificate is not supported */
+ * Wine's tests); a CERT_CONTEXT is sent when the server asks (client_cert.c) */
 static DWORD set_client_cert(struct object *obj, const struct option_def *def, void *buffer, DWORD len)
 {
     struct request *r = (struct request *)obj;
+    struct client_cert *cc;
+    DWORD err;
+
     if (!(r->open_flags & WINHTTP_FLAG_SECURE)) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
     if (buffer == WINHTTP_NO_CLIENT_CERT_CONTEXT)
     {
         r->no_client_cert = TRUE;
+        client_cert_free(r->client_cert);
+        r->client_cert = NULL;
         return ERROR_SUCCESS;
     }
-    FIXME("client certificates are not supported\n");
-    return ERROR_NOT_SUPPORTED;
+    if ((err = client_cert_create(buffer, len, &cc))) return err;
+    client_cert_free(r->client_cert);
+    r->client_cert = cc;
+    r->no_client_cert = FALSE;
+    return ERROR_SUCCESS;
+}
+
+static DWORD query_issuer_list(struct object *obj, const struct option_def *def, void *buffer, DWORD *len)
+{
+    return client_cert_query_issuers((struct request *)obj, buffer, len);
 }
 
 /* only the default, Passport off, is what we do */
@@ -473,6 +491,7 @@ static const struct option_def options[] =
     CALLS_ROW(WINHTTP_OPTION_USER_AGENT, ON_S, ON_S, query_agent, set_agent),
     CALLS_ROW(WINHTTP_OPTION_CONTEXT_VALUE, ON_ANY, ON_ANY, query_context, set_context),
     CALLS_ROW(WINHTTP_OPTION_CLIENT_CERT_CONTEXT, 0, ON_R, NULL, set_client_cert),
+    CALLS_ROW(WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST, ON_R, 0, query_issuer_list, NULL),
     CALLS_ROW(WINHTTP_OPTION_DISABLE_FEATURE, 0, ON_R, NULL, set_disable_feature),
     CALLS_ROW(WINHTTP_OPTION_ENABLE_FEATURE, 0, ON_R, NULL, set_enable_feature),
     CALLS_ROW(WINHTTP_OPTION_WORKER_THREAD_COUNT, ON_ANY, 0, query_worker_threads, NULL),

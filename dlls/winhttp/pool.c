@@ -12,6 +12,7 @@
  */
 #include <stdio.h>
 #include "private.h"
+#include "client_cert.h"
 
 #define POOL_IDLE_MS  60000
 #define POOL_MAX_IDLE 32
@@ -55,10 +56,13 @@ char *pool_make_key(struct request *r, BOOL secure, INTERNET_PORT port, const WC
     if (i >= 0) cred = strdupWA(r->req_headers.items[i].value);
     if (host && (!proxy || via) && (i < 0 || cred))
     {
-        len = strlen(host) + (via ? strlen(via) : 0) + (cred ? strlen(cred) : 0) + 80;
+        len = strlen(host) + (via ? strlen(via) : 0) + (cred ? strlen(cred) : 0) + 100;
+        /* the client certificate too (client_cert.c): a connection
+         * authenticated with one is not lent to a request without it */
         if ((key = heap_alloc(len)))
-            snprintf(key, len, "%s|%u|%d|%08lx|%08lx|%s|%u|%s", host, port, secure ? 1 : 0, r->security_flags,
-                     r->connect->session->secure_protocols, via ? via : "", proxy ? proxy_port : 0, cred ? cred : "");
+            snprintf(key, len, "%s|%u|%d|%08lx|%08lx|%s|%u|%s|%08lx", host, port, secure ? 1 : 0, r->security_flags,
+                     r->connect->session->secure_protocols, via ? via : "", proxy ? proxy_port : 0, cred ? cred : "",
+                     (unsigned long)client_cert_tag(r->client_cert));
     }
     heap_free(host);
     heap_free(via);

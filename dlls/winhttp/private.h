@@ -178,6 +178,7 @@ struct request
     DWORD decompression;              /* WINHTTP_OPTION_DECOMPRESSION (decompress.c) */
     struct decomp *decomp;            /* inflating this response's body, else NULL */
     BOOL no_client_cert;              /* WINHTTP_NO_CLIENT_CERT_CONTEXT set: go on without one */
+    struct client_cert *client_cert;  /* WINHTTP_OPTION_CLIENT_CERT_CONTEXT (client_cert.c) */
     struct proxy_config *proxy;       /* WINHTTP_OPTION_PROXY set on the request, else NULL (proxy.c) */
     WCHAR *redir_server;              /* where a redirect led (redirect.c), NULL: the connect handle's */
     INTERNET_PORT redir_port;         /* with redir_server */
@@ -244,15 +245,17 @@ struct websocket;
 #define NETCONN_NOWAIT (-2)
 /* security_flags: WINHTTP_OPTION_SECURITY_FLAGS; protocols: WINHTTP_OPTION_SECURE_PROTOCOLS (0: default);
  * ses: the session whose secure protocols apply and whose TLS sessions are resumed (tls_resume.c), or NULL */
+/* cc: the client certificate to offer (client_cert.c), NULL: none */
+struct client_cert;
 DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags, const struct session *ses,
-                   const struct timeouts *to, struct netconn **out, DWORD *cert_errors);
+                   const struct client_cert *cc, const struct timeouts *to, struct netconn **out, DWORD *cert_errors);
 DWORD netconn_secure(struct netconn *c, const WCHAR *host, DWORD security_flags, DWORD protocols,
-                     const struct timeouts *to, DWORD *cert_errors);
+                     const struct client_cert *cc, const struct timeouts *to, DWORD *cert_errors);
 DWORD netconn_send(struct netconn *c, const struct whnet_buf *bufs, DWORD count, int timeout);
 /* Without waiting, for asynchronous calls: ERROR_IO_PENDING means "go on once
  * the connection is writable (*want_write) or readable". */
 DWORD netconn_open_start(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
-                         const struct session *ses, struct netconn **out);
+                         const struct session *ses, const struct client_cert *cc, struct netconn **out);
 /* tls_resume.c: TLS sessions resumed per WinHTTP session, host, port and settings */
 void tls_resume_attach(whnet_conn id, const struct session *ses, const char *host, INTERNET_PORT port,
                        DWORD protocols, DWORD security_flags);
@@ -275,6 +278,11 @@ DWORD timeout_to_ms(int t);
 #define SECURITY_FLAG_INTERNAL_REVOCATION 0x00800000  /* no SECURITY_FLAG_* uses it */
 /* the server asked for a client certificate in c's TLS handshake */
 BOOL netconn_cert_requested(struct netconn *c);
+/* the last recv's end of stream on c was a TLS connection cut without close_notify */
+BOOL netconn_truncated(struct netconn *c);
+/* object_name.c: WinHttpOpenRequest's object name, escaped for the request
+ * line as its WINHTTP_FLAG_ESCAPE_* flags say (heap_free) */
+char *object_name_escape(const WCHAR *name, DWORD flags);
 
 /* headers.c */
 void headers_free(struct header_list *l);

@@ -127,7 +127,7 @@ DWORD proxy_open_connection(struct request *r, const struct proxy_target *proxy,
         heap_free(authority);
         if (err) return err;
     }
-    if ((err = netconn_open(proxy->host, proxy->port, FALSE, 0, 0, &r->timeouts, &c, NULL)))
+    if ((err = netconn_open(proxy->host, proxy->port, FALSE, 0, 0, NULL, &r->timeouts, &c, NULL)))
     {
         heap_free(auth);
         return err;
@@ -143,6 +143,7 @@ DWORD proxy_open_connection(struct request *r, const struct proxy_target *proxy,
         heap_free(auth);
         if (!err && !*refused)
             err = netconn_secure(c, request_server(r), r->security_flags, r->connect->session->secure_protocols,
+                                 r->client_cert,
                                  &r->timeouts, &r->cert_errors);
         request_swap_conn(r, NULL);
         if (err)

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include "private.h"
+#include "client_cert.h"
 #include "proxy.h"
 #include "codec/http_parse.h"
 #include "codec/ws_handshake.h"
@@ -130,6 +131,7 @@ static void request_destroy(struct object *obj)
     headers_free(&r->req_headers);
     proxy_config_free(r->proxy);
     heap_free(r->proxy);
+    client_cert_free(r->client_cert);
     heap_free(r->verb);
     heap_free(r->path);
     heap_free(r->redir_server);
@@ -328,7 +330,12 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
         sprintf(portbuf, ":%u", port);
         if (!default_port(port, secure)) sb_str(b, portbuf);
     }
-    sb_wstr(b, r->path);
+    {
+        char *name = object_name_escape(r->path, r->open_flags);  /* object_name.c */
+        if (name) sb_str(b, name);
+        else b->oom = TRUE;
+        heap_free(name);
+    }
     /* the absolute URI a proxy's Digest answer covers */
     if (via == VIA_PROXY && !b->oom)
     {
@@ -454,7 +461,7 @@ static DWORD send_open(struct request *r, const struct proxy_target *proxy, INTE
 
     *refused = FALSE;
     if (proxy->host) err = proxy_open_connection(r, proxy, port, secure, &conn, refused);
-    else err = netconn_open(request_server(r), port, secure, r->security_flags, r->connect->session,
+    else err = netconn_open(request_server(r), port, secure, r->security_flags, r->connect->session, r->client_cert,
                             &r->timeouts, &conn, &r->cert_errors);
     if (err == ERROR_WINHTTP_SECURE_FAILURE)
         send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &r->cert_errors, sizeof(r->cert_errors));
@@ -567,7 +574,7 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
         }
         if (err) return err;
         if ((err = netconn_open_start(request_server(r), port, secure, r->security_flags,
-                                      r->connect->session, &conn))) return err;
+                                      r->connect->session, r->client_cert, &conn))) return err;
         request_swap_conn(r, conn);
         conn->pool_key = r->pool_key;
         r->pool_key = NULL;
@@ -926,6 +933,7 @@ static DWORD read_body(struct request *r, void *buf, DWORD len, DWORD *read)
         break;
     case BODY_UNTIL_CLOSE:
         if ((err = netconn_read(c, buf, len, step_timeout(r, r->timeouts.receive), &got))) return err;
+        if (!got && netconn_truncated(c)) return ERROR_WINHTTP_CONNECTION_ERROR;  /* TLS cut without close_notify */
         if (!got) r->body_done = TRUE;
         break;
     case BODY_CHUNKED:
@@ -1042,7 +1050,11 @@ static DWORD query_data_available(struct request *r, DWORD *available)
             }
             count = c->rlen - c->rpos;
             if (r->body_mode == BODY_LENGTH && count > r->body_remaining) count = (DWORD)r->body_remaining;
-            if (r->body_mode == BODY_UNTIL_CLOSE && !count && c->eof) r->body_done = TRUE;
+            if (r->body_mode == BODY_UNTIL_CLOSE && !count && c->eof)
+            {
+                if (netconn_truncated(c)) err = ERROR_WINHTTP_CONNECTION_ERROR;  /* not an end: a cut */
+                else r->body_done = TRUE;
+            }
             break;
         case BODY_CHUNKED:
             if (r->body_buf_pos == r->body_buf_len)

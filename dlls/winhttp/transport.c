@@ -5,10 +5,12 @@
  * it.  Measured with Wine 8.0: LoadLibrary by bare name finds it in the
  * prefix's system32 (where ./wine-winhttp and the install instructions put
  * it); a DLL that only sits in a WINEDLLPATH directory, or only in Wine's
- * own dll directory, must be loaded by full path.  So we try, in order: the bare name,
- * Wine's dll directories (WINEDLLDIRn, below), each WINEDLLPATH entry
- * (<dir>\<arch>-windows\whnet.dll, then <dir>\whnet.dll),
- * and the directory winhttp.dll itself was loaded from.
+ * own dll directory, must be loaded by full path.  Every load is by full
+ * path (a bare name would take a whnet.dll planted in the program's
+ * directory first); in order: the system directory, Wine's dll
+ * directories (WINEDLLDIRn, below), each WINEDLLPATH entry
+ * (<dir>\<arch>-windows\whnet.dll, then <dir>\whnet.dll), and the
+ * directory winhttp.dll itself was loaded from.
  */
 #include "private.h"
 
@@ -117,9 +119,17 @@ static const struct whnet_ops *try_own_dir(void)
     return try_path(path, NULL);
 }
 
+static const struct whnet_ops *try_system_dir(void)
+{
+    WCHAR dir[MAX_PATH];
+    UINT n = GetSystemDirectoryW(dir, ARRAYSIZE(dir));
+    if (!n || n >= ARRAYSIZE(dir)) return NULL;
+    return try_path(dir, NULL);
+}
+
 static BOOL CALLBACK load_transport(INIT_ONCE *once, void *param, void **ctx)
 {
-    if (!(ops = try_module(LoadLibraryW(L"whnet.dll"))) && !(ops = try_wine_dll_dirs())
+    if (!(ops = try_system_dir()) && !(ops = try_wine_dll_dirs())
         && !(ops = try_winedllpath()))
         ops = try_own_dir();
     if (ops) TRACE("transport loaded\n");

@@ -338,6 +338,8 @@ static void test_digest(void)
     digest_flow(L"/auth/digest?algorithm=MD5-sess");
     digest_flow(L"/auth/digest?algorithm=SHA-256");
     digest_flow(L"/auth/digest?algorithm=SHA-256-sess");
+    /* an object name that needs escaping: the digest's uri is the target as sent */
+    digest_flow(L"/auth/digest?note=a b");
 
     /* each nonce good for one request: the second request's 401 says
      * stale=true and is answered with the new nonce inside ReceiveResponse */

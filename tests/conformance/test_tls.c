@@ -78,12 +78,17 @@ void tls_matrix_tests(void);
 void tls_protocol_tests(void);
 void tls_server_cert_tests(void);
 void tls_pin_tests(void);
+void tls_truncation_tests(void);
+void tls_weak_tests(void);
+void security_transport_path_tests(void);
+void security_object_name_tests(void);
 void tls_client_cert_tests(void);
 void tls_revocation_tests(void);
 void tls_resume_tests(void);  /* tls_resume.c */
 
 void test_tls(void)
 {
+    security_transport_path_tests();  /* first: before anything loads the transport */
     test_certificates();
     tls_matrix_tests();
     tls_protocol_tests();
@@ -92,5 +97,8 @@ void test_tls(void)
     tls_client_cert_tests();
     tls_revocation_tests();
     tls_resume_tests();
+    tls_truncation_tests();
+    tls_weak_tests();
+    security_object_name_tests();
     test_secure_flags_and_ws();
 }

@@ -23,7 +23,14 @@ static void expect(const char *listener, DWORD protocols, BOOL works, BOOL async
 
 void tls_protocol_tests(void)
 {
+    HINTERNET ses = open_session();
+    DWORD v = 0, size = sizeof(v);
     int async;
+
+    /* a new session reports the protocols it will offer, not 0 */
+    ok(WinHttpQueryOption(ses, WINHTTP_OPTION_SECURE_PROTOCOLS, &v, &size) && size == sizeof(v)
+       && v == (P_TLS12 | P_TLS13), "default SECURE_PROTOCOLS: %lu 0x%lx\n", GetLastError(), v);
+    WinHttpCloseHandle(ses);
 
     for (async = 0; async < 2; async++)
     {

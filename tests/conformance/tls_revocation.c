@@ -2,11 +2,11 @@
  * from the OCSP response the server staples: good goes through; revoked is
  * CERT_REVOKED; none means revocation cannot be established, CERT_REV_FAILED.
  * No SECURITY_FLAG_IGNORE_* covers either.  Without the option a server
- * without a staple is fine. */
+ * without a staple is fine, and so is a stapled "revoked". */
 #include "tls_try.h"
 #include "notes.h"
 
-static DWORD revocation_request(const char *listener, BOOL async, DWORD ignore, DWORD *flags)
+static DWORD revocation_request(const char *listener, BOOL async, DWORD ignore, DWORD *flags, BOOL enable)
 {
     INTERNET_PORT port = peer_port(listener);
     HINTERNET ses, con, req;
@@ -20,8 +20,9 @@ static DWORD revocation_request(const char *listener, BOOL async, DWORD ignore, 
     if (!async) WinHttpSetStatusCallback(ses, note_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
     con = WinHttpConnect(ses, peer_name(), port, 0);
     req = WinHttpOpenRequest(con, L"GET", L"/status/200", NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
-    ok(WinHttpSetOption(req, WINHTTP_OPTION_ENABLE_FEATURE, &feature, sizeof(feature)), "enable: %lu\n",
-       GetLastError());
+    if (enable)
+        ok(WinHttpSetOption(req, WINHTTP_OPTION_ENABLE_FEATURE, &feature, sizeof(feature)), "enable: %lu\n",
+           GetLastError());
     if (ignore) WinHttpSetOption(req, WINHTTP_OPTION_SECURITY_FLAGS, &ignore, sizeof(ignore));
     if (!WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0)) err = GetLastError();
     else if (async)
@@ -61,19 +62,26 @@ void tls_revocation_tests(void)
     for (async = 0; async < 2; async++)
     {
         const char *mode = async ? "async" : "sync";
-        err = revocation_request("WSS_OCSP_GOOD", async, 0, &flags);
+        err = revocation_request("WSS_OCSP_GOOD", async, 0, &flags, TRUE);
         ok(!err && !flags, "stapled good (%s): %lu flags %lx\n", mode, err, flags);
-        err = revocation_request("WSS_OCSP_REVOKED", async, 0, &flags);
+        err = revocation_request("WSS_OCSP_REVOKED", async, 0, &flags, TRUE);
         ok(err == ERROR_WINHTTP_SECURE_FAILURE && flags == WINHTTP_CALLBACK_STATUS_FLAG_CERT_REVOKED,
            "stapled revoked (%s): %lu flags %lx\n", mode, err, flags);
-        err = revocation_request("WSS_OCSP_REVOKED", async, IGNORE_ALL, &flags);
+        err = revocation_request("WSS_OCSP_REVOKED", async, IGNORE_ALL, &flags, TRUE);
         ok(err == ERROR_WINHTTP_SECURE_FAILURE && flags == WINHTTP_CALLBACK_STATUS_FLAG_CERT_REVOKED,
            "stapled revoked, all ignore flags (%s): %lu flags %lx\n", mode, err, flags);
-        err = revocation_request("WSS", async, 0, &flags);
+        err = revocation_request("WSS", async, 0, &flags, TRUE);
         ok(err == ERROR_WINHTTP_SECURE_FAILURE && flags == WINHTTP_CALLBACK_STATUS_FLAG_CERT_REV_FAILED,
            "nothing stapled (%s): %lu flags %lx\n", mode, err, flags);
-        err = revocation_request("WSS", async, IGNORE_ALL, &flags);
+        err = revocation_request("WSS", async, IGNORE_ALL, &flags, TRUE);
         ok(err == ERROR_WINHTTP_SECURE_FAILURE && flags == WINHTTP_CALLBACK_STATUS_FLAG_CERT_REV_FAILED,
            "nothing stapled, all ignore flags (%s): %lu flags %lx\n", mode, err, flags);
+        /* without WINHTTP_ENABLE_SSL_REVOCATION Windows does not look at
+         * revocation at all (the chain is built without a revocation
+         * check): a stapled "revoked" is no problem then */
+        err = revocation_request("WSS_OCSP_REVOKED", async, 0, &flags, FALSE);
+        ok(!err && !flags, "stapled revoked, revocation not enabled (%s): %lu flags %lx\n", mode, err, flags);
+        err = revocation_request("WSS_OCSP_GOOD", async, 0, &flags, FALSE);
+        ok(!err && !flags, "stapled good, revocation not enabled (%s): %lu flags %lx\n", mode, err, flags);
     }
 }

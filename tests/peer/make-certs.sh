@@ -15,6 +15,10 @@
 #   nameconst.pem   leaf + CA permitted only names under example.com
 #   (the chains' files hold the leaf first, then the certificates the server sends)
 #   ocsp-good.der, ocsp-revoked.der  OCSP responses for server.pem (when openssl is there)
+#   sha1.pem        signed by the CA with SHA-1, valid now, right names
+#   rsa1024.pem     an RSA 1024-bit key, signed by the CA, valid now, right names
+#   client.pem      a client certificate (clientAuth, RSA 2048: CryptoAPI keys are RSA), signed by the CA;
+#   client.p12      it and its key as PKCS #12, password "test" (for PFXImportCertStore)
 # each with its NAME-key.pem.  Quiet unless certtool fails.
 set -e
 dir="$1"
@@ -114,4 +118,21 @@ if command -v openssl >/dev/null 2>&1; then
     done
     rm -f ocsp-req.der ocsp-*.idx
 fi
+# weak algorithms: a leaf signed with SHA-1, a leaf with an RSA 1024-bit key
+leaf sha1 'cn = "localhost"' "$names" tls_www_server signing_key encryption_key 'expiration_days = 30'
+quiet certtool --generate-certificate --hash SHA1 --load-privkey sha1-key.pem --load-ca-certificate ca.pem \
+    --load-ca-privkey ca-key.pem --template sha1.tmpl --outfile sha1.pem
+printf '%s\n' 'cn = "localhost"' "$names" tls_www_server signing_key encryption_key 'expiration_days = 30' \
+    > rsa1024.tmpl
+quiet certtool --generate-privkey --key-type rsa --bits 1024 --outfile rsa1024-key.pem
+quiet certtool --generate-certificate --load-privkey rsa1024-key.pem --load-ca-certificate ca.pem \
+    --load-ca-privkey ca-key.pem --template rsa1024.tmpl --outfile rsa1024.pem
+
+# a client certificate for the peers that ask for one, and its PKCS #12
+printf '%s\n' 'cn = "winhttp-wine test client"' tls_www_client signing_key 'expiration_days = 30' > client.tmpl
+quiet certtool --generate-privkey --key-type rsa --bits 2048 --outfile client-key.pem
+quiet certtool --generate-certificate --load-privkey client-key.pem --load-ca-certificate ca.pem \
+    --load-ca-privkey ca-key.pem --template client.tmpl --outfile client.pem
+quiet certtool --to-p12 --load-privkey client-key.pem --load-certificate client.pem --p12-name "test client" \
+    --password test --outder --outfile client.p12
 rm -f ./*.tmpl

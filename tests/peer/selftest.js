@@ -575,11 +575,11 @@ function testMute() {
 
 async function testStartup() {
   const obj = JSON.parse(peer.portsLine);
-  eq('ports line has the twenty listeners', Object.keys(obj).sort(),
+  eq('ports line has the twenty-two listeners', Object.keys(obj).sort(),
      ['mute', 'proxy', 'proxy_auth', 'proxy_digest', 'ws', 'wss', 'wss_chain', 'wss_clientauth', 'wss_clientreq',
-      'wss_expired', 'wss_nameconst', 'wss_notca', 'wss_ocsp_good', 'wss_ocsp_revoked', 'wss_pathlen', 'wss_selfsigned',
-      'wss_tls10', 'wss_tls12', 'wss_tls13', 'wss_wronghost']);
-  check('ports are distinct numbers', new Set(Object.values(obj)).size === 20 &&
+      'wss_expired', 'wss_nameconst', 'wss_notca', 'wss_ocsp_good', 'wss_ocsp_revoked', 'wss_pathlen', 'wss_rsa1024',
+      'wss_selfsigned', 'wss_sha1', 'wss_tls10', 'wss_tls12', 'wss_tls13', 'wss_wronghost']);
+  check('ports are distinct numbers', new Set(Object.values(obj)).size === 22 &&
         Object.values(obj).every((p) => Number.isInteger(p) && p > 0 && p < 65536), obj);
   check('exactly one line on stdout', peer.stdoutText().split('\n').filter(Boolean).length === 1, peer.stdoutText());
   ports = obj;

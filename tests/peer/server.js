@@ -215,7 +215,9 @@ function plainResponse(req, body, res) {
   if (url.pathname.startsWith('/encoded/') && encodedResponse(req, url, res)) return;
   if (url.pathname.startsWith('/raw-head/') && rawHeadResponse(req, url, res)) return;
   if (url.pathname.startsWith('/pool/') && poolResponse(req, url, res)) return;
-  switch (url.pathname) {
+  // /echo-request/ANYTHING: the same echo, for tests of the request target
+  const route = url.pathname.startsWith('/echo-request/') ? '/echo-request' : url.pathname;
+  switch (route) {
     case '/chunked':
       res.writeHead(200, { 'Transfer-Encoding': 'chunked', 'Content-Type': 'text/plain' });
       res.write('chunk-1|'); res.write('chunk-22|'); res.write('chunk-333');
@@ -256,6 +258,31 @@ function plainResponse(req, body, res) {
     case '/close-early':
       res.socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort');
       return;
+    case '/close-delimited':
+    case '/length-cut': {
+      // a body delimited by the connection's close (no Content-Length, not
+      // chunked), or with a Content-Length, then the connection ends:
+      // end=cut closes TCP at once (over TLS: no close_notify, a
+      // truncation), anything else ends it properly (TLS: close_notify)
+      const body = 'close-delimited body, 39 bytes long....';
+      const head = url.pathname === '/length-cut'
+        ? `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`
+        : 'HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n';
+      const s = res.socket;
+      const cut = url.searchParams.get('end') === 'cut';
+      s.write(head + body, () => { if (cut) s.destroy(); else s.end(); });
+      return;
+    }
+    case '/client-cert': {
+      // the client certificate of this TLS connection: "authorized CN" when
+      // the CA vouches for it, "unauthorized REASON CN" otherwise
+      const s = req.socket;
+      const pc = s.getPeerCertificate ? s.getPeerCertificate() : null;
+      const cn = pc && pc.subject ? pc.subject.CN : '-';
+      const text = s.authorized ? `authorized ${cn}` : `unauthorized ${s.authorizationError || '-'} ${cn}`;
+      res.writeHead(200, { 'Content-Length': Buffer.byteLength(text) });
+      return res.end(text);
+    }
     case '/multi-header':
       res.writeHead(200, ['Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'X-Num', '42', 'Content-Length', '2']);
       return res.end('ok');
@@ -644,9 +671,13 @@ async function main() {
     servers.wss_selfsigned = tls('selfsigned');
     // certificate purpose and chain problems (make-certs.sh)
     for (const name of ['clientauth', 'chain', 'notca', 'pathlen', 'nameconst']) servers['wss_' + name] = tls(name);
+    // weak algorithms: a SHA-1-signed leaf, an RSA 1024-bit leaf (OpenSSL's level 0 lets node serve them)
+    for (const name of ['sha1', 'rsa1024']) servers['wss_' + name] = tls(name, { ciphers: 'DEFAULT@SECLEVEL=0' });
     // one protocol version only
-    // asks for a client certificate and goes on without one
-    servers.wss_clientreq = tls('server', { requestCert: true, rejectUnauthorized: false });
+    // asks for a client certificate (listing the test CA) and goes on without
+    // one; /client-cert tells what it got
+    servers.wss_clientreq = tls('server', { requestCert: true, rejectUnauthorized: false,
+                                            ca: fs.readFileSync(path.join(certs, 'ca.pem')) });
     // the valid certificate with a stapled OCSP response: good / revoked
     for (const s of ['good', 'revoked']) {
       const file = path.join(certs, 'ocsp-' + s + '.der');

@@ -279,6 +279,25 @@ static void w_inflate_free(whnet_inflater inflater)
     if (inflater) conn_call(WHNET_CALL_INFLATE_FREE, inflater);
 }
 
+static uint32_t w_tls_set_client_cert(whnet_conn conn, const void *cert, uint32_t cert_len, const void *key,
+                                      uint32_t key_len, uint32_t key_error)
+{
+    struct whnet_client_cert_args a = { conn, (UINT_PTR)cert, (UINT_PTR)key, cert_len, key ? key_len : 0, key_error, 0 };
+    uint32_t st = call(WHNET_CALL_TLS_SET_CLIENT_CERT, &a);
+    return st ? st : a.ret;
+}
+
+static uint32_t w_tls_issuer(whnet_conn conn, uint32_t index, void *buf, uint32_t len, uint32_t *size)
+{
+    struct whnet_peer_cert_args a = { conn, (UINT_PTR)buf, index, buf ? len : 0, 0, 0 };
+    uint32_t st;
+
+    if (!size) return ERROR_INVALID_PARAMETER;
+    st = call(WHNET_CALL_TLS_ISSUER, &a);
+    *size = st ? 0 : a.size;
+    return st ? st : a.ret;
+}
+
 static const struct whnet_ops ops =
 {
     WHNET_INTERFACE_VERSION,
@@ -288,6 +307,7 @@ static const struct whnet_ops ops =
     w_tls_set_protocols, w_peer_certificate, w_tls_info, w_tls_check_revocation,
     w_addresses, w_tls_set_resume_key, w_tls_forget,
     w_inflate_create, w_inflate, w_inflate_free,
+    w_tls_set_client_cert, w_tls_issuer,
 };
 
 static BOOL CALLBACK init_unix(INIT_ONCE *once, void *param, void **ctx)

@@ -35,6 +35,7 @@
 #include <gnutls/x509.h>
 #include <gnutls/crypto.h>
 #include <gnutls/ocsp.h>
+#include <gnutls/abstract.h>
 
 #include "whnet.h"
 #include "whnet_unixcall.h"
@@ -53,6 +54,7 @@
 #define ERROR_WINHTTP_CANNOT_CONNECT       12029
 #define ERROR_WINHTTP_CONNECTION_ERROR     12030
 #define ERROR_WINHTTP_SECURE_FAILURE       12175
+#define ERROR_WINHTTP_CLIENT_CERT_NO_PRIVATE_KEY 12185
 
 /* Plaintext bytes that fit one TLS record: what we cork together. */
 #define TLS_RECORD_MAX 16384
@@ -77,7 +79,19 @@ struct conn
     unsigned char *resume_key;  /* tls_set_resume_key: kept sessions go by it (tls_resume.c) */
     uint32_t resume_len;
     int resume_done;          /* this connection's session is kept (or there is nothing to keep) */
+    int truncated;            /* recv ended on a TCP close without close_notify */
+    /* the client certificate (tls_set_client_cert) */
+    int has_client_cert;
+    gnutls_pcert_st client_pcert;
+    gnutls_privkey_t client_key;      /* NULL: none, for the reason client_key_error */
+    uint32_t client_key_error;
+    uint32_t client_fail;             /* the handshake failed for this (a key we do not have) */
+    int client_sent;                  /* the last handshake sent it */
+    gnutls_datum_t *issuers;          /* CA names of the server's certificate request */
+    unsigned int n_issuers;
 };
+
+static void client_cert_clear(struct conn *c);
 
 static struct conn *to_conn(uint64_t id) { return (struct conn *)(uintptr_t)id; }
 static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
@@ -358,6 +372,53 @@ static gnutls_priority_t priority;
 static int creds_error;
 static pthread_once_t creds_once = PTHREAD_ONCE_INIT;
 
+static void free_issuers(struct conn *c)
+{
+    unsigned int i;
+    for (i = 0; i < c->n_issuers; i++) gnutls_free(c->issuers[i].data);
+    free(c->issuers);
+    c->issuers = NULL;
+    c->n_issuers = 0;
+}
+
+/* The server asks for a client certificate: note the CA names it lists,
+ * and offer the connection's certificate if it has one.  A certificate
+ * whose key we could not get fails the handshake (c->client_fail). */
+static int retrieve_client_cert(gnutls_session_t s, const gnutls_datum_t *req_ca, int nreqs,
+                                const gnutls_pk_algorithm_t *algos, int nalgos, gnutls_pcert_st **pcert,
+                                unsigned int *pcert_len, gnutls_privkey_t *key)
+{
+    struct conn *c = gnutls_session_get_ptr(s);
+    int i;
+
+    *pcert = NULL;
+    *pcert_len = 0;
+    *key = NULL;
+    (void)algos; (void)nalgos;  /* an RSA key is all we take; the server judges */
+    if (!c) return 0;
+    free_issuers(c);
+    if (nreqs > 0 && (c->issuers = calloc(nreqs, sizeof(*c->issuers))))
+        for (i = 0; i < nreqs; i++)
+        {
+            gnutls_datum_t *d = &c->issuers[c->n_issuers];
+            if (!(d->data = gnutls_malloc(req_ca[i].size ? req_ca[i].size : 1))) break;
+            memcpy(d->data, req_ca[i].data, req_ca[i].size);
+            d->size = req_ca[i].size;
+            c->n_issuers++;
+        }
+    if (!c->has_client_cert) return 0;
+    if (!c->client_key)
+    {
+        c->client_fail = c->client_key_error;
+        return -1;
+    }
+    *pcert = &c->client_pcert;
+    *pcert_len = 1;
+    *key = c->client_key;
+    c->client_sent = 1;
+    return 0;
+}
+
 static void init_creds(void)
 {
     const char *extra = getenv("SSL_CERT_FILE");
@@ -368,6 +429,7 @@ static void init_creds(void)
         return;
     }
     gnutls_certificate_set_x509_system_trust(creds);
+    gnutls_certificate_set_retrieve_function2(creds, retrieve_client_cert);
     if (extra && *extra) gnutls_certificate_set_x509_trust_file(creds, extra, GNUTLS_X509_FMT_PEM);
 }
 
@@ -422,6 +484,15 @@ static uint32_t check_certificate(gnutls_session_t s, const char *server_name, u
     purpose.type = GNUTLS_DT_KEY_PURPOSE_OID;
     purpose.data = (unsigned char *)GNUTLS_KP_TLS_WWW_SERVER;
     if (gnutls_certificate_verify_peers(s, &purpose, 1, &status) < 0) return WHNET_CERT_INVALID;
+    /* GnuTLS reads a stapled OCSP response whenever there is one; Windows
+     * looks at revocation only when asked (WINHTTP_ENABLE_SSL_REVOCATION):
+     * without that, a stapled "revoked" is no problem (and GNUTLS_CERT_INVALID
+     * only stays if something else set it) */
+    if (!revocation && (status & GNUTLS_CERT_REVOKED))
+    {
+        status &= ~GNUTLS_CERT_REVOKED;
+        if (!(status & ~GNUTLS_CERT_INVALID)) status = 0;
+    }
     for (i = 0; i < sizeof(status_map) / sizeof(status_map[0]); i++)
     {
         known |= status_map[i].status;
@@ -502,6 +573,9 @@ static uint32_t tls_session_new(struct conn *c, const char *name, gnutls_session
     if (c->resume_len) resume_offer(s, c->resume_key, c->resume_len);
     gnutls_transport_set_int(s, c->fd);
     gnutls_transport_set_vec_push_function(s, tls_push);
+    gnutls_session_set_ptr(s, c);
+    c->client_fail = 0;
+    c->client_sent = 0;
     gnutls_handshake_set_timeout(s, 0);  /* we time it ourselves */
     *out = s;
     return ERROR_SUCCESS;
@@ -528,8 +602,8 @@ static unsigned int w_tls_step(void *args)
         }
         if (gnutls_error_is_fatal(rc))
         {
-            a->cert_errors = WHNET_CERT_CHANNEL_ERROR;
-            a->ret = ERROR_WINHTTP_SECURE_FAILURE;
+            a->cert_errors = c->client_fail ? 0 : WHNET_CERT_CHANNEL_ERROR;
+            a->ret = c->client_fail ? c->client_fail : ERROR_WINHTTP_SECURE_FAILURE;
             break;
         }
     }
@@ -576,8 +650,8 @@ static unsigned int w_tls_handshake(void *args)
             if (c->cancelled) { ret = ERROR_WINHTTP_OPERATION_CANCELLED; goto fail; }
             continue;
         }
-        a->cert_errors = WHNET_CERT_CHANNEL_ERROR;
-        ret = ERROR_WINHTTP_SECURE_FAILURE;
+        a->cert_errors = c->client_fail ? 0 : WHNET_CERT_CHANNEL_ERROR;
+        ret = c->client_fail ? c->client_fail : ERROR_WINHTTP_SECURE_FAILURE;
         goto fail;
     }
     a->cert_errors = check_certificate(s, name, c->revocation);
@@ -657,8 +731,9 @@ static unsigned int w_tls_info(void *args)
     default: break;
     }
     a->cipher_bits = (uint32_t)gnutls_cipher_get_key_size(gnutls_cipher_get(c->tls)) * 8;
-    if (gnutls_certificate_client_get_request_status(c->tls)) a->flags |= WHNET_TLS_CERT_REQUESTED;
     if (gnutls_session_is_resumed(c->tls)) a->flags |= WHNET_TLS_RESUMED;
+    if (gnutls_certificate_client_get_request_status(c->tls) && !c->client_sent) a->flags |= WHNET_TLS_CERT_REQUESTED;
+    if (c->truncated) a->flags |= WHNET_TLS_TRUNCATED;
     a->ret = ERROR_SUCCESS;
     return 0;
 }
@@ -957,8 +1032,15 @@ static unsigned int w_recv(void *args)
             /* a TLS 1.3 server's ticket comes with the first reads */
             if (c->resume_len && !c->resume_done) c->resume_done = resume_keep(c->tls, c->resume_key, c->resume_len);
             if (rc >= 0) { a->received = (uint32_t)rc; a->ret = ERROR_SUCCESS; return 0; }
-            /* peer closed TCP without close_notify: end of stream all the same */
-            if (rc == GNUTLS_E_PREMATURE_TERMINATION) { a->ret = ERROR_SUCCESS; return 0; }
+            /* peer closed TCP without close_notify: end of stream all the
+             * same, marked so that a caller whose data has no length of
+             * its own can tell a cut from an end */
+            if (rc == GNUTLS_E_PREMATURE_TERMINATION)
+            {
+                c->truncated = 1;
+                a->ret = ERROR_SUCCESS;
+                return 0;
+            }
             if (rc != GNUTLS_E_AGAIN)
             {
                 if (gnutls_error_is_fatal((int)rc)) { a->ret = tls_error((int)rc); return 0; }
@@ -1027,6 +1109,8 @@ static unsigned int w_close(void *args)
     if (c->tls) gnutls_deinit(c->tls);
     if (c->hs) gnutls_deinit(c->hs);
     free(c->resume_key);
+    client_cert_clear(c);
+    free_issuers(c);
     connect_done(c);
     if (c->wfd >= 0) close(c->wfd);
     if (c->fd >= 0) close(c->fd);
@@ -1224,6 +1308,110 @@ static unsigned int w_wake(void *args)
     return 0;
 }
 
+/* ---- client certificates ---- */
+
+static void client_cert_clear(struct conn *c)
+{
+    if (c->has_client_cert) gnutls_pcert_deinit(&c->client_pcert);
+    if (c->client_key) gnutls_privkey_deinit(c->client_key);
+    c->has_client_cert = 0;
+    c->client_key = NULL;
+}
+
+/* n little-endian bytes at p as a big-endian datum (into out) */
+static gnutls_datum_t be_datum(const unsigned char *p, uint32_t n, unsigned char *out)
+{
+    gnutls_datum_t d;
+    uint32_t i;
+    for (i = 0; i < n; i++) out[i] = p[n - 1 - i];
+    d.data = out;
+    d.size = n;
+    return d;
+}
+
+/* An RSA key from a CryptoAPI PRIVATEKEYBLOB: BLOBHEADER (8 bytes: type 7,
+ * version 2), RSAPUBKEY ("RSA2", bit length, public exponent), then
+ * modulus, prime1, prime2, exponent1, exponent2, coefficient (of prime2,
+ * mod prime1) and the private exponent, little-endian, the halves
+ * bitlen/16 bytes long. */
+static int import_rsa_blob(const unsigned char *b, uint32_t len, gnutls_privkey_t *out)
+{
+    uint32_t bits, n, h, e;
+    unsigned char *buf, ebuf[4];
+    gnutls_datum_t m, ex, d, p, q, u, e1, e2;
+    gnutls_privkey_t key;
+    int rc;
+
+    if (len < 20 || b[0] != 7 || memcmp(b + 8, "RSA2", 4)) return -1;
+    memcpy(&bits, b + 12, 4);
+    memcpy(&e, b + 16, 4);
+    if (bits < 512 || bits > 16384 || bits % 16) return -1;
+    n = bits / 8;
+    h = bits / 16;
+    if (len < 20 + 2 * n + 5 * h || !e) return -1;
+    if (!(buf = malloc(2 * n + 5 * h))) return -1;
+    b += 20;
+    m = be_datum(b, n, buf);
+    p = be_datum(b + n, h, buf + n);
+    q = be_datum(b + n + h, h, buf + n + h);
+    e1 = be_datum(b + n + 2 * h, h, buf + n + 2 * h);
+    e2 = be_datum(b + n + 3 * h, h, buf + n + 3 * h);
+    u = be_datum(b + n + 4 * h, h, buf + n + 4 * h);
+    d = be_datum(b + n + 5 * h, n, buf + n + 5 * h);
+    ebuf[0] = e >> 24; ebuf[1] = e >> 16; ebuf[2] = e >> 8; ebuf[3] = e;
+    ex.data = ebuf;
+    ex.size = 4;
+    while (ex.size > 1 && !ex.data[0]) { ex.data++; ex.size--; }
+    rc = gnutls_privkey_init(&key);
+    if (!rc && (rc = gnutls_privkey_import_rsa_raw(key, &m, &ex, &d, &p, &q, &u, &e1, &e2))) gnutls_privkey_deinit(key);
+    memset(buf, 0, 2 * n + 5 * h);
+    free(buf);
+    if (rc) return -1;
+    *out = key;
+    return 0;
+}
+
+static unsigned int w_tls_set_client_cert(void *args)
+{
+    struct whnet_client_cert_args *a = args;
+    struct conn *c = to_conn(a->conn);
+    gnutls_datum_t der;
+
+    if (!c || !a->cert || !a->cert_len || (!a->key && !a->key_error)) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    client_cert_clear(c);
+    der.data = (unsigned char *)(uintptr_t)a->cert;
+    der.size = a->cert_len;
+    if (gnutls_pcert_import_x509_raw(&c->client_pcert, &der, GNUTLS_X509_FMT_DER, 0) < 0)
+    {
+        a->ret = ERROR_INVALID_PARAMETER;
+        return 0;
+    }
+    c->has_client_cert = 1;
+    c->client_key_error = a->key_error;
+    if (a->key && import_rsa_blob((const unsigned char *)(uintptr_t)a->key, a->key_len, &c->client_key))
+    {
+        c->client_key = NULL;
+        c->client_key_error = ERROR_WINHTTP_CLIENT_CERT_NO_PRIVATE_KEY;  /* not a key we can use */
+    }
+    a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
+static unsigned int w_tls_issuer(void *args)
+{
+    struct whnet_peer_cert_args *a = args;
+    struct conn *c = to_conn(a->conn);
+
+    a->size = 0;
+    if (!c) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
+    if (a->index >= c->n_issuers) { a->ret = ERROR_NO_MORE_ITEMS; return 0; }
+    a->size = c->issuers[a->index].size;
+    if (a->len < a->size || !a->buf) { a->ret = ERROR_INSUFFICIENT_BUFFER; return 0; }
+    memcpy((void *)(uintptr_t)a->buf, c->issuers[a->index].data, a->size);
+    a->ret = ERROR_SUCCESS;
+    return 0;
+}
+
 typedef unsigned int (*whnet_unix_fn)(void *args);
 
 /* whnet_inflate.c */
@@ -1259,4 +1447,6 @@ const whnet_unix_fn __wine_unix_call_funcs[WHNET_CALL_COUNT] =
     whnet_inflate_create,
     whnet_inflate,
     whnet_inflate_free,
+    w_tls_set_client_cert,
+    w_tls_issuer,
 };

@@ -35,6 +35,8 @@ enum whnet_call
     WHNET_CALL_INFLATE_CREATE,
     WHNET_CALL_INFLATE,
     WHNET_CALL_INFLATE_FREE,
+    WHNET_CALL_TLS_SET_CLIENT_CERT,
+    WHNET_CALL_TLS_ISSUER,
     WHNET_CALL_COUNT
 };
 
@@ -59,6 +61,8 @@ struct whnet_tls_step_args { uint64_t conn; uint64_t server_name; uint32_t ignor
                              uint32_t want_write; uint32_t ret; };
 struct whnet_protocols_args { uint64_t conn; uint32_t protocols; uint32_t ret; };
 struct whnet_peer_cert_args { uint64_t conn; uint64_t buf; uint32_t index; uint32_t len; uint32_t size; uint32_t ret; };
+struct whnet_client_cert_args { uint64_t conn; uint64_t cert; uint64_t key; uint32_t cert_len; uint32_t key_len;
+                                uint32_t key_error; uint32_t ret; };
 struct whnet_tls_info_args { uint64_t conn; uint32_t protocol; uint32_t cipher_bits; uint32_t ret; uint32_t flags; };
 struct whnet_resume_args { uint64_t conn; uint64_t key; uint32_t len; uint32_t ret; };
 struct whnet_inflate_create_args { uint64_t inflater; uint32_t kind; uint32_t ret; };
@@ -94,6 +98,7 @@ WHNET_LAYOUT(whnet_addr, 28);
 WHNET_LAYOUT(whnet_resume_args, 24);
 WHNET_LAYOUT(whnet_inflate_create_args, 16);
 WHNET_LAYOUT(whnet_inflate_args, 48);
+WHNET_LAYOUT(whnet_client_cert_args, 40);
 _Static_assert(__builtin_offsetof(struct whnet_connect_args, conn) == 16, "whnet_connect_args.conn");
 #undef WHNET_LAYOUT
 

@@ -418,6 +418,51 @@ static void test_async_reuse(void)
     WinHttpCloseHandle(ses);
 }
 
+/* WINHTTP_OPTION_DISABLE_FEATURE with WINHTTP_DISABLE_KEEP_ALIVE ("disables
+ * keep-alive semantics for the connection", Option Flags page): the
+ * request neither takes an idle connection nor leaves its own for reuse. */
+static DWORD no_keep_alive_request(HINTERNET con, DWORD *err)
+{
+    HINTERNET req = WinHttpOpenRequest(con, L"GET", L"/pool/conn", NULL, WINHTTP_NO_REFERER,
+                                       WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
+    DWORD opt = WINHTTP_DISABLE_KEEP_ALIVE, conn = 0, got;
+    char buf[64];
+
+    *err = 0;
+    if (!req || !WinHttpSetOption(req, WINHTTP_OPTION_DISABLE_FEATURE, &opt, sizeof(opt)) ||
+        !WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0) || !WinHttpReceiveResponse(req, NULL))
+        *err = GetLastError();
+    else
+    {
+        conn = header_number(req, L"X-Conn");
+        while (WinHttpReadData(req, buf, sizeof(buf), &got) && got) ;
+    }
+    WinHttpCloseHandle(req);
+    return conn;
+}
+
+static void test_keep_alive_disabled(void)
+{
+    HINTERNET ses = open_session(), con = connect_to(ses, "WS");
+    struct resp a, b;
+    DWORD err, c;
+
+    ok(ses && con, "handles: %lu\n", GetLastError());
+    if (!con) { WinHttpCloseHandle(ses); return; }
+    /* its own connection is not kept */
+    c = no_keep_alive_request(con, &err);
+    sync_request(con, L"GET", L"/pool/conn", 0, NULL, NULL, TRUE, NULL, &a, FALSE);
+    ok(!err && c && !a.err && a.conn && a.conn != c, "keep-alive disabled, then a request: conn %lu then %lu (%lu)\n",
+       c, a.conn, err);
+    /* an idle connection is not taken (and stays for the next request) */
+    c = no_keep_alive_request(con, &err);
+    sync_request(con, L"GET", L"/pool/conn", 0, NULL, NULL, TRUE, NULL, &b, FALSE);
+    ok(!err && c && c != a.conn, "keep-alive disabled took idle conn %lu (%lu)\n", a.conn, err);
+    ok(!b.err && b.conn == a.conn, "the idle connection after it: conn %lu, kept %lu\n", b.conn, a.conn);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+}
+
 void test_pool(void)
 {
     test_notifications();
@@ -427,4 +472,5 @@ void test_pool(void)
     test_tls_reuse();
     test_async_reuse();
     test_server_closed();
+    test_keep_alive_disabled();
 }

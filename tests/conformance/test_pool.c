@@ -463,6 +463,90 @@ static void test_keep_alive_disabled(void)
     WinHttpCloseHandle(ses);
 }
 
+/* the peer's /pool/gzip pattern (http_routes.js) */
+static BOOL gzip_pattern_ok(const BYTE *p, DWORD from, DWORD n)
+{
+    static BYTE *pat;
+    static DWORD pat_len;
+    DWORD i, x = 1;
+
+    if (from + n > pat_len)
+    {
+        free(pat);
+        pat_len = from + n;
+        if (!(pat = malloc(pat_len))) { pat_len = 0; return FALSE; }
+        for (i = 0; i < pat_len; i++) { x = x * 1103515245u + 12345u; pat[i] = (BYTE)(x >> 16); }
+    }
+    return !memcmp(p, pat + from, n);
+}
+
+/* A body inflated on the way (WINHTTP_OPTION_DECOMPRESSION) and read to
+ * its end leaves the connection for the next request, which gets its own
+ * plain answer; synchronous (length and chunked framing, bodies larger
+ * than the inflater's buffers) and asynchronous. */
+static void test_decompressed_reuse(void)
+{
+    static const WCHAR *const paths[] = { L"/pool/gzip?n=150000", L"/pool/gzip?n=150000&chunked=1" };
+    DWORD opt = WINHTTP_DECOMPRESSION_FLAG_ALL, i, got, total, avail, conn, err;
+    HINTERNET ses = open_session(), con, req;
+    static BYTE buf[70000];
+    struct resp b;
+    BOOL good;
+
+    ok(ses && WinHttpSetOption(ses, WINHTTP_OPTION_DECOMPRESSION, &opt, sizeof(opt)), "decompression option: %lu\n",
+       GetLastError());
+    con = connect_to(ses, "WS");
+    for (i = 0; i < ARRAYSIZE(paths); i++)
+    {
+        req = WinHttpOpenRequest(con, L"GET", paths[i], NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
+        total = conn = err = 0;
+        good = TRUE;
+        if (!req || !WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0) || !WinHttpReceiveResponse(req, NULL))
+            err = GetLastError();
+        else
+        {
+            conn = header_number(req, L"X-Conn");
+            for (;;)
+            {
+                if (!WinHttpQueryDataAvailable(req, &avail)) { err = GetLastError(); break; }
+                if (!avail) break;
+                if (!WinHttpReadData(req, buf, min(avail, sizeof(buf)), &got)) { err = GetLastError(); break; }
+                if (!got) break;
+                if (!gzip_pattern_ok(buf, total, got)) good = FALSE;
+                total += got;
+            }
+        }
+        WinHttpCloseHandle(req);
+        ok(!err && conn && total == 150000 && good, "%ls: error %lu, %lu bytes inflated, pattern %d\n", paths[i], err,
+           total, good);
+        sync_request(con, L"GET", L"/pool/conn", 0, NULL, NULL, TRUE, NULL, &b, FALSE);
+        ok(!b.err && b.status == 200 && b.conn == conn && b.len && !strncmp(b.body, "conn ", 5),
+           "after %ls: conn %lu then %lu, '%s' (error %lu)\n", paths[i], conn, b.conn, b.body, b.err);
+    }
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+}
+
+static void test_decompressed_reuse_async(void)
+{
+    DWORD opt = WINHTTP_DECOMPRESSION_FLAG_ALL;
+    HINTERNET ses = open_async_session(), con;
+    struct resp a, b;
+
+    ok(ses && WinHttpSetOption(ses, WINHTTP_OPTION_DECOMPRESSION, &opt, sizeof(opt)), "decompression option: %lu\n",
+       GetLastError());
+    con = connect_to(ses, "WS");
+    WinHttpSetStatusCallback(con, pool_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
+    async_request(con, L"GET", L"/pool/gzip?n=200&chunked=1", &a, NULL);
+    async_request(con, L"GET", L"/pool/conn", &b, NULL);
+    ok(!a.err && a.conn && a.len == 200 && gzip_pattern_ok((BYTE *)a.body, 0, 200), "async inflated: error %lu, %lu bytes\n",
+       a.err, a.len);
+    ok(!b.err && b.conn == a.conn && !strncmp(b.body, "conn ", 5), "async after inflated: conn %lu then %lu '%s'\n",
+       a.conn, b.conn, b.body);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+}
+
 void test_pool(void)
 {
     test_notifications();
@@ -473,4 +557,6 @@ void test_pool(void)
     test_async_reuse();
     test_server_closed();
     test_keep_alive_disabled();
+    test_decompressed_reuse();
+    test_decompressed_reuse_async();
 }

@@ -547,6 +547,32 @@ static void test_decompressed_reuse_async(void)
     WinHttpCloseHandle(ses);
 }
 
+/* A cookie set by a response on a connection that the server then closes
+ * while idle: the next request, sent again on a new connection, carries it
+ * (sync and async). */
+static void test_cookie_on_retry(void)
+{
+    HINTERNET ses = open_session(), con = connect_to(ses, "WS");
+    struct resp a, b;
+
+    sync_request(con, L"GET", L"/pool/cookie-close-next", 0, NULL, NULL, TRUE, NULL, &a, FALSE);
+    sync_request(con, L"GET", L"/pool/cookie-echo", 0, NULL, NULL, TRUE, NULL, &b, FALSE);
+    ok(!a.err && !b.err && a.conn && b.conn && b.conn != a.conn && b.len == 8 && !memcmp(b.body, "pooled=1", 8),
+       "sync: conn %lu then %lu, cookie '%s' (errors %lu %lu)\n", a.conn, b.conn, b.body, a.err, b.err);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+
+    ses = open_async_session();
+    con = connect_to(ses, "WS");
+    WinHttpSetStatusCallback(con, pool_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
+    async_request(con, L"GET", L"/pool/cookie-close-next", &a, NULL);
+    async_request(con, L"GET", L"/pool/cookie-echo", &b, NULL);
+    ok(!a.err && !b.err && a.conn && b.conn && b.conn != a.conn && b.len == 8 && !memcmp(b.body, "pooled=1", 8),
+       "async: conn %lu then %lu, cookie '%s' (errors %lu %lu)\n", a.conn, b.conn, b.body, a.err, b.err);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+}
+
 void test_pool(void)
 {
     test_notifications();
@@ -559,4 +585,5 @@ void test_pool(void)
     test_keep_alive_disabled();
     test_decompressed_reuse();
     test_decompressed_reuse_async();
+    test_cookie_on_retry();
 }

@@ -110,6 +110,17 @@ function poolResponse(req, url, res) {
       res.writeHead(200, { ...tag, 'Content-Length': 2 });
       return res.end('ok'), true;
     }
+    case 'cookie-close-next':
+      // like close-next, with a cookie (pooled=1)
+      c.closeNext = true;
+      res.writeHead(200, { ...tag, 'Set-Cookie': 'pooled=1; Path=/', 'Content-Length': 2 });
+      return res.end('ok'), true;
+    case 'cookie-echo': {
+      // the request's Cookie header as the body
+      const body = req.headers.cookie || '';
+      res.writeHead(200, { ...tag, 'Content-Length': Buffer.byteLength(body) });
+      return res.end(body), true;
+    }
     case 'gzip': {
       // n bytes of a fixed pseudo-random pattern (byte i: bits 16..23 of
       // the i-th step of x = x * 1103515245 + 12345, x starting at 1),

@@ -573,6 +573,31 @@ static void test_cookie_on_retry(void)
     WinHttpCloseHandle(ses);
 }
 
+/* A redirect to another host name of the same server: the first hop's
+ * connection (reused) goes back under the first name, the second hop gets
+ * a connection of its own, and each is found again under its own name. */
+static void test_redirect_across_hosts(void)
+{
+    HINTERNET ses = open_session(), con = connect_to(ses, "WS"), con2;
+    WCHAR path[160];
+    struct resp a, b, c, d;
+
+    swprintf(path, ARRAYSIZE(path), L"/redirect/302?to=http://%ls:%u/pool/conn", peer_name(), peer_port("WS"));
+    sync_request(con, L"GET", L"/pool/conn", 0, NULL, NULL, TRUE, NULL, &a, FALSE);
+    sync_request(con, L"GET", path, 0, NULL, NULL, TRUE, NULL, &b, FALSE);
+    sync_request(con, L"GET", L"/pool/conn", 0, NULL, NULL, TRUE, NULL, &c, FALSE);
+    con2 = WinHttpConnect(ses, peer_name(), peer_port("WS"), 0);
+    sync_request(con2, L"GET", L"/pool/conn", 0, NULL, NULL, TRUE, NULL, &d, FALSE);
+    ok(!a.err && !b.err && b.status == 200 && a.conn && b.conn && b.conn != a.conn,
+       "redirected to %ls: conn %lu then %lu (status %lu, errors %lu %lu)\n", peer_name(), a.conn, b.conn, b.status,
+       a.err, b.err);
+    ok(!c.err && c.conn == a.conn, "first name again: conn %lu, first %lu\n", c.conn, a.conn);
+    ok(!d.err && d.conn == b.conn, "second name again: conn %lu, redirected %lu\n", d.conn, b.conn);
+    WinHttpCloseHandle(con2);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+}
+
 void test_pool(void)
 {
     test_notifications();
@@ -586,4 +611,5 @@ void test_pool(void)
     test_decompressed_reuse();
     test_decompressed_reuse_async();
     test_cookie_on_retry();
+    test_redirect_across_hosts();
 }

@@ -442,9 +442,11 @@ DWORD headers_parse_response(struct header_list *l, const char *buf, size_t len,
 
     while ((rc = http_next_header(buf, len, &pos, &name, &nlen, &value, &vlen)) > 0)
     {
-        WCHAR *v = strdupAW_latin1(value, vlen), *n = NULL;
+        WCHAR *v, *n = NULL;
         DWORD err = ERROR_SUCCESS;
 
+        if (rc == 3) continue;  /* no field: value and vlen say nothing */
+        v = strdupAW_latin1(value, vlen);
         if (!v) return ERROR_NOT_ENOUGH_MEMORY;
         for (i = 0; i < vlen; i++) if (!v[i] || v[i] == '\r' || v[i] == '\n') v[i] = ' ';
         if (rc == 1)

@@ -287,7 +287,7 @@ static DWORD query_ws_close_timeout(struct object *obj, const struct option_def 
 /* Windows accepts any set of WINHTTP_DISABLE_* flags (Wine's tests: 0 and
  * 0xffffffff); WINHTTP_DISABLE_REDIRECTS is read by redirect.c,
  * WINHTTP_DISABLE_AUTHENTICATION by auth.c, WINHTTP_DISABLE_COOKIES by
- * cookie_store.c; keep-alive is stored but not read yet */
+ * cookie_store.c, WINHTTP_DISABLE_KEEP_ALIVE by pool.c */
 static DWORD set_disable_feature(struct object *obj, const struct option_def *def, void *buffer, DWORD len)
 {
     DWORD value, err;

@@ -53,6 +53,14 @@ char *pool_make_key(struct request *r, BOOL secure, INTERNET_PORT port, const WC
     int i = proxy ? headers_find(&r->req_headers, L"Proxy-Authorization", 0) : -1;
     size_t len;
 
+    /* WINHTTP_DISABLE_KEEP_ALIVE: no key, so the request takes no idle
+     * connection and its own is never kept */
+    if (r->disabled_features & WINHTTP_DISABLE_KEEP_ALIVE)
+    {
+        heap_free(host);
+        heap_free(via);
+        return NULL;
+    }
     if (i >= 0) cred = strdupWA(r->req_headers.items[i].value);
     if (host && (!proxy || via) && (i < 0 || cred))
     {

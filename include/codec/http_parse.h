@@ -30,7 +30,8 @@ int http_parse_status_line(const char *line, size_t len, http_status_line *out);
  *   2  a continuation line (obs-fold, the line starts with SP or HT): more
  *      of the previous field's value, trimmed, in value (name NULL); the
  *      caller joins it with one SP (RFC 9112 5.2);
- *   3  a line that is no field (no colon, or nothing before it): ignored;
+ *   3  a line that is no field (no colon, or nothing before it): ignored
+ *      (name and value NULL, both lengths 0);
  *   0  the blank line ending the block;
  *  -1  no complete line at *pos.
  * Values may hold any other byte (NUL included): the caller decides. */

@@ -418,6 +418,186 @@ static void test_async_reuse(void)
     WinHttpCloseHandle(ses);
 }
 
+/* WINHTTP_OPTION_DISABLE_FEATURE with WINHTTP_DISABLE_KEEP_ALIVE ("disables
+ * keep-alive semantics for the connection", Option Flags page): the
+ * request neither takes an idle connection nor leaves its own for reuse. */
+static DWORD no_keep_alive_request(HINTERNET con, DWORD *err)
+{
+    HINTERNET req = WinHttpOpenRequest(con, L"GET", L"/pool/conn", NULL, WINHTTP_NO_REFERER,
+                                       WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
+    DWORD opt = WINHTTP_DISABLE_KEEP_ALIVE, conn = 0, got;
+    char buf[64];
+
+    *err = 0;
+    if (!req || !WinHttpSetOption(req, WINHTTP_OPTION_DISABLE_FEATURE, &opt, sizeof(opt)) ||
+        !WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0) || !WinHttpReceiveResponse(req, NULL))
+        *err = GetLastError();
+    else
+    {
+        conn = header_number(req, L"X-Conn");
+        while (WinHttpReadData(req, buf, sizeof(buf), &got) && got) ;
+    }
+    WinHttpCloseHandle(req);
+    return conn;
+}
+
+static void test_keep_alive_disabled(void)
+{
+    HINTERNET ses = open_session(), con = connect_to(ses, "WS");
+    struct resp a, b;
+    DWORD err, c;
+
+    ok(ses && con, "handles: %lu\n", GetLastError());
+    if (!con) { WinHttpCloseHandle(ses); return; }
+    /* its own connection is not kept */
+    c = no_keep_alive_request(con, &err);
+    sync_request(con, L"GET", L"/pool/conn", 0, NULL, NULL, TRUE, NULL, &a, FALSE);
+    ok(!err && c && !a.err && a.conn && a.conn != c, "keep-alive disabled, then a request: conn %lu then %lu (%lu)\n",
+       c, a.conn, err);
+    /* an idle connection is not taken (and stays for the next request) */
+    c = no_keep_alive_request(con, &err);
+    sync_request(con, L"GET", L"/pool/conn", 0, NULL, NULL, TRUE, NULL, &b, FALSE);
+    ok(!err && c && c != a.conn, "keep-alive disabled took idle conn %lu (%lu)\n", a.conn, err);
+    ok(!b.err && b.conn == a.conn, "the idle connection after it: conn %lu, kept %lu\n", b.conn, a.conn);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+}
+
+/* the peer's /pool/gzip pattern (http_routes.js) */
+static BOOL gzip_pattern_ok(const BYTE *p, DWORD from, DWORD n)
+{
+    static BYTE *pat;
+    static DWORD pat_len;
+    DWORD i, x = 1;
+
+    if (from + n > pat_len)
+    {
+        free(pat);
+        pat_len = from + n;
+        if (!(pat = malloc(pat_len))) { pat_len = 0; return FALSE; }
+        for (i = 0; i < pat_len; i++) { x = x * 1103515245u + 12345u; pat[i] = (BYTE)(x >> 16); }
+    }
+    return !memcmp(p, pat + from, n);
+}
+
+/* A body inflated on the way (WINHTTP_OPTION_DECOMPRESSION) and read to
+ * its end leaves the connection for the next request, which gets its own
+ * plain answer; synchronous (length and chunked framing, bodies larger
+ * than the inflater's buffers) and asynchronous. */
+static void test_decompressed_reuse(void)
+{
+    static const WCHAR *const paths[] = { L"/pool/gzip?n=150000", L"/pool/gzip?n=150000&chunked=1" };
+    DWORD opt = WINHTTP_DECOMPRESSION_FLAG_ALL, i, got, total, avail, conn, err;
+    HINTERNET ses = open_session(), con, req;
+    static BYTE buf[70000];
+    struct resp b;
+    BOOL good;
+
+    ok(ses && WinHttpSetOption(ses, WINHTTP_OPTION_DECOMPRESSION, &opt, sizeof(opt)), "decompression option: %lu\n",
+       GetLastError());
+    con = connect_to(ses, "WS");
+    for (i = 0; i < ARRAYSIZE(paths); i++)
+    {
+        req = WinHttpOpenRequest(con, L"GET", paths[i], NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
+        total = conn = err = 0;
+        good = TRUE;
+        if (!req || !WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0) || !WinHttpReceiveResponse(req, NULL))
+            err = GetLastError();
+        else
+        {
+            conn = header_number(req, L"X-Conn");
+            for (;;)
+            {
+                if (!WinHttpQueryDataAvailable(req, &avail)) { err = GetLastError(); break; }
+                if (!avail) break;
+                if (!WinHttpReadData(req, buf, min(avail, sizeof(buf)), &got)) { err = GetLastError(); break; }
+                if (!got) break;
+                if (!gzip_pattern_ok(buf, total, got)) good = FALSE;
+                total += got;
+            }
+        }
+        WinHttpCloseHandle(req);
+        ok(!err && conn && total == 150000 && good, "%ls: error %lu, %lu bytes inflated, pattern %d\n", paths[i], err,
+           total, good);
+        sync_request(con, L"GET", L"/pool/conn", 0, NULL, NULL, TRUE, NULL, &b, FALSE);
+        ok(!b.err && b.status == 200 && b.conn == conn && b.len && !strncmp(b.body, "conn ", 5),
+           "after %ls: conn %lu then %lu, '%s' (error %lu)\n", paths[i], conn, b.conn, b.body, b.err);
+    }
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+}
+
+static void test_decompressed_reuse_async(void)
+{
+    DWORD opt = WINHTTP_DECOMPRESSION_FLAG_ALL;
+    HINTERNET ses = open_async_session(), con;
+    struct resp a, b;
+
+    ok(ses && WinHttpSetOption(ses, WINHTTP_OPTION_DECOMPRESSION, &opt, sizeof(opt)), "decompression option: %lu\n",
+       GetLastError());
+    con = connect_to(ses, "WS");
+    WinHttpSetStatusCallback(con, pool_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
+    async_request(con, L"GET", L"/pool/gzip?n=200&chunked=1", &a, NULL);
+    async_request(con, L"GET", L"/pool/conn", &b, NULL);
+    ok(!a.err && a.conn && a.len == 200 && gzip_pattern_ok((BYTE *)a.body, 0, 200), "async inflated: error %lu, %lu bytes\n",
+       a.err, a.len);
+    ok(!b.err && b.conn == a.conn && !strncmp(b.body, "conn ", 5), "async after inflated: conn %lu then %lu '%s'\n",
+       a.conn, b.conn, b.body);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+}
+
+/* A cookie set by a response on a connection that the server then closes
+ * while idle: the next request, sent again on a new connection, carries it
+ * (sync and async). */
+static void test_cookie_on_retry(void)
+{
+    HINTERNET ses = open_session(), con = connect_to(ses, "WS");
+    struct resp a, b;
+
+    sync_request(con, L"GET", L"/pool/cookie-close-next", 0, NULL, NULL, TRUE, NULL, &a, FALSE);
+    sync_request(con, L"GET", L"/pool/cookie-echo", 0, NULL, NULL, TRUE, NULL, &b, FALSE);
+    ok(!a.err && !b.err && a.conn && b.conn && b.conn != a.conn && b.len == 8 && !memcmp(b.body, "pooled=1", 8),
+       "sync: conn %lu then %lu, cookie '%s' (errors %lu %lu)\n", a.conn, b.conn, b.body, a.err, b.err);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+
+    ses = open_async_session();
+    con = connect_to(ses, "WS");
+    WinHttpSetStatusCallback(con, pool_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
+    async_request(con, L"GET", L"/pool/cookie-close-next", &a, NULL);
+    async_request(con, L"GET", L"/pool/cookie-echo", &b, NULL);
+    ok(!a.err && !b.err && a.conn && b.conn && b.conn != a.conn && b.len == 8 && !memcmp(b.body, "pooled=1", 8),
+       "async: conn %lu then %lu, cookie '%s' (errors %lu %lu)\n", a.conn, b.conn, b.body, a.err, b.err);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+}
+
+/* A redirect to another host name of the same server: the first hop's
+ * connection (reused) goes back under the first name, the second hop gets
+ * a connection of its own, and each is found again under its own name. */
+static void test_redirect_across_hosts(void)
+{
+    HINTERNET ses = open_session(), con = connect_to(ses, "WS"), con2;
+    WCHAR path[160];
+    struct resp a, b, c, d;
+
+    swprintf(path, ARRAYSIZE(path), L"/redirect/302?to=http://%ls:%u/pool/conn", peer_name(), peer_port("WS"));
+    sync_request(con, L"GET", L"/pool/conn", 0, NULL, NULL, TRUE, NULL, &a, FALSE);
+    sync_request(con, L"GET", path, 0, NULL, NULL, TRUE, NULL, &b, FALSE);
+    sync_request(con, L"GET", L"/pool/conn", 0, NULL, NULL, TRUE, NULL, &c, FALSE);
+    con2 = WinHttpConnect(ses, peer_name(), peer_port("WS"), 0);
+    sync_request(con2, L"GET", L"/pool/conn", 0, NULL, NULL, TRUE, NULL, &d, FALSE);
+    ok(!a.err && !b.err && b.status == 200 && a.conn && b.conn && b.conn != a.conn,
+       "redirected to %ls: conn %lu then %lu (status %lu, errors %lu %lu)\n", peer_name(), a.conn, b.conn, b.status,
+       a.err, b.err);
+    ok(!c.err && c.conn == a.conn, "first name again: conn %lu, first %lu\n", c.conn, a.conn);
+    ok(!d.err && d.conn == b.conn, "second name again: conn %lu, redirected %lu\n", d.conn, b.conn);
+    WinHttpCloseHandle(con2);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+}
+
 void test_pool(void)
 {
     test_notifications();
@@ -427,4 +607,9 @@ void test_pool(void)
     test_tls_reuse();
     test_async_reuse();
     test_server_closed();
+    test_keep_alive_disabled();
+    test_decompressed_reuse();
+    test_decompressed_reuse_async();
+    test_cookie_on_retry();
+    test_redirect_across_hosts();
 }

@@ -37,6 +37,7 @@ static const struct raw_case cases[] =
     { "bare-lf", 0, 200, L"OK", L"lf" },
     { "mixed-eol", 0, 200, L"OK", L"mixed" },
     { "no-colon", 0, 200, L"OK", L"after" },
+    { "no-colon-first", 0, 200, L"OK", L"after" },
     { "obs-fold", 0, 200, L"OK", L"first second" },
     { "space-before-colon", 0, 200, L"OK", L"spaced" },
     { "empty-name", 0, 200, L"OK", L"after" },

@@ -103,6 +103,8 @@ static void check_head(const char *buf, size_t len)
             if (vlen) REQUIRE(!is_ws(value[0]) && !is_ws(value[vlen - 1]));
             for (i = 0; i < vlen; i++) REQUIRE(value[i] != '\n');
         }
+        else  /* no field: nothing of it handed out */
+            REQUIRE(!name && !nlen && !value && !vlen);
         REQUIRE(++guard <= 1 << 20);
     }
     if (rc == 0 && end) REQUIRE(pos == end);

@@ -95,6 +95,8 @@ const RAW_HEADS = {
   'bare-lf': 'HTTP/1.1 200 OK\nContent-Length: 5\nX-Test: lf\n\nhello',
   'mixed-eol': 'HTTP/1.1 200 OK\r\nContent-Length: 5\nX-Test: mixed\r\n\nhello',
   'no-colon': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nThisLineHasNoColon\r\nX-Test: after\r\n\r\nhello',
+  // the first line after the status line is no field: nothing came before it
+  'no-colon-first': 'HTTP/1.1 200 OK\r\nThisLineHasNoColon\r\nContent-Length: 5\r\nX-Test: after\r\n\r\nhello',
   'obs-fold': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Test: first\r\n  second\r\n\r\nhello',
   'space-before-colon': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Test : spaced\r\n\r\nhello',
   'empty-name': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n: nameless\r\nX-Test: after\r\n\r\nhello',

@@ -110,6 +110,35 @@ function poolResponse(req, url, res) {
       res.writeHead(200, { ...tag, 'Content-Length': 2 });
       return res.end('ok'), true;
     }
+    case 'cookie-close-next':
+      // like close-next, with a cookie (pooled=1)
+      c.closeNext = true;
+      res.writeHead(200, { ...tag, 'Set-Cookie': 'pooled=1; Path=/', 'Content-Length': 2 });
+      return res.end('ok'), true;
+    case 'cookie-echo': {
+      // the request's Cookie header as the body
+      const body = req.headers.cookie || '';
+      res.writeHead(200, { ...tag, 'Content-Length': Buffer.byteLength(body) });
+      return res.end(body), true;
+    }
+    case 'gzip': {
+      // n bytes of a fixed pseudo-random pattern (byte i: bits 16..23 of
+      // the i-th step of x = x * 1103515245 + 12345, x starting at 1),
+      // gzip-encoded: it hardly compresses, so the encoded body is about n
+      // bytes too; chunked=1: sent chunked, in pieces of 1000 bytes
+      const n = intParam(url.searchParams.get('n'), 100);
+      const plain = Buffer.alloc(n);
+      let x = 1;
+      for (let i = 0; i < n; i++) { x = (Math.imul(x, 1103515245) + 12345) >>> 0; plain[i] = (x >>> 16) & 0xff; }
+      const body = require('zlib').gzipSync(plain);
+      if (url.searchParams.get('chunked') === '1') {
+        res.writeHead(200, { ...tag, 'Content-Encoding': 'gzip', 'Transfer-Encoding': 'chunked' });
+        for (let i = 0; i < body.length; i += 1000) res.write(body.subarray(i, i + 1000));
+        return res.end(), true;
+      }
+      res.writeHead(200, { ...tag, 'Content-Encoding': 'gzip', 'Content-Length': body.length });
+      return res.end(body), true;
+    }
     case 'posts': {
       const body = String(posts);
       res.writeHead(200, { ...tag, 'Content-Length': body.length });

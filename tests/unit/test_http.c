@@ -117,8 +117,12 @@ static void test_headers(void)
     /* tolerated lines: no colon or no name (ignored, 3), whitespace before
      * the colon (dropped), folds (2: the trimmed continuation) */
     pos = 0;
+    name = value = "stale";
+    nlen = vlen = 12345;
     CHECK_EQ(http_next_header(S("NoColon\r\nA: b\r\n\r\n"), &pos, &name, &nlen, &value, &vlen), 3);
     CHECK_EQ(pos, 9);
+    /* nothing of an ignored line (nor of an earlier call) is handed out */
+    CHECK(!name && !nlen && !value && !vlen);
     CHECK_EQ(http_next_header(S("NoColon\r\nA: b\r\n\r\n"), &pos, &name, &nlen, &value, &vlen), 1);
     CHECK(unit_mem_eq(name, nlen, "A", 1));
     pos = 0;

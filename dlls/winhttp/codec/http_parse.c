@@ -112,7 +112,13 @@ int http_next_header(const char *buf, size_t len, size_t *pos,
 
     for (colon = start; colon < line_end && buf[colon] != ':'; colon++)
         ;
-    if (colon == line_end || colon == start) return 3;  /* no colon, empty name: ignored */
+    if (colon == line_end || colon == start)
+    {
+        /* no colon, empty name: ignored (and nothing of it handed out) */
+        *name = *value = NULL;
+        *name_len = *value_len = 0;
+        return 3;
+    }
 
     vs = colon + 1;
     ve = line_end;

@@ -781,17 +781,26 @@ static void choose_body_mode(struct request *r)
         r->body_mode = BODY_CHUNKED;
         return;
     }
-    if ((i = headers_find(&r->resp_headers, L"Content-Length", 0)) >= 0)
+    /* every Content-Length field must give the same valid length, else the
+     * framing cannot be trusted: the body runs to the close and the
+     * connection is not reused (RFC 9112 6.3) */
+    for (i = headers_find(&r->resp_headers, L"Content-Length", 0); i >= 0;
+         i = headers_find(&r->resp_headers, L"Content-Length", i + 1))
     {
         char *v = strdupWA(r->resp_headers.items[i].value);
         uint64_t n;
-        if (v && !http_parse_content_length(v, strlen(v), &n))
-        {
-            r->body_mode = BODY_LENGTH;
-            r->body_remaining = n;
-            r->body_done = (n == 0);
-        }
+        BOOL valid = v && !http_parse_content_length(v, strlen(v), &n) &&
+                     (r->body_mode != BODY_LENGTH || n == r->body_remaining);
         heap_free(v);
+        if (!valid)
+        {
+            r->body_mode = BODY_UNTIL_CLOSE;
+            r->body_done = FALSE;
+            return;
+        }
+        r->body_mode = BODY_LENGTH;
+        r->body_remaining = n;
+        r->body_done = (n == 0);
     }
 }
 

@@ -44,6 +44,8 @@ static const struct raw_case cases[] =
     { "empty-value", 0, 200, L"OK", L"" },
     { "long-value", 0, 200, L"OK", long_value_marker },
     { "nul-in-header", 0, 200, L"OK", L"a b" },
+    { "cl-conflict", 0, 200, L"OK", L"two" },
+    { "cl-same", 0, 200, L"OK", L"same" },
     { "lowercase-version", ERROR_WINHTTP_INVALID_SERVER_RESPONSE, 0, NULL, NULL },
     { "no-version", ERROR_WINHTTP_INVALID_SERVER_RESPONSE, 0, NULL, NULL },
     { "bad-status", ERROR_WINHTTP_INVALID_SERVER_RESPONSE, 0, NULL, NULL },

@@ -106,6 +106,10 @@ const RAW_HEADS = {
   'no-version': '200 OK\r\nContent-Length: 5\r\n\r\nhello',
   'bad-status': 'HTTP/1.1 2x0 OK\r\nContent-Length: 5\r\n\r\nhello',
   'nul-in-header': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Test: a\0b\r\n\r\nhello',
+  // two Content-Length fields that disagree: no framing to trust (RFC 9112 6.3),
+  // the body runs to the close
+  'cl-conflict': 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nX-Test: two\r\nContent-Length: 5\r\n\r\nhello',
+  'cl-same': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Test: same\r\nContent-Length: 5\r\n\r\nhello',
   'huge-head': 'HTTP/1.1 200 OK\r\n' + ('X-Fill: ' + 'f'.repeat(990) + '\r\n').repeat(200) + 'Content-Length: 5\r\n\r\nhello',
 };
 

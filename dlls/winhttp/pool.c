@@ -223,7 +223,7 @@ DWORD pool_get(struct request *r, struct netconn **conn)
     int timeout = r->timeouts.connect;
     ULONGLONG deadline = timeout > 0 ? GetTickCount64() + timeout : 0;
     DWORD err;
-    BOOL fresh = r->retry_fresh;
+    BOOL fresh = r->retry_fresh, evict;
 
     *conn = NULL;
     pool_unreserve(r);
@@ -235,9 +235,14 @@ DWORD pool_get(struct request *r, struct netconn **conn)
         AcquireSRWLockExclusive(&p->lock);
         dead = take_expired(p, GetTickCount64());
         slot = find_slot(p, r->pool_key, TRUE);
-        if ((e = find_idle(p, r->pool_key)) && (!fresh || !slot || slot->count >= slot_limit(s, slot)))
+        evict = FALSE;
+        if ((e = find_idle(p, r->pool_key)) &&
+            (!fresh || (evict = slot && slot->count >= slot_limit(s, slot)) || (slot && slot->count > slot_limit(s, slot))))
         {
-            /* a kept connection; for a fresh one at the limit, the kept one makes room */
+            /* a kept connection; over the limit (it was lowered, or the
+             * server turned out to speak HTTP/1.0) or when a fresh one is
+             * wanted at the limit, the kept one is closed to make room */
+            if (slot && slot->count > slot_limit(s, slot)) evict = TRUE;
             x = *e;
             *e = x->next;
             p->count--;
@@ -266,7 +271,7 @@ DWORD pool_get(struct request *r, struct netconn **conn)
         {
             struct netconn *c = x->conn;
             heap_free(x);
-            if (!fresh && still_open(c))
+            if (!evict && still_open(c))
             {
                 c->uses++;
                 TRACE("reusing connection %s (%lu requests before)\n", r->pool_key, c->uses);

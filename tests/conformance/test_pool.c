@@ -418,6 +418,8 @@ static void test_async_reuse(void)
     WinHttpCloseHandle(ses);
 }
 
+void test_pool_limits(void);  /* test_pool_limit.c */
+
 void test_pool(void)
 {
     test_notifications();
@@ -427,4 +429,5 @@ void test_pool(void)
     test_tls_reuse();
     test_async_reuse();
     test_server_closed();
+    test_pool_limits();
 }

@@ -377,6 +377,31 @@ static void test_async_limit(void)
     ok(async_headers(c) == ca, "after the parked one closed: conn %s\n", notes_for(c));
     async_release(c);
 
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+
+    /* limit 2 with three in flight: the third goes on the first released */
+    {
+        HINTERNET r[3];
+        DWORD n[3];
+        ses = limited_session(WINHTTP_FLAG_ASYNC, 2, 0);
+        WinHttpSetStatusCallback(ses, note_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
+        con = WinHttpConnect(ses, peer_host(), peer_port("WS"), 0);
+        r[0] = async_send(con, L"/pool/conn");
+        r[1] = async_send(con, L"/pool/conn");
+        n[0] = async_headers(r[0]);
+        n[1] = async_headers(r[1]);
+        r[2] = async_send(con, L"/pool/conn");
+        ok(n[0] && n[1] && n[0] != n[1], "async limit 2: connections %lu %lu\n", n[0], n[1]);
+        ok(note_wait(r[2], WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE, 0, STILL_MS) < 0,
+           "async limit 2: the third did not wait: %s\n", notes_for(r[2]));
+        async_release(r[1]);
+        n[2] = async_headers(r[2]);
+        ok(n[2] == n[1], "async limit 2: the third on conn %lu, released %lu\n", n[2], n[1]);
+        async_release(r[2]);
+        async_release(r[0]);
+    }
+
     /* no limit: three at once on three connections */
     {
         HINTERNET ses2 = open_async_session(), con2, r[3];

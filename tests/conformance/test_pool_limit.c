@@ -372,6 +372,20 @@ static void test_async_limit(void)
     ok(note_wait(c, WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING, 0, WAIT_MS) >= 0 &&
        note_wait(c, WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE, 0, 0) < 0, "closed while parked: %s\n",
        notes_for(c));
+    /* a parked request's wait ends with its connect timeout */
+    {
+        DWORD to = 300;
+        struct note n;
+        int i;
+        c = WinHttpOpenRequest(con, L"GET", L"/pool/conn", NULL, NULL, NULL, 0);
+        ok(c && WinHttpSetOption(c, WINHTTP_OPTION_CONNECT_TIMEOUT, &to, sizeof(to)) &&
+           WinHttpSendRequest(c, NULL, 0, NULL, 0, 0, 0), "send: %lu\n", GetLastError());
+        i = note_wait(c, WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, 0, WAIT_MS);
+        ok(i >= 0 && note_get(i, &n) && ((WINHTTP_ASYNC_RESULT *)n.info)->dwResult == API_SEND_REQUEST &&
+           ((WINHTTP_ASYNC_RESULT *)n.info)->dwError == ERROR_WINHTTP_TIMEOUT, "parked past the connect timeout: %s\n",
+           notes_for(c));
+        WinHttpCloseHandle(c);
+    }
     async_release(b);
     c = async_send(con, L"/pool/conn");
     ok(async_headers(c) == ca, "after the parked one closed: conn %s\n", notes_for(c));

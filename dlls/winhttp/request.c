@@ -572,7 +572,7 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
         }
         if (err) return err;
         if ((err = netconn_open_start(request_server(r), port, secure, r->security_flags,
-                                      r->connect->session, &conn))) { pool_unreserve(r); return err; }
+                                      r->connect->session, &conn))) return err;
         request_swap_conn(r, conn);
         pool_attach(r, conn);
         r->send_phase = SEND_OPENING;
@@ -622,6 +622,7 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
 /* The asynchronous SendRequest ended (done, failed or cancelled). */
 static void send_request_end(struct request *r)
 {
+    pool_unreserve(r);  /* a connection reserved and not opened (pool.c) */
     heap_free(r->send_head);
     r->send_head = NULL;
     r->send_phase = SEND_START;

@@ -335,6 +335,7 @@ void netconn_close(struct netconn *c)
 {
     if (!c) return;
     if (c->id) transport_get()->close(c->id);
+    if (c->slot) pool_conn_closed(c);
     heap_free(c->host);
     heap_free(c->pool_key);
     heap_free(c->rbuf);

@@ -148,6 +148,17 @@ static DWORD set_dword(struct object *obj, const struct option_def *def, void *b
 
 /* ---- options with their own rules ---- */
 
+/* WINHTTP_OPTION_MAX_CONNS_PER_[1_0_]SERVER: "when this option is set to
+ * zero, WinHTTP sets the limit on the number of connections to 2" (Option
+ * Flags page); enforced in pool.c */
+static DWORD set_max_conns(struct object *obj, const struct option_def *def, void *buffer, DWORD len)
+{
+    DWORD value, err;
+    if ((err = get_dword(buffer, len, &value))) return err;
+    *dword_field(obj, def) = value ? value : 2;
+    return ERROR_SUCCESS;
+}
+
 static DWORD get_url(struct request *r, void *buffer, DWORD *len)
 {
     BOOL secure = (r->open_flags & WINHTTP_FLAG_SECURE) != 0;
@@ -497,6 +508,11 @@ static const struct option_def options[] =
     CALLS_ROW(WINHTTP_OPTION_WORKER_THREAD_COUNT, ON_ANY, 0, query_worker_threads, NULL),
     CALLS_ROW(WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH, 0, ON_S, NULL, set_passport),
     CALLS_ROW(WINHTTP_OPTION_SECURE_PROTOCOLS, ON_S, ON_S, query_secure_protocols, set_secure_protocols),
+    /* session options; default INFINITE (WINHTTP_CONNS_PER_SERVER_UNLIMITED) */
+    { WINHTTP_OPTION_MAX_CONNS_PER_SERVER, ON_S, ON_S, query_dword, set_max_conns, S_FIELD(max_conns), NO_FIELD,
+      0, ~0u, ~0u },
+    { WINHTTP_OPTION_MAX_CONNS_PER_1_0_SERVER, ON_S, ON_S, query_dword, set_max_conns, S_FIELD(max_conns_10),
+      NO_FIELD, 0, ~0u, ~0u },
     DWORD_ROW(WINHTTP_OPTION_REDIRECT_POLICY, redirect_policy, 0, WINHTTP_OPTION_REDIRECT_POLICY_LAST),
     DWORD_ROW(WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS, max_redirects, 0, ~0u),
     DWORD_ROW(WINHTTP_OPTION_MAX_HTTP_STATUS_CONTINUE, max_continue, 0, ~0u),

@@ -9,6 +9,15 @@
  * WinHTTP; 60 s is WinINet's documented KeepAliveTimeout default), at most
  * POOL_MAX_IDLE of them per session (the oldest is closed).  Expiry is
  * checked whenever the pool is used; the session's end closes the rest.
+ *
+ * WINHTTP_OPTION_MAX_CONNS_PER_SERVER (and _PER_1_0_SERVER, once the server
+ * answered HTTP/1.0) bound the connections per key, busy and idle: each
+ * counts in its key's slot from the moment a request reserves it until it
+ * is closed (a WebSocket keeps its connection, and its count, until its
+ * handle closes).  A request that finds its key full waits for a release:
+ * a synchronous one blocks (condition variable; its handle's close wakes
+ * it), an asynchronous one parks on the request like a wait for data and
+ * is woken through the object's readable callback.
  */
 #include <stdio.h>
 #include "private.h"
@@ -24,11 +33,32 @@ struct pool_entry
     ULONGLONG since;                  /* GetTickCount64 when it became idle */
 };
 
+/* the connections of one key, counted against the limit */
+struct conn_slot
+{
+    struct conn_slot *next;
+    struct conn_pool *pool;
+    char *key;
+    DWORD count;                      /* open or being opened, busy or idle */
+    BOOL http10;                      /* the server's last answer was HTTP/1.0 */
+};
+
+/* an asynchronous request parked until a connection to key is released */
+struct pool_waiter
+{
+    struct pool_waiter *next;
+    char *key;
+    ULONGLONG token;                  /* poll_token of the request's parked step */
+};
+
 struct conn_pool
 {
     SRWLOCK lock;
     struct pool_entry *idle;
     DWORD count;
+    struct conn_slot *slots;
+    struct pool_waiter *waiters;
+    CONDITION_VARIABLE released;      /* synchronous waiters */
 };
 
 static struct conn_pool *get_pool(struct session *s)
@@ -38,6 +68,7 @@ static struct conn_pool *get_pool(struct session *s)
     if ((p = s->pool)) return p;
     if (!(p = heap_alloc_zero(sizeof(*p)))) return NULL;
     InitializeSRWLock(&p->lock);
+    InitializeConditionVariable(&p->released);
     if (InterlockedCompareExchangePointer((void **)&s->pool, p, NULL)) heap_free(p);
     return s->pool;
 }
@@ -126,47 +157,277 @@ static BOOL still_open(struct netconn *c)
     return err == ERROR_WINHTTP_TIMEOUT;
 }
 
-struct netconn *pool_take(struct session *s, const char *key)
+static DWORD slot_limit(const struct session *s, const struct conn_slot *slot)
 {
-    struct conn_pool *p = s->pool;
-    struct pool_entry **e, *x, *dead = NULL;
-    struct netconn *c = NULL;
+    DWORD limit = slot->http10 ? s->max_conns_10 : s->max_conns;
+    return limit ? limit : ~0u;
+}
 
-    if (!p || !key) return NULL;
+/* caller holds the lock */
+static struct conn_slot *find_slot(struct conn_pool *p, const char *key, BOOL add)
+{
+    struct conn_slot *slot;
+    size_t len;
+
+    for (slot = p->slots; slot; slot = slot->next)
+        if (!strcmp(slot->key, key)) return slot;
+    if (!add || !(slot = heap_alloc_zero(sizeof(*slot)))) return NULL;
+    len = strlen(key) + 1;
+    if (!(slot->key = heap_alloc(len))) { heap_free(slot); return NULL; }
+    memcpy(slot->key, key, len);
+    slot->pool = p;
+    slot->next = p->slots;
+    p->slots = slot;
+    return slot;
+}
+
+static struct pool_entry **find_idle(struct conn_pool *p, const char *key)
+{
+    struct pool_entry **e;
+    for (e = &p->idle; *e; e = &(*e)->next)
+        if (!strcmp((*e)->conn->pool_key, key)) return e;
+    return NULL;
+}
+
+static void wake_task(void *ctx, ULONGLONG token)
+{
+    struct object *obj = grab_object((HINTERNET)(ULONG_PTR)(token >> 32));
+    if (!obj) return;  /* closed meanwhile */
+    if (obj->vtbl->readable) obj->vtbl->readable(obj, (DWORD)token);
+    release_object(obj);
+}
+
+/* A connection to key was released (idle or closed): every waiter for it
+ * tries again (caller holds the lock; the woken are returned to run after). */
+static struct pool_waiter *take_waiters(struct conn_pool *p, const char *key)
+{
+    struct pool_waiter **w = &p->waiters, *x, *out = NULL;
+
+    WakeAllConditionVariable(&p->released);
+    while ((x = *w))
+    {
+        if (key && strcmp(x->key, key)) { w = &x->next; continue; }
+        *w = x->next;
+        x->next = out;
+        out = x;
+    }
+    return out;
+}
+
+static void run_waiters(struct pool_waiter *w)
+{
+    struct pool_waiter *next;
+    for (; w; w = next)
+    {
+        next = w->next;
+        if (!queue_task(wake_task, NULL, w->token)) wake_task(NULL, w->token);
+        heap_free(w->key);
+        heap_free(w);
+    }
+}
+
+DWORD pool_get(struct request *r, struct netconn **conn)
+{
+    struct session *s = r->connect->session;
+    struct conn_pool *p = get_pool(s);
+    struct pool_entry **e, *x, *dead;
+    struct conn_slot *slot;
+    int timeout = r->timeouts.connect;
+    ULONGLONG deadline = timeout > 0 ? GetTickCount64() + timeout : 0;
+    DWORD err;
+    BOOL fresh = r->retry_fresh, evict;
+
+    *conn = NULL;
+    pool_unreserve(r);
+    r->wait_pool = FALSE;
+    if (!p || !r->pool_key) return ERROR_SUCCESS;  /* never pooled, never counted */
     for (;;)
     {
+        x = NULL;
         AcquireSRWLockExclusive(&p->lock);
-        close_entries(dead);  /* harmless under the lock: closing does not wait */
         dead = take_expired(p, GetTickCount64());
-        for (e = &p->idle; (x = *e); e = &x->next)
-            if (!strcmp(x->conn->pool_key, key)) break;
-        if (x)
+        slot = find_slot(p, r->pool_key, TRUE);
+        evict = FALSE;
+        if ((e = find_idle(p, r->pool_key)) &&
+            (!fresh || (evict = slot && slot->count >= slot_limit(s, slot)) || (slot && slot->count > slot_limit(s, slot))))
         {
+            /* a kept connection; over the limit (it was lowered, or the
+             * server turned out to speak HTTP/1.0) or when a fresh one is
+             * wanted at the limit, the kept one is closed to make room */
+            if (slot && slot->count > slot_limit(s, slot)) evict = TRUE;
+            x = *e;
             *e = x->next;
             p->count--;
         }
-        ReleaseSRWLockExclusive(&p->lock);
-        if (!x) break;
-        c = x->conn;
-        heap_free(x);
-        if (still_open(c))
+        else if (!slot || slot->count < slot_limit(s, slot))
         {
-            c->uses++;
-            TRACE("reusing connection %s (%lu requests before)\n", key, c->uses);
-            break;
+            if (slot) slot->count++;
+            r->slot = slot;
+            ReleaseSRWLockExclusive(&p->lock);
+            close_entries(dead);
+            return ERROR_SUCCESS;
         }
-        TRACE("idle connection %s was closed by the server\n", key);
-        netconn_close(c);
-        c = NULL;
+        else if (r->hdr.closed) err = ERROR_WINHTTP_OPERATION_CANCELLED;
+        else if (r->nowait) err = ERROR_WINHTTP_TIMEOUT;
+        else if (deadline && GetTickCount64() >= deadline) err = ERROR_WINHTTP_TIMEOUT;
+        else
+        {
+            TRACE("%p: waiting for a connection to %s (%lu open)\n", r->hdr.handle, r->pool_key, slot->count);
+            SleepConditionVariableSRW(&p->released, &p->lock,
+                                      deadline ? (DWORD)(deadline - min(deadline, GetTickCount64())) : INFINITE, 0);
+            err = ERROR_IO_PENDING;
+        }
+        ReleaseSRWLockExclusive(&p->lock);
+        close_entries(dead);
+        if (x)
+        {
+            struct netconn *c = x->conn;
+            heap_free(x);
+            if (!evict && still_open(c))
+            {
+                c->uses++;
+                TRACE("reusing connection %s (%lu requests before)\n", r->pool_key, c->uses);
+                *conn = c;
+                return ERROR_SUCCESS;
+            }
+            TRACE("idle connection %s closed\n", r->pool_key);
+            netconn_close(c);  /* frees its slot */
+            continue;
+        }
+        if (err == ERROR_IO_PENDING) continue;
+        if (err == ERROR_WINHTTP_TIMEOUT && r->nowait)
+        {
+            r->wait_pool = TRUE;
+            r->wait_timeout = timeout;
+        }
+        return err;
     }
-    close_entries(dead);
-    return c;
+}
+
+/* Park r's step until a connection to its key is released (called with the
+ * wait's token once r->waiting is set).  ERROR_MORE_DATA: one was released
+ * meanwhile, run the step again now. */
+DWORD pool_wait(struct request *r, ULONGLONG token)
+{
+    struct session *s = r->connect->session;
+    struct conn_pool *p = s->pool;
+    struct pool_waiter *w, **pw;
+    struct conn_slot *slot;
+    DWORD ret = ERROR_SUCCESS;
+
+    if (!p || !r->pool_key) return ERROR_MORE_DATA;
+    if (!(w = heap_alloc(sizeof(*w)))) return ERROR_NOT_ENOUGH_MEMORY;
+    w->token = token;
+    if (!(w->key = heap_alloc(strlen(r->pool_key) + 1))) { heap_free(w); return ERROR_NOT_ENOUGH_MEMORY; }
+    strcpy(w->key, r->pool_key);
+    AcquireSRWLockExclusive(&p->lock);
+    slot = find_slot(p, r->pool_key, FALSE);
+    if (!slot || slot->count < slot_limit(s, slot) || find_idle(p, r->pool_key)) ret = ERROR_MORE_DATA;
+    else
+    {
+        /* an older wait of the same request is stale */
+        for (pw = &p->waiters; *pw; pw = &(*pw)->next)
+            if ((*pw)->token >> 32 == token >> 32)
+            {
+                struct pool_waiter *old = *pw;
+                *pw = old->next;
+                heap_free(old->key);
+                heap_free(old);
+                break;
+            }
+        w->next = p->waiters;
+        p->waiters = w;
+        w = NULL;
+    }
+    ReleaseSRWLockExclusive(&p->lock);
+    if (w) { heap_free(w->key); heap_free(w); }
+    return ret;
+}
+
+/* The handle closes: a synchronous wait ends (it sees hdr.closed), a parked
+ * one is forgotten (request_close runs the step, cancelled). */
+void pool_request_closed(struct request *r)
+{
+    struct conn_pool *p = r->connect->session->pool;
+    struct pool_waiter **pw, *x, *gone = NULL;
+    ULONGLONG h = (ULONGLONG)(ULONG_PTR)r->hdr.handle;
+
+    if (!p) return;
+    AcquireSRWLockExclusive(&p->lock);
+    for (pw = &p->waiters; (x = *pw);)
+    {
+        if (x->token >> 32 != h) { pw = &x->next; continue; }
+        *pw = x->next;
+        x->next = gone;
+        gone = x;
+    }
+    WakeAllConditionVariable(&p->released);
+    ReleaseSRWLockExclusive(&p->lock);
+    for (; gone; gone = x)
+    {
+        x = gone->next;
+        heap_free(gone->key);
+        heap_free(gone);
+    }
+}
+
+void pool_attach(struct request *r, struct netconn *c)
+{
+    c->pool_key = r->pool_key;
+    r->pool_key = NULL;
+    c->slot = r->slot;
+    r->slot = NULL;
+}
+
+/* a reserved slot not used (the connection could not be opened) */
+void pool_unreserve(struct request *r)
+{
+    struct conn_slot *slot = r->slot;
+    struct conn_pool *p;
+    struct pool_waiter *woken;
+
+    if (!slot) return;
+    r->slot = NULL;
+    p = slot->pool;
+    AcquireSRWLockExclusive(&p->lock);
+    slot->count--;
+    woken = take_waiters(p, slot->key);
+    ReleaseSRWLockExclusive(&p->lock);
+    run_waiters(woken);
+}
+
+void pool_conn_closed(struct netconn *c)
+{
+    struct conn_slot *slot = c->slot;
+    struct conn_pool *p = slot->pool;
+    struct pool_waiter *woken;
+
+    c->slot = NULL;
+    AcquireSRWLockExclusive(&p->lock);
+    slot->count--;
+    woken = take_waiters(p, slot->key);
+    ReleaseSRWLockExclusive(&p->lock);
+    TRACE("connection to %s closed, %lu left\n", slot->key, slot->count);
+    run_waiters(woken);
+}
+
+/* RFC 9110 2.5: the version a server answers with is the one it speaks */
+void pool_note_response(struct request *r)
+{
+    struct conn_slot *slot = r->conn ? r->conn->slot : NULL;
+    BOOL v10 = r->resp_version && !wcscmp(r->resp_version, L"HTTP/1.0");
+
+    if (!slot || slot->http10 == v10) return;
+    AcquireSRWLockExclusive(&slot->pool->lock);
+    slot->http10 = v10;
+    ReleaseSRWLockExclusive(&slot->pool->lock);
 }
 
 void pool_put(struct session *s, struct netconn *c)
 {
     struct conn_pool *p = get_pool(s);
     struct pool_entry *x, *dead;
+    struct pool_waiter *woken;
 
     if (!p || !(x = heap_alloc(sizeof(*x))))
     {
@@ -181,9 +442,11 @@ void pool_put(struct session *s, struct netconn *c)
     p->idle = x;
     p->count++;
     dead = take_expired(p, x->since);
+    woken = take_waiters(p, c->pool_key);
     ReleaseSRWLockExclusive(&p->lock);
     TRACE("connection %s idle\n", c->pool_key);
     close_entries(dead);
+    run_waiters(woken);
 }
 
 /* The response allows reusing the connection: it ended where its framing
@@ -209,6 +472,21 @@ void pool_free(struct session *s)
 
     if (!p) return;
     close_entries(p->idle);
+    p->idle = NULL;
+    while (p->waiters)
+    {
+        struct pool_waiter *w = p->waiters;
+        p->waiters = w->next;
+        heap_free(w->key);
+        heap_free(w);
+    }
+    while (p->slots)
+    {
+        struct conn_slot *slot = p->slots;
+        p->slots = slot->next;
+        heap_free(slot->key);
+        heap_free(slot);
+    }
     heap_free(p);
     s->pool = NULL;
 }

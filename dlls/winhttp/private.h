@@ -108,6 +108,7 @@ struct session
     struct cookie_store *cookies;          /* cookie_store.c, NULL until the first Set-Cookie */
     DWORD decompression;              /* WINHTTP_OPTION_DECOMPRESSION */
     struct conn_pool *pool;           /* idle keep-alive connections (pool.c), NULL until needed */
+    DWORD max_conns, max_conns_10;    /* WINHTTP_OPTION_MAX_CONNS_PER_[1_0_]SERVER, 0: unlimited */
 };
 
 struct connect
@@ -146,6 +147,7 @@ struct netconn
     char *pool_key;                   /* where it leads (pool.c); NULL: never pooled */
     DWORD uses;                       /* requests it served before the current one */
     BOOL cancelled;                   /* netconn_cancel was called: never reused */
+    struct conn_slot *slot;           /* counted against its server's limit (pool.c), or NULL */
 };
 
 enum request_state
@@ -188,6 +190,8 @@ struct request
     char *pool_key;                   /* the pool key of the connection being opened (pool.c) */
     BOOL retry_fresh;                 /* the next send opens a new connection (a reused one failed) */
     BOOL retried;                     /* that retry was made for this WinHttpSendRequest */
+    struct conn_slot *slot;           /* a connection reserved under the server's limit, not opened yet */
+    BOOL wait_pool;                   /* the running step waits for a connection to be released */
 
     enum request_state state;
     struct netconn *conn;             /* changed only under conn_lock (see request_swap_conn) */
@@ -298,10 +302,19 @@ DWORD headers_parse_response(struct header_list *l, const char *buf, size_t len,
 
 /* pool.c: idle keep-alive connections of a session */
 char *pool_make_key(struct request *r, BOOL secure, INTERNET_PORT port, const WCHAR *proxy, INTERNET_PORT proxy_port);
-struct netconn *pool_take(struct session *s, const char *key);  /* a live idle connection, or NULL */
 void pool_put(struct session *s, struct netconn *c);            /* takes c (closes it when full) */
 BOOL pool_response_allows(struct request *r);                  /* neither side said close, body ended */
 void pool_free(struct session *s);
+/* the per-server limit: a kept connection (*conn), a reserved slot for a new
+ * one (*conn NULL), or ERROR_WINHTTP_TIMEOUT (asynchronous: r->wait_pool set,
+ * park with pool_wait) / ERROR_WINHTTP_OPERATION_CANCELLED */
+DWORD pool_get(struct request *r, struct netconn **conn);
+DWORD pool_wait(struct request *r, ULONGLONG token);   /* ERROR_MORE_DATA: try again now */
+void pool_attach(struct request *r, struct netconn *c); /* the new connection takes key and slot */
+void pool_unreserve(struct request *r);
+void pool_request_closed(struct request *r);           /* wake or forget its wait */
+void pool_note_response(struct request *r);            /* an HTTP/1.0 server? */
+void pool_conn_closed(struct netconn *c);              /* netconn.c: its slot is free */
 
 /* request.c */
 struct netconn *request_swap_conn(struct request *r, struct netconn *conn);

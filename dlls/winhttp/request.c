@@ -42,6 +42,7 @@ static void request_close(struct object *obj)
     AcquireSRWLockShared(&r->conn_lock);
     if (r->conn && !request_quiet(r)) netconn_cancel(r->conn);
     ReleaseSRWLockShared(&r->conn_lock);
+    pool_request_closed(r);  /* a wait for a connection ends too */
     /* a step waiting for data ends now (cancelled); the calls queued behind
      * it follow, cancelled too */
     AcquireSRWLockExclusive(&r->wait_lock);
@@ -125,6 +126,7 @@ static void request_destroy(struct object *obj)
 {
     struct request *r = (struct request *)obj;
     netconn_close(r->conn);
+    pool_unreserve(r);
     heap_free(r->pool_key);
     request_reset_response(r);
     auth_free(r);
@@ -417,7 +419,15 @@ static DWORD send_begin(struct request *r, DWORD total, struct strbuf *head, INT
                                   !proxy->host ? VIA_DIRECT : *secure ? VIA_TUNNEL : VIA_PROXY, head))) return err;
     heap_free(r->pool_key);
     r->pool_key = pool_make_key(r, *secure, *port, proxy->host, proxy->port);
-    if (!r->retry_fresh && (conn = pool_take(r->connect->session, r->pool_key)))
+    if ((err = pool_get(r, &conn)))  /* the server's connection limit (pool.c) */
+    {
+        heap_free(proxy->host);
+        proxy->host = NULL;
+        heap_free(head->p);
+        memset(head, 0, sizeof(*head));
+        return err;
+    }
+    if (conn)
     {
         /* a connection kept alive: nothing to resolve or connect (Windows
          * reports neither; Wine's notification tests) */
@@ -465,7 +475,7 @@ static DWORD send_open(struct request *r, const struct proxy_target *proxy, INTE
                             &r->timeouts, &conn, &r->cert_errors);
     if (err == ERROR_WINHTTP_SECURE_FAILURE)
         send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &r->cert_errors, sizeof(r->cert_errors));
-    if (err) return err;
+    if (err) { pool_unreserve(r); return err; }
     request_swap_conn(r, conn);
     if (r->hdr.closed) return ERROR_WINHTTP_OPERATION_CANCELLED;
     if (!r->no_client_cert && netconn_cert_requested(conn)) return ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED;
@@ -496,8 +506,7 @@ again:
         if ((err = send_open(r, &proxy, port, secure, &refused))) goto done;
         send_connected(r, proxy.host ? proxy.host : request_server(r), head.p);
         if (refused) goto done;
-        r->conn->pool_key = r->pool_key;
-        r->pool_key = NULL;
+        pool_attach(r, r->conn);
     }
     bufs[0].data = head.p;
     bufs[0].len = (uint32_t)head.len;
@@ -562,11 +571,7 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
                 send_connected(r, proxy.host, r->send_head);
                 r->send_phase = refused ? SEND_REFUSED : SEND_WRITING;
                 r->send_done = 0;
-                if (!refused)
-                {
-                    r->conn->pool_key = r->pool_key;
-                    r->pool_key = NULL;
-                }
+                if (!refused) pool_attach(r, r->conn);
             }
             heap_free(proxy.host);
             if (err || refused) return err;
@@ -576,8 +581,7 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
         if ((err = netconn_open_start(request_server(r), port, secure, r->security_flags,
                                       r->connect->session, r->client_cert, &conn))) return err;
         request_swap_conn(r, conn);
-        conn->pool_key = r->pool_key;
-        r->pool_key = NULL;
+        pool_attach(r, conn);
         r->send_phase = SEND_OPENING;
     }
     /* fall through */
@@ -625,6 +629,7 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
 /* The asynchronous SendRequest ended (done, failed or cancelled). */
 static void send_request_end(struct request *r)
 {
+    pool_unreserve(r);  /* a connection reserved and not opened (pool.c) */
     heap_free(r->send_head);
     r->send_head = NULL;
     r->send_phase = SEND_START;
@@ -869,6 +874,7 @@ static DWORD receive_response_once(struct request *r)
     choose_body_mode(r);
     if ((err = decomp_start(r)) || (err = build_raw_headers(r))) return err;
     r->state = REQ_RESPONSE;
+    pool_note_response(r);
     {
         DWORD head_len = (DWORD)wcslen(r->raw_headers);
         send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED, &head_len, sizeof(DWORD));
@@ -1157,7 +1163,8 @@ static BOOL wait_for_data(struct request *r, struct request_task *t, DWORD *err)
         if (t->deadline && !r->timers) add_timer = r->timers = TRUE;
         do r->wait_seq = (DWORD)InterlockedIncrement(&wait_counter); while (!r->wait_seq);
         r->waiting = t;
-        ret = r->wait_write ? transport_get()->watch_write(r->conn->id, poll_token(&r->hdr, r->wait_seq))
+        ret = r->wait_pool ? pool_wait(r, poll_token(&r->hdr, r->wait_seq))  /* pool.c */
+            : r->wait_write ? transport_get()->watch_write(r->conn->id, poll_token(&r->hdr, r->wait_seq))
                             : transport_get()->watch(r->conn->id, poll_token(&r->hdr, r->wait_seq));
         if (ret) r->waiting = NULL;
     }
@@ -1223,7 +1230,7 @@ static void request_task(void *ctx, ULONGLONG arg)
     else
     {
         r->nowait = TRUE;
-        r->wait_write = FALSE;
+        r->wait_write = r->wait_pool = FALSE;
         r->wait_timeout = WAIT_TIMEOUT_READ;
         switch (t->api)
         {

@@ -597,6 +597,7 @@ static void test_redirect_across_hosts(void)
     WinHttpCloseHandle(con);
     WinHttpCloseHandle(ses);
 }
+void test_pool_limits(void);  /* test_pool_limit.c */
 
 void test_pool(void)
 {
@@ -612,4 +613,5 @@ void test_pool(void)
     test_decompressed_reuse_async();
     test_cookie_on_retry();
     test_redirect_across_hosts();
+    test_pool_limits();
 }

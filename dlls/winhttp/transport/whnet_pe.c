@@ -194,15 +194,22 @@ static uint32_t w_tls_set_protocols(whnet_conn conn, uint32_t protocols)
     return st ? st : a.ret;
 }
 
-static uint32_t w_peer_certificate(whnet_conn conn, uint32_t index, void *buf, uint32_t len, uint32_t *size)
+/* The index-th DER blob of a list the connection holds (the peer's
+ * certificates, the CA names a server asked for). */
+static uint32_t blob_call(enum whnet_call code, whnet_conn conn, uint32_t index, void *buf, uint32_t len, uint32_t *size)
 {
     struct whnet_peer_cert_args a = { conn, (UINT_PTR)buf, index, buf ? len : 0, 0, 0 };
     uint32_t st;
 
     if (!size) return ERROR_INVALID_PARAMETER;
-    st = call(WHNET_CALL_PEER_CERTIFICATE, &a);
+    st = call(code, &a);
     *size = st ? 0 : a.size;
     return st ? st : a.ret;
+}
+
+static uint32_t w_peer_certificate(whnet_conn conn, uint32_t index, void *buf, uint32_t len, uint32_t *size)
+{
+    return blob_call(WHNET_CALL_PEER_CERTIFICATE, conn, index, buf, len, size);
 }
 
 static uint32_t w_tls_info(whnet_conn conn, uint32_t *protocol, uint32_t *cipher_bits, uint32_t *flags)
@@ -289,13 +296,7 @@ static uint32_t w_tls_set_client_cert(whnet_conn conn, const void *cert, uint32_
 
 static uint32_t w_tls_issuer(whnet_conn conn, uint32_t index, void *buf, uint32_t len, uint32_t *size)
 {
-    struct whnet_peer_cert_args a = { conn, (UINT_PTR)buf, index, buf ? len : 0, 0, 0 };
-    uint32_t st;
-
-    if (!size) return ERROR_INVALID_PARAMETER;
-    st = call(WHNET_CALL_TLS_ISSUER, &a);
-    *size = st ? 0 : a.size;
-    return st ? st : a.ret;
+    return blob_call(WHNET_CALL_TLS_ISSUER, conn, index, buf, len, size);
 }
 
 static const struct whnet_ops ops =

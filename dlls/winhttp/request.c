@@ -872,7 +872,9 @@ static DWORD receive_response_once(struct request *r)
         break;
     }
     choose_body_mode(r);
-    if ((err = decomp_start(r)) || (err = build_raw_headers(r))) return err;
+    /* the head is consumed: a failure here (out of memory) ends the request,
+     * or a later WinHttpReceiveResponse would read the body as a head */
+    if ((err = decomp_start(r)) || (err = build_raw_headers(r))) { r->state = REQ_FAILED; return err; }
     r->state = REQ_RESPONSE;
     pool_note_response(r);
     {

@@ -577,7 +577,7 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
             if (err || refused) return err;
             return send_request_step(r, optional, optional_len, total);
         }
-        if (err) return err;
+        if (err) { heap_free(proxy.host); return err; }  /* send_begin may fail after picking a proxy */
         if ((err = netconn_open_start(request_server(r), port, secure, r->security_flags,
                                       r->connect->session, r->client_cert, &conn))) return err;
         request_swap_conn(r, conn);

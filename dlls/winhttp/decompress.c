@@ -20,6 +20,7 @@
 
 #define IN_SIZE  16384        /* raw body bytes read at a time */
 #define OUT_SIZE 65536        /* inflated bytes held for the caller */
+#define TRAIL_MAX 65536       /* bytes after the compressed stream dropped at most */
 
 struct decomp
 {
@@ -32,6 +33,7 @@ struct decomp
     BOOL raw_done;            /* the raw body ended */
     BOOL raw_seen;            /* it had at least one byte */
     BOOL stream_end;          /* the compressed stream ended */
+    DWORD trail;              /* bytes after it dropped so far */
 };
 
 DWORD decomp_request_headers(struct request *r)
@@ -117,12 +119,24 @@ static DWORD fill(struct request *r, struct decomp *d)
         if (d->out_pos < d->out_len) return ERROR_SUCCESS;
         if (d->stream_end)
         {
-            /* read the body to its end (the connection's framing), ignoring
-             * whatever follows the compressed stream */
+            /* The caller's body ends with the compressed stream.  Bytes after
+             * it are dropped: up to the end of the framing (so that the
+             * connection can be reused) but at most TRAIL_MAX of them; a body
+             * that runs to the close is not waited for (the connection is not
+             * reused anyway).  Without its framing's end (r->body_done still
+             * FALSE) the connection is closed, not pooled. */
             if (d->raw_done) return ERROR_SUCCESS;
+            d->trail += d->in_len - d->in_pos;
             d->in_pos = d->in_len = 0;
+            if (r->body_mode == BODY_UNTIL_CLOSE || d->trail >= TRAIL_MAX)
+            {
+                if (d->trail) WARN("%p: %lu+ bytes after the compressed stream\n", r->hdr.handle, d->trail);
+                d->raw_done = TRUE;
+                continue;
+            }
             if ((err = request_read_raw(r, d->in, IN_SIZE, &got))) return err;
             if (!got) d->raw_done = TRUE;
+            d->in_len = got;
             continue;
         }
         if (avail || d->full)

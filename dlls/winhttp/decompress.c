@@ -36,13 +36,14 @@ struct decomp
     DWORD trail;              /* bytes after it dropped so far */
 };
 
-DWORD decomp_request_headers(struct request *r)
+/* The Accept-Encoding the request head carries in place of the caller's,
+ * NULL when the option is off.  It is written into the head only, not into
+ * the request's header list: a resend after the option was turned off sends
+ * the caller's own header again (or none), not ours. */
+const char *decomp_accept_encoding(const struct request *r)
 {
-    int i;
-
-    if (!r->decompression || r->websocket_upgrade) return ERROR_SUCCESS;
-    while ((i = headers_find(&r->req_headers, L"Accept-Encoding", 0)) >= 0) headers_remove(&r->req_headers, i);
-    return headers_set(&r->req_headers, L"Accept-Encoding", L"gzip, deflate", FALSE);
+    if (!r->decompression || r->websocket_upgrade) return NULL;
+    return "gzip, deflate";
 }
 
 /* the single coding of the response, if it is one we inflate */

@@ -20,6 +20,7 @@
 
 #define IN_SIZE  16384        /* raw body bytes read at a time */
 #define OUT_SIZE 65536        /* inflated bytes held for the caller */
+#define TRAIL_MAX 65536       /* bytes after the compressed stream dropped at most */
 
 struct decomp
 {
@@ -32,15 +33,17 @@ struct decomp
     BOOL raw_done;            /* the raw body ended */
     BOOL raw_seen;            /* it had at least one byte */
     BOOL stream_end;          /* the compressed stream ended */
+    DWORD trail;              /* bytes after it dropped so far */
 };
 
-DWORD decomp_request_headers(struct request *r)
+/* The Accept-Encoding the request head carries in place of the caller's,
+ * NULL when the option is off.  It is written into the head only, not into
+ * the request's header list: a resend after the option was turned off sends
+ * the caller's own header again (or none), not ours. */
+const char *decomp_accept_encoding(const struct request *r)
 {
-    int i;
-
-    if (!r->decompression || r->websocket_upgrade) return ERROR_SUCCESS;
-    while ((i = headers_find(&r->req_headers, L"Accept-Encoding", 0)) >= 0) headers_remove(&r->req_headers, i);
-    return headers_set(&r->req_headers, L"Accept-Encoding", L"gzip, deflate", FALSE);
+    if (!r->decompression || r->websocket_upgrade) return NULL;
+    return "gzip, deflate";
 }
 
 /* the single coding of the response, if it is one we inflate */
@@ -117,12 +120,24 @@ static DWORD fill(struct request *r, struct decomp *d)
         if (d->out_pos < d->out_len) return ERROR_SUCCESS;
         if (d->stream_end)
         {
-            /* read the body to its end (the connection's framing), ignoring
-             * whatever follows the compressed stream */
+            /* The caller's body ends with the compressed stream.  Bytes after
+             * it are dropped: up to the end of the framing (so that the
+             * connection can be reused) but at most TRAIL_MAX of them; a body
+             * that runs to the close is not waited for (the connection is not
+             * reused anyway).  Without its framing's end (r->body_done still
+             * FALSE) the connection is closed, not pooled. */
             if (d->raw_done) return ERROR_SUCCESS;
+            d->trail += d->in_len - d->in_pos;
             d->in_pos = d->in_len = 0;
+            if (r->body_mode == BODY_UNTIL_CLOSE || d->trail >= TRAIL_MAX)
+            {
+                if (d->trail) WARN("%p: %lu+ bytes after the compressed stream\n", r->hdr.handle, d->trail);
+                d->raw_done = TRUE;
+                continue;
+            }
             if ((err = request_read_raw(r, d->in, IN_SIZE, &got))) return err;
             if (!got) d->raw_done = TRUE;
+            d->in_len = got;
             continue;
         }
         if (avail || d->full)

@@ -345,7 +345,7 @@ void cookies_from_response(struct request *r);  /* store the response's Set-Cook
 char *cookies_for_request(struct request *r);    /* "n=v; n=v" for the request head, NULL: none */
 void cookie_store_free(struct session *s);
 /* decompress.c: WINHTTP_OPTION_DECOMPRESSION */
-DWORD decomp_request_headers(struct request *r);   /* Accept-Encoding for the request head */
+const char *decomp_accept_encoding(const struct request *r);   /* our Accept-Encoding for the head, or NULL */
 DWORD decomp_start(struct request *r);             /* the response is in: inflate its body? */
 void decomp_free(struct request *r);
 DWORD decomp_read(struct request *r, void *buf, DWORD len, DWORD *read);

@@ -287,6 +287,7 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
     size_t target_at;
     char *target = NULL;
     char *cookies;
+    const char *accept_encoding = decomp_accept_encoding(r);   /* decompress.c */
     BOOL cookies_out = FALSE;
     DWORD i;
 
@@ -308,7 +309,6 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
     if (s->agent && s->agent[0] && headers_find(&r->req_headers, L"User-Agent", 0) < 0 &&
         (err = headers_set(&r->req_headers, L"User-Agent", s->agent, FALSE)))
         return err;
-    if ((err = decomp_request_headers(r))) return err;   /* decompress.c */
     if (r->websocket_upgrade)
     {
         BYTE nonce[16];
@@ -359,6 +359,7 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
     for (i = 0; i < r->req_headers.count; i++)
     {
         if (via == VIA_TUNNEL && !strcmpiW_ascii(r->req_headers.items[i].name, L"Proxy-Authorization")) continue;
+        if (accept_encoding && !strcmpiW_ascii(r->req_headers.items[i].name, L"Accept-Encoding")) continue;
         sb_wstr(b, r->req_headers.items[i].name);
         sb_str(b, ": ");
         sb_wstr(b, r->req_headers.items[i].value);
@@ -371,6 +372,7 @@ static DWORD build_request_head(struct request *r, INTERNET_PORT port, BOOL secu
         }
         sb_str(b, "\r\n");
     }
+    if (accept_encoding) { sb_str(b, "Accept-Encoding: "); sb_str(b, accept_encoding); sb_str(b, "\r\n"); }
     if (cookies && !cookies_out) { sb_str(b, "Cookie: "); sb_str(b, cookies); sb_str(b, "\r\n"); }
     heap_free(cookies);
     {
@@ -577,7 +579,7 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
             if (err || refused) return err;
             return send_request_step(r, optional, optional_len, total);
         }
-        if (err) return err;
+        if (err) { heap_free(proxy.host); return err; }  /* send_begin may fail after picking a proxy */
         if ((err = netconn_open_start(request_server(r), port, secure, r->security_flags,
                                       r->connect->session, r->client_cert, &conn))) return err;
         request_swap_conn(r, conn);
@@ -872,7 +874,9 @@ static DWORD receive_response_once(struct request *r)
         break;
     }
     choose_body_mode(r);
-    if ((err = decomp_start(r)) || (err = build_raw_headers(r))) return err;
+    /* the head is consumed: a failure here (out of memory) ends the request,
+     * or a later WinHttpReceiveResponse would read the body as a head */
+    if ((err = decomp_start(r)) || (err = build_raw_headers(r))) { r->state = REQ_FAILED; return err; }
     r->state = REQ_RESPONSE;
     pool_note_response(r);
     {

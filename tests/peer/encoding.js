@@ -13,6 +13,10 @@
 //     (invalid at once); truncate=1: only the first half of the compressed
 //     stream (the framing itself is complete); empty=1: no body bytes at all
 //     (with n=0: "Content-Encoding: gzip" on an empty body, as servers send).
+//   /encoded-trail/gzip?n=N&trail=T&mode=close|chunked
+//     a gzip body of N pattern bytes followed by T bytes of junk (0x5a) inside
+//     the framing, written raw on the socket; then the connection is held
+//     open (no close, no last chunk) until the client closes it (or 60 s).
 //   /raw-head/NAME   writes the response head NAME (below) and its body, byte
 //     for byte, on the connection, then closes it.
 'use strict';
@@ -113,6 +117,31 @@ const RAW_HEADS = {
   'huge-head': 'HTTP/1.1 200 OK\r\n' + ('X-Fill: ' + 'f'.repeat(990) + '\r\n').repeat(200) + 'Content-Length: 5\r\n\r\nhello',
 };
 
+function trailResponse(req, url, res) {
+  if (url.pathname !== '/encoded-trail/gzip') return false;
+  const n = Math.max(0, parseInt(url.searchParams.get('n') || '0', 10) || 0);
+  const trail = Math.max(0, parseInt(url.searchParams.get('trail') || '0', 10) || 0);
+  const plain = plainBody(n, false);
+  const body = Buffer.concat([zlib.gzipSync(plain), Buffer.alloc(trail, 0x5a)]);
+  const chunked = url.searchParams.get('mode') === 'chunked';
+  const sock = res.socket;
+  let head = 'HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Encoding: gzip\r\n' +
+             `X-Plain-Length: ${n}\r\nX-Plain-SHA1: ${sha1(plain)}\r\n`;
+  head += chunked ? 'Transfer-Encoding: chunked\r\n\r\n' : 'Connection: close\r\n\r\n';
+  sock.write(head, 'latin1');
+  if (!chunked) sock.write(body);
+  else for (let i = 0; i < body.length; i += 7000) {
+    const piece = body.subarray(i, i + 7000);
+    sock.write(piece.length.toString(16) + '\r\n');
+    sock.write(piece);
+    sock.write('\r\n');
+  }
+  const t = setTimeout(() => sock.destroy(), 60000);
+  t.unref();
+  sock.on('close', () => clearTimeout(t));
+  return true;
+}
+
 function rawHeadResponse(req, url, res) {
   const m = /^\/raw-head\/([a-z0-9-]+)$/.exec(url.pathname);
   if (!m || !Object.prototype.hasOwnProperty.call(RAW_HEADS, m[1])) return false;
@@ -120,4 +149,4 @@ function rawHeadResponse(req, url, res) {
   return true;
 }
 
-module.exports = { encodedResponse, rawHeadResponse, RAW_HEADS };
+module.exports = { encodedResponse, trailResponse, rawHeadResponse, RAW_HEADS };

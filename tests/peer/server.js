@@ -24,7 +24,7 @@ const { createValidator } = require('./validator');
 const { authResponse } = require('./auth');
 const { redirectResponse } = require('./redirect');
 const { cookieResponse } = require('./cookie');
-const { encodedResponse, rawHeadResponse } = require('./encoding');
+const { encodedResponse, trailResponse, rawHeadResponse } = require('./encoding');
 const { poolResponse } = require('./http_routes');
 const { createProxy } = require('./proxy');
 
@@ -213,6 +213,7 @@ function plainResponse(req, body, res) {
   if (url.pathname.startsWith('/redirect/') && redirectResponse(req, url, res)) return;
   if (url.pathname.startsWith('/cookie/') && cookieResponse(req, url, res)) return;
   if (url.pathname.startsWith('/encoded/') && encodedResponse(req, url, res)) return;
+  if (url.pathname.startsWith('/encoded-trail/') && trailResponse(req, url, res)) return;
   if (url.pathname.startsWith('/raw-head/') && rawHeadResponse(req, url, res)) return;
   if (url.pathname.startsWith('/pool/') && poolResponse(req, url, res)) return;
   // /echo-request/ANYTHING: the same echo, for tests of the request target

@@ -579,7 +579,7 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
         }
         if (err) return err;
         if ((err = netconn_open_start(request_server(r), port, secure, r->security_flags,
-                                      r->connect->session, r->client_cert, &conn))) return err;
+                                      r->connect->session, r->client_cert, r->timeouts.resolve, &conn))) return err;
         request_swap_conn(r, conn);
         pool_attach(r, conn);
         r->send_phase = SEND_OPENING;
@@ -592,6 +592,7 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
             r->wait_timeout = r->timeouts.connect;
             return ERROR_WINHTTP_TIMEOUT;
         }
+        if (err == ERROR_WINHTTP_TIMEOUT) r->nowait = FALSE;  /* a real one (resolve timeout), not "wait" */
         if (err == ERROR_WINHTTP_SECURE_FAILURE)
             send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &r->cert_errors, sizeof(r->cert_errors));
         if (err) return err;

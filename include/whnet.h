@@ -168,11 +168,15 @@ struct whnet_ops
     uint32_t (*watch_write)(whnet_conn conn, uint64_t token);
 
     /* ---- connecting without waiting (version 3) ----
-     * connect_start resolves host (the resolver may take its time; IP
-     * literals never wait), then starts connecting to the first address.
-     * ERROR_SUCCESS: connected.  ERROR_IO_PENDING: *conn is connecting;
-     * call connect_continue once watch_write reports it.  Otherwise the
-     * error, and no connection. */
+     * connect_start resolves an address literal at once and starts
+     * connecting to it; a name is looked up on a resolver thread (version
+     * 6: *conn is returned at once with ERROR_IO_PENDING, and
+     * connect_continue reports ERROR_WINHTTP_TIMEOUT once
+     * resolve_timeout_ms passes, WHNET_INFINITE: no limit).
+     * ERROR_SUCCESS: connected.  ERROR_IO_PENDING: *conn is resolving or
+     * connecting; call connect_continue once watch_write reports it (cancel
+     * and close work as on any conn).  Otherwise the error, and no
+     * connection. */
     uint32_t (*connect_start)(const char *host, uint16_t port, uint32_t resolve_timeout_ms, whnet_conn *conn);
 
     /* ERROR_SUCCESS: connected.  ERROR_IO_PENDING: still connecting (or

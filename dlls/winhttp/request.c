@@ -1123,8 +1123,8 @@ done:
  * (request_readable), or ends with ERROR_WINHTTP_TIMEOUT when its timeout
  * passes (request_timer), or cancelled when the handle is closed
  * (request_close).  SendRequest and WriteData do the same for connecting,
- * the TLS handshake and writing: no step ever waits on a pool thread (only
- * the name resolution of a host that is not an address literal may). */
+ * the TLS handshake and writing: no step ever waits on a pool thread (a
+ * host name is looked up by the transport while the step is parked). */
 
 #define TASK_TIMED_OUT 1   /* request_task's arg: the wait's deadline passed */
 

@@ -28,7 +28,7 @@
 
 #include <stdint.h>
 
-#define WHNET_INTERFACE_VERSION 5
+#define WHNET_INTERFACE_VERSION 6
 #define WHNET_INFINITE 0xffffffffu   /* timeout: wait forever */
 
 /* Certificate problems reported by tls_handshake (same values as the
@@ -88,8 +88,12 @@ struct whnet_ops
 
     /* Resolve host (name, IPv4 literal or IPv6 literal without brackets),
      * connect TCP to the first address that answers within timeout_ms
-     * (per attempt), TCP_NODELAY on.  *conn receives the new connection. */
-    uint32_t (*connect)(const char *host, uint16_t port, uint32_t timeout_ms, whnet_conn *conn);
+     * (per attempt), TCP_NODELAY on.  *conn receives the new connection.
+     * A name (not an address literal) is looked up within
+     * resolve_timeout_ms (WHNET_INFINITE: no limit), else
+     * ERROR_WINHTTP_TIMEOUT (version 6). */
+    uint32_t (*connect)(const char *host, uint16_t port, uint32_t timeout_ms, uint32_t resolve_timeout_ms,
+                        whnet_conn *conn);
 
     /* TLS client handshake over a connected conn.  server_name is used for
      * SNI (not sent for IP literals) and for host name verification.  The
@@ -164,12 +168,16 @@ struct whnet_ops
     uint32_t (*watch_write)(whnet_conn conn, uint64_t token);
 
     /* ---- connecting without waiting (version 3) ----
-     * connect_start resolves host (the resolver may take its time; IP
-     * literals never wait), then starts connecting to the first address.
-     * ERROR_SUCCESS: connected.  ERROR_IO_PENDING: *conn is connecting;
-     * call connect_continue once watch_write reports it.  Otherwise the
-     * error, and no connection. */
-    uint32_t (*connect_start)(const char *host, uint16_t port, whnet_conn *conn);
+     * connect_start resolves an address literal at once and starts
+     * connecting to it; a name is looked up on a resolver thread (version
+     * 6: *conn is returned at once with ERROR_IO_PENDING, and
+     * connect_continue reports ERROR_WINHTTP_TIMEOUT once
+     * resolve_timeout_ms passes, WHNET_INFINITE: no limit).
+     * ERROR_SUCCESS: connected.  ERROR_IO_PENDING: *conn is resolving or
+     * connecting; call connect_continue once watch_write reports it (cancel
+     * and close work as on any conn).  Otherwise the error, and no
+     * connection. */
+    uint32_t (*connect_start)(const char *host, uint16_t port, uint32_t resolve_timeout_ms, whnet_conn *conn);
 
     /* ERROR_SUCCESS: connected.  ERROR_IO_PENDING: still connecting (or
      * trying the next address): watch_write again.  Otherwise the error of

@@ -95,6 +95,10 @@ else
     [ -x "$top/wine-winhttp" ] || [ -f "$top/wine-winhttp" ] || fatal "$top/wine-winhttp not found (run configure)"
 fi
 export WINEPREFIX WINEDEBUG
+# whnet.so's test hook (dlls/winhttp/transport/resolve.c): names ending in
+# .slow.test resolve this much later, as the name without the suffix
+: "${WHNET_TEST_RESOLVE_DELAY_MS:=6000}"
+export WHNET_TEST_RESOLVE_DELAY_MS
 wine_used=1
 # kept logs get the per-check "site:" lines (tools/compare-runs.sh)
 [ -n "$KEEP_LOGS" ] && { TEST_SITES=1; export TEST_SITES; }

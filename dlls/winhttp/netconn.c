@@ -60,7 +60,7 @@ DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD sec
     if (cert_errors) *cert_errors = 0;
     if ((ret = netconn_new(host, secure, &hostA, &c))) return ret;
     TRACE("connecting to %s port %u%s\n", hostA, port, secure ? " (TLS)" : "");
-    ret = t->connect(hostA, port, timeout_to_ms(to->connect), &c->id);
+    ret = t->connect(hostA, port, timeout_to_ms(to->connect), timeout_to_ms(to->resolve), &c->id);
     /* a TLS session made with a client certificate is never kept or
      * offered (resumption would carry the identity to other requests) */
     if (!ret && secure && ses && !cc) tls_resume_attach(c->id, ses, hostA, port, protocols, security_flags);
@@ -79,7 +79,8 @@ DWORD netconn_open(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD sec
 }
 
 DWORD netconn_open_start(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
-                         const struct session *ses, const struct client_cert *cc, struct netconn **out)
+                         const struct session *ses, const struct client_cert *cc, int resolve_timeout,
+                         struct netconn **out)
 {
     DWORD protocols = ses ? ses->secure_protocols : 0;
     struct netconn *c;
@@ -91,7 +92,7 @@ DWORD netconn_open_start(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWO
     c->host = hostA;
     c->ignore_flags = security_flags & IGNORABLE;
     TRACE("connecting to %s port %u%s, without waiting\n", c->host, port, secure ? " (TLS)" : "");
-    ret = transport_get()->connect_start(c->host, port, &c->id);
+    ret = transport_get()->connect_start(c->host, port, timeout_to_ms(resolve_timeout), &c->id);
     if (secure && (!ret || ret == ERROR_IO_PENDING))
     {
         DWORD err = transport_get()->tls_set_protocols(c->id, protocols);

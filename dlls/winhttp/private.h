@@ -259,7 +259,8 @@ DWORD netconn_send(struct netconn *c, const struct whnet_buf *bufs, DWORD count,
 /* Without waiting, for asynchronous calls: ERROR_IO_PENDING means "go on once
  * the connection is writable (*want_write) or readable". */
 DWORD netconn_open_start(const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD security_flags,
-                         const struct session *ses, const struct client_cert *cc, struct netconn **out);
+                         const struct session *ses, const struct client_cert *cc, int resolve_timeout,
+                         struct netconn **out);
 /* tls_resume.c: TLS sessions resumed per WinHTTP session, host, port and settings */
 void tls_resume_attach(whnet_conn id, const struct session *ses, const char *host, INTERNET_PORT port,
                        DWORD protocols, DWORD security_flags);

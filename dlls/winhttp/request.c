@@ -581,7 +581,7 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
         }
         if (err) { heap_free(proxy.host); return err; }  /* send_begin may fail after picking a proxy */
         if ((err = netconn_open_start(request_server(r), port, secure, r->security_flags,
-                                      r->connect->session, r->client_cert, &conn))) return err;
+                                      r->connect->session, r->client_cert, r->timeouts.resolve, &conn))) return err;
         request_swap_conn(r, conn);
         pool_attach(r, conn);
         r->send_phase = SEND_OPENING;
@@ -594,6 +594,7 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
             r->wait_timeout = r->timeouts.connect;
             return ERROR_WINHTTP_TIMEOUT;
         }
+        if (err == ERROR_WINHTTP_TIMEOUT) r->nowait = FALSE;  /* a real one (resolve timeout), not "wait" */
         if (err == ERROR_WINHTTP_SECURE_FAILURE)
             send_callback(&r->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &r->cert_errors, sizeof(r->cert_errors));
         if (err) return err;
@@ -1126,8 +1127,8 @@ done:
  * (request_readable), or ends with ERROR_WINHTTP_TIMEOUT when its timeout
  * passes (request_timer), or cancelled when the handle is closed
  * (request_close).  SendRequest and WriteData do the same for connecting,
- * the TLS handshake and writing: no step ever waits on a pool thread (only
- * the name resolution of a host that is not an address literal may). */
+ * the TLS handshake and writing: no step ever waits on a pool thread (a
+ * host name is looked up by the transport while the step is parked). */
 
 #define TASK_TIMED_OUT 1   /* request_task's arg: the wait's deadline passed */
 

@@ -7,7 +7,8 @@
     GROUP(upgrade) GROUP(websocket) GROUP(close) GROUP(protocol) GROUP(stress) \
     GROUP(async) GROUP(keepalive) GROUP(scale) GROUP(model) GROUP(wsrules) GROUP(sizes) GROUP(time) \
     GROUP(asyncsend) GROUP(auth) GROUP(proxy) GROUP(redirect) GROUP(cookie) \
-    GROUP(decompress) GROUP(tolerance) GROUP(pool) GROUP(com) GROUP(comscript)
+    GROUP(decompress) GROUP(tolerance) GROUP(pool) GROUP(com) GROUP(comscript) \
+    GROUP(resolve)
 
 #define GROUP(n) void test_##n(void);
 TEST_GROUPS

@@ -43,7 +43,7 @@ uint16_t port(const char *name)
 uint32_t open_conn(const char *server, whnet_conn *c)
 {
     *c = 0;
-    return ops->connect("127.0.0.1", port(server), 5000, c);
+    return ops->connect("127.0.0.1", port(server), 5000, WHNET_INFINITE, c);
 }
 
 uint32_t open_tls(const char *server, const char *name, uint32_t ignore, uint32_t *errs, whnet_conn *c)
@@ -117,13 +117,13 @@ static void test_connect_errors(void)
     uint32_t r;
 
     current = "connect_errors";
-    r = ops->connect("127.0.0.1", port("refused"), 5000, &c);
+    r = ops->connect("127.0.0.1", port("refused"), 5000, WHNET_INFINITE, &c);
     ok(r == ERR_CANNOT_CONNECT && !c, "refused: %u", r);
-    r = ops->connect("::1", port("refused"), 5000, &c);
+    r = ops->connect("::1", port("refused"), 5000, WHNET_INFINITE, &c);
     ok(r == ERR_CANNOT_CONNECT && !c, "refused ::1: %u", r);
-    r = ops->connect("nonexistent.invalid", 80, 5000, &c);
+    r = ops->connect("nonexistent.invalid", 80, 5000, WHNET_INFINITE, &c);
     ok(r == ERR_NOT_RESOLVED && !c, "bad name: %u", r);
-    r = ops->connect(NULL, 80, 5000, &c);
+    r = ops->connect(NULL, 80, 5000, WHNET_INFINITE, &c);
     ok(r == ERROR_INVALID_PARAMETER, "NULL host: %u", r);
 }
 
@@ -153,7 +153,7 @@ static void test_echo(void)
     ops->close(c);
 
     /* by name: localhost may resolve to ::1 first, which nobody serves */
-    r = ops->connect("localhost", port("echo"), 5000, &c);
+    r = ops->connect("localhost", port("echo"), 5000, WHNET_INFINITE, &c);
     ok(!r, "connect localhost: %u", r);
     if (!r)
     {

@@ -19,9 +19,10 @@ static uint32_t call(enum whnet_call code, void *args)
     return unix_call(unix_handle, code, args) ? ERROR_INTERNAL_ERROR : 0;
 }
 
-static uint32_t w_connect(const char *host, uint16_t port, uint32_t timeout_ms, whnet_conn *conn)
+static uint32_t w_connect(const char *host, uint16_t port, uint32_t timeout_ms, uint32_t resolve_timeout_ms,
+                          whnet_conn *conn)
 {
-    struct whnet_connect_args a = { (UINT_PTR)host, port, timeout_ms, 0, 0, 0 };
+    struct whnet_connect_args a = { (UINT_PTR)host, port, timeout_ms, 0, 0, resolve_timeout_ms };
     uint32_t st;
 
     if (!conn) return ERROR_INVALID_PARAMETER;
@@ -164,9 +165,9 @@ static uint32_t w_watch_write(whnet_conn conn, uint64_t token)
     return st ? st : a.ret;
 }
 
-static uint32_t w_connect_start(const char *host, uint16_t port, whnet_conn *conn)
+static uint32_t w_connect_start(const char *host, uint16_t port, uint32_t resolve_timeout_ms, whnet_conn *conn)
 {
-    struct whnet_connect_args a = { (UINT_PTR)host, port, 0, 0, 0, 0 };
+    struct whnet_connect_args a = { (UINT_PTR)host, port, resolve_timeout_ms, 0, 0, 0 };
     uint32_t st;
 
     if (!conn) return ERROR_INVALID_PARAMETER;

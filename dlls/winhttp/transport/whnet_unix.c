@@ -40,6 +40,7 @@
 #include "whnet.h"
 #include "whnet_unixcall.h"
 #include "tls_resume.h"
+#include "resolve.h"
 
 #define ERROR_SUCCESS                      0
 #define ERROR_NOT_ENOUGH_MEMORY            8
@@ -73,6 +74,8 @@ struct conn
     gnutls_session_t tls;     /* NULL for plain TCP */
     /* connect_start / tls_handshake_step in progress */
     struct addrinfo *ai_list, *ai_next;
+    struct resolve_job *rjob;   /* a name being looked up (resolve.c); fd is its descriptor meanwhile */
+    int64_t resolve_deadline;   /* -1: none */
     gnutls_session_t hs;
     uint32_t protocols;       /* WHNET_PROTO_* for the next handshake (0: default) */
     uint32_t revocation;      /* the next handshake needs a stapled OCSP response */
@@ -210,34 +213,53 @@ static uint32_t errno_to_error(int e)
 
 /* ---- connect ---- */
 
-/* The addresses of host, and a connection object without a socket yet. */
-static uint32_t resolve_new(const char *host, uint32_t port_num, struct addrinfo **out, struct conn **conn)
+/* A connection object without a socket yet, with the addresses of host
+ * (an address literal: at once) or a lookup of the name started
+ * (c->rjob, c->fd its descriptor until resolve_finish). */
+static uint32_t resolve_new(const char *host, uint32_t port_num, uint32_t resolve_timeout_ms, struct conn **conn)
 {
-    struct addrinfo hints, *res = NULL;
+    struct addrinfo *res = NULL;
     struct conn *c;
-    char port[8];
+    int r = resolve_numeric(host, port_num, &res);
 
-    if (!host || !*host || !port_num || port_num > 65535) return ERROR_INVALID_PARAMETER;
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_protocol = IPPROTO_TCP;
-    hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
-    snprintf(port, sizeof(port), "%u", port_num);
-    if (getaddrinfo(host, port, &hints, &res))
-    {
-        /* AI_ADDRCONFIG hides everything on loopback-only hosts; retry without it */
-        hints.ai_flags = AI_NUMERICSERV;
-        res = NULL;
-        if (getaddrinfo(host, port, &hints, &res) || !res) return ERROR_WINHTTP_NAME_NOT_RESOLVED;
-    }
-    if (!(c = calloc(1, sizeof(*c)))) { freeaddrinfo(res); return ERROR_NOT_ENOUGH_MEMORY; }
+    if (r < 0) return ERROR_INVALID_PARAMETER;
+    if (!(c = calloc(1, sizeof(*c)))) { if (res) freeaddrinfo(res); return ERROR_NOT_ENOUGH_MEMORY; }
     c->fd = -1;
     c->wfd = -1;
     c->waiters[0] = c->waiters[1] = -1;
-    *out = res;
+    c->ai_list = c->ai_next = res;
+    if (r)
+    {
+        c->resolve_deadline = deadline_for(resolve_timeout_ms);
+        if (!(c->rjob = resolve_start(host, port_num, c->resolve_deadline, &c->fd)))
+        {
+            free(c);
+            return ERROR_NOT_ENOUGH_MEMORY;
+        }
+    }
     *conn = c;
     return ERROR_SUCCESS;
+}
+
+/* The lookup's descriptor was readable (or a wait ended): ERROR_SUCCESS
+ * with the addresses in c->ai_list, ERROR_IO_PENDING, or its error
+ * (ERROR_WINHTTP_TIMEOUT once the resolve timeout passed). */
+static uint32_t resolve_finish(struct conn *c)
+{
+    struct addrinfo *res;
+    uint32_t ret;
+
+    if (!c->rjob) return ERROR_SUCCESS;
+    ret = resolve_result(c->rjob, &res);
+    if (ret == ERROR_IO_PENDING && c->resolve_deadline >= 0 && now_ms() >= c->resolve_deadline)
+        ret = ERROR_WINHTTP_TIMEOUT;
+    if (ret == ERROR_IO_PENDING) return ret;
+    resolve_release(c->rjob);  /* closes c->fd, which leaves the poller with it */
+    c->rjob = NULL;
+    c->fd = -1;
+    c->watched = 0;
+    if (!ret) c->ai_list = c->ai_next = res;
+    return ret;
 }
 
 /* Start connecting to the next address: ERROR_SUCCESS (connected at once),
@@ -294,14 +316,19 @@ static uint32_t connect_finish(struct conn *c)
 static unsigned int w_connect(void *args)
 {
     struct whnet_connect_args *a = args;
-    struct addrinfo *res;
     struct conn *c;
     uint32_t ret;
 
     a->conn = 0;
-    if ((a->ret = resolve_new((const char *)(uintptr_t)a->host, a->port, &res, &c))) return 0;
-    c->ai_list = c->ai_next = res;
-    ret = start_next(c, ERROR_WINHTTP_CANNOT_CONNECT);
+    if ((a->ret = resolve_new((const char *)(uintptr_t)a->host, a->port, a->resolve_timeout_ms, &c))) return 0;
+    ret = ERROR_IO_PENDING;
+    while (c->rjob && ret == ERROR_IO_PENDING)
+    {
+        ret = wait_fd(c, POLLIN, c->resolve_deadline);
+        if (!ret || ret == ERROR_WINHTTP_TIMEOUT) ret = resolve_finish(c);
+    }
+    if (c->rjob) { resolve_release(c->rjob); c->rjob = NULL; c->fd = -1; }  /* cancelled */
+    if (!ret || ret == ERROR_IO_PENDING) ret = start_next(c, ERROR_WINHTTP_CANNOT_CONNECT);
     while (ret == ERROR_IO_PENDING)
     {
         ret = wait_fd(c, POLLOUT, deadline_for(a->timeout_ms));
@@ -324,12 +351,17 @@ static unsigned int w_connect(void *args)
 static unsigned int w_connect_start(void *args)
 {
     struct whnet_connect_args *a = args;
-    struct addrinfo *res;
     struct conn *c;
 
     a->conn = 0;
-    if ((a->ret = resolve_new((const char *)(uintptr_t)a->host, a->port, &res, &c))) return 0;
-    c->ai_list = c->ai_next = res;
+    if ((a->ret = resolve_new((const char *)(uintptr_t)a->host, a->port, a->timeout_ms, &c))) return 0;
+    if (c->rjob)
+    {
+        /* a name: connect_continue goes on once the lookup ends (watch_write) */
+        a->conn = (uintptr_t)c;
+        a->ret = ERROR_IO_PENDING;
+        return 0;
+    }
     a->ret = start_next(c, ERROR_WINHTTP_CANNOT_CONNECT);
     if (a->ret == ERROR_IO_PENDING)
     {
@@ -354,6 +386,13 @@ static unsigned int w_connect_continue(void *args)
 
     if (!c) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
     if (c->cancelled) { a->ret = ERROR_WINHTTP_OPERATION_CANCELLED; return 0; }
+    if (c->rjob)
+    {
+        if ((a->ret = resolve_finish(c))) return 0;
+        a->ret = start_next(c, ERROR_WINHTTP_CANNOT_CONNECT);
+        if (a->ret != ERROR_IO_PENDING) connect_done(c);
+        return 0;
+    }
     if (c->fd < 0) { a->ret = ERROR_WINHTTP_CANNOT_CONNECT; return 0; }
     p.fd = c->fd; p.events = POLLOUT; p.revents = 0;
     if (poll(&p, 1, 0) == 0) { a->ret = ERROR_IO_PENDING; return 0; }  /* not yet */
@@ -1112,6 +1151,7 @@ static unsigned int w_close(void *args)
     client_cert_clear(c);
     free_issuers(c);
     connect_done(c);
+    if (c->rjob) { resolve_release(c->rjob); c->fd = -1; }  /* the lookup's descriptor is the job's */
     if (c->wfd >= 0) close(c->wfd);
     if (c->fd >= 0) close(c->fd);
     free(c);
@@ -1263,6 +1303,15 @@ static unsigned int w_watch_write(void *args)
 
     if (!c || !a->token) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
     if (!poller_ready()) { a->ret = ERROR_NOT_ENOUGH_MEMORY; return 0; }
+    if (c->rjob)
+    {
+        /* connect_start is still looking the name up: its descriptor is
+         * readable when the lookup ended or the resolve timeout passed */
+        p.fd = c->fd; p.events = POLLIN; p.revents = 0;
+        if (poll(&p, 1, 0) > 0 && p.revents) { a->ret = ERROR_MORE_DATA; return 0; }
+        a->ret = arm(c->fd, &c->watched, EPOLLIN, a->token);
+        return 0;
+    }
     p.fd = c->fd; p.events = POLLOUT; p.revents = 0;
     if (poll(&p, 1, 0) > 0 && p.revents) { a->ret = ERROR_MORE_DATA; return 0; }
     /* epoll knows a descriptor once: reads watch fd, writes its duplicate */

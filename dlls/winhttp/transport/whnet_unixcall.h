@@ -41,7 +41,11 @@ enum whnet_call
 };
 
 /* Every call returns STATUS_SUCCESS (0); the Win32 result is in .ret. */
-struct whnet_connect_args { uint64_t host; uint32_t port; uint32_t timeout_ms; uint64_t conn; uint32_t ret; uint32_t pad; };
+/* connect: timeout_ms per address, resolve_timeout_ms for the lookup;
+ * connect_start: timeout_ms is the resolve timeout (the caller times the
+ * connecting), resolve_timeout_ms unused */
+struct whnet_connect_args { uint64_t host; uint32_t port; uint32_t timeout_ms; uint64_t conn; uint32_t ret;
+                            uint32_t resolve_timeout_ms; };
 struct whnet_tls_args { uint64_t conn; uint64_t server_name; uint32_t ignore_flags; uint32_t timeout_ms;
                         uint32_t cert_errors; uint32_t ret; };
 struct whnet_send_args { uint64_t conn; uint64_t bufs; /* struct whnet_buf64[count] */ uint32_t count;

@@ -581,7 +581,11 @@ static DWORD send_request_step(struct request *r, const void *optional, DWORD op
         }
         if (err) { heap_free(proxy.host); return err; }  /* send_begin may fail after picking a proxy */
         if ((err = netconn_open_start(request_server(r), port, secure, r->security_flags,
-                                      r->connect->session, r->client_cert, r->timeouts.resolve, &conn))) return err;
+                                      r->connect->session, r->client_cert, r->timeouts.resolve, &conn)))
+        {
+            if (err == ERROR_WINHTTP_TIMEOUT) r->nowait = FALSE;  /* a real one: there is no connection to wait on */
+            return err;
+        }
         request_swap_conn(r, conn);
         pool_attach(r, conn);
         r->send_phase = SEND_OPENING;

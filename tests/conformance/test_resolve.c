@@ -8,7 +8,14 @@
  * winhttp) those names do not resolve: the slow cases are skipped. */
 #include "notes.h"
 
-#define SLOW_HOST L"localhost.slow.test"
+/* the peer's name with the test hook's suffix (WHNET_TEST_RESOLVE_DELAY_MS) */
+static const WCHAR *slow_host(void)
+{
+    static WCHAR name[128];
+    if (!name[0]) swprintf(name, ARRAYSIZE(name), L"%ls.slow.test", peer_name());
+    return name;
+}
+#define SLOW_HOST slow_host()
 
 static DWORD slow_delay(void)
 {
@@ -43,9 +50,9 @@ static DWORD sync_get(const WCHAR *host, int resolve_timeout, HINTERNET *req_out
 
 static void test_names_still_work(void)
 {
-    ok(!sync_get(L"127.0.0.1", 500, NULL), "127.0.0.1 with a resolve timeout\n");
-    ok(!sync_get(L"localhost", 500, NULL), "localhost with a resolve timeout\n");
-    ok(!sync_get(L"localhost", -1, NULL), "localhost\n");
+    ok(!sync_get(peer_host(), 500, NULL), "the peer's address with a resolve timeout\n");
+    ok(!sync_get(peer_name(), 500, NULL), "the peer's name with a resolve timeout\n");
+    ok(!sync_get(peer_name(), -1, NULL), "the peer's name\n");
 }
 
 static void test_sync_timeout(DWORD delay)
@@ -143,7 +150,7 @@ static void test_async_no_pool_thread(DWORD delay)
     }
     ok(n == 14, "slow sends started: %d\n", n);
     Sleep(200);
-    freq = async_request(&fses, &fcon, L"127.0.0.1", 0);
+    freq = async_request(&fses, &fcon, peer_host(), 0);
     start = GetTickCount();
     ok(freq && WinHttpSendRequest(freq, NULL, 0, NULL, 0, 0, 0), "fast send: %lu\n", GetLastError());
     i = note_wait(freq, WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE, 0, delay + 10000);
@@ -172,12 +179,12 @@ static void test_async_notifications(void)
         WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER,
         WINHTTP_CALLBACK_STATUS_SENDING_REQUEST, WINHTTP_CALLBACK_STATUS_REQUEST_SENT,
         WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE };
-    HINTERNET ses, con, req = async_request(&ses, &con, L"localhost", 0);
+    HINTERNET ses, con, req = async_request(&ses, &con, peer_name(), 0);
 
     notes_reset();
     ok(req && WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0), "send: %lu\n", GetLastError());
-    ok(note_wait(req, WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE, 0, 10000) >= 0, "localhost: %s\n", notes_for(req));
-    ok(notes_are(req, seq, ARRAYSIZE(seq)), "localhost notifications: %s\n", notes_for(req));
+    ok(note_wait(req, WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE, 0, 10000) >= 0, "the peer's name: %s\n", notes_for(req));
+    ok(notes_are(req, seq, ARRAYSIZE(seq)), "the peer's name, notifications: %s\n", notes_for(req));
     async_close(ses, con, req);
 }
 

@@ -79,5 +79,10 @@ void to_hex(const void *data, size_t len, char *out);
 void fill_pattern(BYTE *p, DWORD n, BOOL text);
 /* SHA-1 of data as 40 lowercase hex digits (CryptoAPI); "" if unavailable. */
 void sha1_hex(const void *data, DWORD len, char out[41]);
+/* The response's status code (0: none). */
+DWORD status_of(HINTERNET req);
+/* Reads the body with ReadData into buf as a NUL-terminated string (at
+ * most size - 1 bytes); returns the length. */
+DWORD read_all(HINTERNET req, char *buf, DWORD size);
 
 #endif

@@ -8,13 +8,6 @@
 
 #define WAIT_MS 20000
 
-static DWORD status_of(HINTERNET req)
-{
-    DWORD code = 0, size = sizeof(code);
-    WinHttpQueryHeaders(req, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, &code, &size, NULL);
-    return code;
-}
-
 /* The peer's X-Auth-Problem (why it refused), "" if none. */
 static const char *problem_of(HINTERNET req)
 {
@@ -24,14 +17,6 @@ static const char *problem_of(HINTERNET req)
     if (!WinHttpQueryHeaders(req, WINHTTP_QUERY_CUSTOM, L"X-Auth-Problem", w, &size, NULL)) return "";
     WideCharToMultiByte(CP_UTF8, 0, w, -1, a, sizeof(a), NULL, NULL);
     return a;
-}
-
-static DWORD read_all(HINTERNET req, char *buf, DWORD size)
-{
-    DWORD total = 0, read = 0;
-    while (total + 1 < size && WinHttpReadData(req, buf + total, size - 1 - total, &read) && read) total += read;
-    buf[total] = 0;
-    return total;
 }
 
 /* Synchronous send + receive on an open request: the status, 0 on failure. */

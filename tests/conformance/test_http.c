@@ -3,13 +3,6 @@
 #include <stdlib.h>
 #include "test.h"
 
-static DWORD status_of(HINTERNET req)
-{
-    DWORD code = 0, size = sizeof(code);
-    WinHttpQueryHeaders(req, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, &code, &size, NULL);
-    return code;
-}
-
 /* Reads the whole body with QueryDataAvailable + ReadData. */
 static DWORD read_body(HINTERNET req, char *buf, DWORD size, DWORD *total)
 {

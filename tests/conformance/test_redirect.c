@@ -14,21 +14,6 @@
 
 #define WAIT_MS 20000
 
-static DWORD status_of(HINTERNET req)
-{
-    DWORD code = 0, size = sizeof(code);
-    WinHttpQueryHeaders(req, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, &code, &size, NULL);
-    return code;
-}
-
-static DWORD read_all(HINTERNET req, char *buf, DWORD size)
-{
-    DWORD total = 0, read = 0;
-    while (total + 1 < size && WinHttpReadData(req, buf + total, size - 1 - total, &read) && read) total += read;
-    buf[total] = 0;
-    return total;
-}
-
 /* "/redirect/CODE?to=TARGET" with TARGET percent-encoded */
 static void redirect_path(WCHAR *out, size_t n, DWORD code, const WCHAR *target)
 {

@@ -12,7 +12,7 @@
 /* GET path on listener; reads the body with ReadData (or QueryDataAvailable
  * first when query); *len: bytes read; returns the error that ended it (0:
  * a clean end). */
-static DWORD read_all(const char *listener, const WCHAR *path, BOOL query, char *buf, DWORD size, DWORD *len)
+static DWORD fetch_cut(const char *listener, const WCHAR *path, BOOL query, char *buf, DWORD size, DWORD *len)
 {
     INTERNET_PORT port = peer_port(listener);
     BOOL secure = strcmp(listener, "WS") != 0;
@@ -51,16 +51,16 @@ void tls_truncation_tests(void)
     for (query = 0; query < 2; query++)
     {
         const char *how = query ? "QueryDataAvailable" : "ReadData";
-        err = read_all("WSS", L"/close-delimited?end=cut", query, buf, sizeof(buf), &len);
+        err = fetch_cut("WSS", L"/close-delimited?end=cut", query, buf, sizeof(buf), &len);
         ok(err == ERROR_WINHTTP_CONNECTION_ERROR, "TLS cut, close-delimited (%s): error %lu after %lu bytes\n", how,
            err, len);
-        err = read_all("WSS", L"/close-delimited?end=notify", query, buf, sizeof(buf), &len);
+        err = fetch_cut("WSS", L"/close-delimited?end=notify", query, buf, sizeof(buf), &len);
         ok(!err && len == strlen(BODY) && !memcmp(buf, BODY, len), "TLS close_notify (%s): error %lu, %lu bytes\n",
            how, err, len);
-        err = read_all("WSS", L"/length-cut?end=cut", query, buf, sizeof(buf), &len);
+        err = fetch_cut("WSS", L"/length-cut?end=cut", query, buf, sizeof(buf), &len);
         ok(!err && len == strlen(BODY) && !memcmp(buf, BODY, len),
            "TLS cut after a complete Content-Length body (%s): error %lu, %lu bytes\n", how, err, len);
-        err = read_all("WS", L"/close-delimited?end=cut", query, buf, sizeof(buf), &len);
+        err = fetch_cut("WS", L"/close-delimited?end=cut", query, buf, sizeof(buf), &len);
         ok(!err && len == strlen(BODY) && !memcmp(buf, BODY, len), "plain http, close-delimited (%s): error %lu, %lu bytes\n",
            how, err, len);
     }

@@ -140,3 +140,18 @@ void sha1_hex(const void *data, DWORD len, char out[41])
     }
     CryptReleaseContext(prov, 0);
 }
+
+DWORD status_of(HINTERNET req)
+{
+    DWORD code = 0, size = sizeof(code);
+    WinHttpQueryHeaders(req, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, &code, &size, NULL);
+    return code;
+}
+
+DWORD read_all(HINTERNET req, char *buf, DWORD size)
+{
+    DWORD total = 0, read = 0;
+    while (total + 1 < size && WinHttpReadData(req, buf + total, size - 1 - total, &read) && read) total += read;
+    buf[total] = 0;
+    return total;
+}

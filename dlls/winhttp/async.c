@@ -14,7 +14,11 @@
  *   before (so a callback may still block, or close handles, as long as it
  *   likes: the others' events are still seen);
  * - one timer thread that, every TICK_MS while objects are registered, runs
- *   their vtbl->timer (keep-alive, Close timeouts).
+ *   their vtbl->timer (keep-alive, Close timeouts).  It sleeps on a
+ *   condition variable (in-process under Wine, where an event costs a
+ *   wineserver call per wake) and keeps ticking for TIMER_LINGER_TICKS after
+ *   the last object left, so that a program opening one connection after
+ *   another does not wake it for each.
  * It knows objects only through those two calls.
  *
  * Measured (bench, issue 14): the hand-off from one dispatcher thread to a
@@ -30,12 +34,14 @@
 #define POOL_MAX_THREADS 12
 #define POLLER_MAX_THREADS 4
 #define TICK_MS 250
+#define TIMER_LINGER_TICKS 40  /* 10 s */
 
 static PTP_POOL pool;
 static TP_CALLBACK_ENVIRON pool_env;
 static INIT_ONCE start_once = INIT_ONCE_STATIC_INIT;
 static BOOL started;
-static HANDLE timer_event;     /* wakes the timer thread when the first object registers */
+static CONDITION_VARIABLE timer_cv = CONDITION_VARIABLE_INIT;  /* the timer thread sleeps on it */
+static BOOL timer_asleep;      /* without a timeout: timers_add must wake it */
 
 /* poller threads: started, and waiting on the poller right now */
 static LONG pollers, pollers_waiting;
@@ -92,13 +98,23 @@ static void readable_task(void *ctx, ULONGLONG token)
 static DWORD WINAPI timer_thread(void *arg)
 {
     ULONGLONG next_tick = 0;
+    DWORD idle_ticks = 0;
 
     for (;;)
     {
         ULONGLONG now;
-        WaitForSingleObject(timer_event, timer_count ? TICK_MS : INFINITE);
+        DWORD count;
+
+        AcquireSRWLockExclusive(&timers_lock);
+        if (timer_count) idle_ticks = 0;
+        else if (idle_ticks < TIMER_LINGER_TICKS) idle_ticks++;
+        timer_asleep = !timer_count && idle_ticks >= TIMER_LINGER_TICKS;
+        SleepConditionVariableSRW(&timer_cv, &timers_lock, timer_asleep ? INFINITE : TICK_MS, 0);
+        timer_asleep = FALSE;
+        count = timer_count;
+        ReleaseSRWLockExclusive(&timers_lock);
         now = GetTickCount64();
-        if (timer_count && now >= next_tick)
+        if (count && now >= next_tick)
         {
             next_tick = now + TICK_MS;
             run_timers();
@@ -176,7 +192,6 @@ static BOOL CALLBACK start(INIT_ONCE *once, void *param, void **ctx)
     /* the threads run our code until the process ends: stay loaded */
     GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
                        (const WCHAR *)(void *)start, &self);
-    if (!(timer_event = CreateEventW(NULL, FALSE, FALSE, NULL))) return TRUE;
     if (!(thread = CreateThread(NULL, 0, timer_thread, NULL, 0, NULL))) return TRUE;
     CloseHandle(thread);
     /* two pollers from the start: while one runs a step, the other waits */
@@ -224,9 +239,9 @@ BOOL timers_add(HINTERNET h)
         else ok = FALSE;
     }
     if (ok) timer_handles[timer_count++] = h;
-    wake = timer_count == 1;
+    wake = ok && timer_asleep;  /* waiting without a timeout */
     ReleaseSRWLockExclusive(&timers_lock);
-    if (ok && wake) SetEvent(timer_event);  /* the timer thread may be waiting without a timeout */
+    if (wake) WakeConditionVariable(&timer_cv);
     return ok;
 }
 

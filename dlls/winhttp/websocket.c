@@ -182,7 +182,6 @@ static void websocket_destroy(struct object *obj)
     netconn_close(ws->conn);
     DeleteCriticalSection(&ws->send_cs);
     DeleteCriticalSection(&ws->recv_cs);
-    if (ws->close_waiter) CloseHandle(ws->close_waiter);
     heap_free(ws->mask_buf);
     heap_free(ws->scratch);
     heap_free(ws);
@@ -279,6 +278,7 @@ HINTERNET WINAPI WinHttpWebSocketCompleteUpgrade(HINTERNET hrequest, DWORD_PTR c
     init_object(&ws->hdr, WINHTTP_HANDLE_TYPE_WEBSOCKET, &websocket_vtbl, obj);
     ws->hdr.context = context;
     InitializeSRWLock(&ws->state_lock);
+    InitializeConditionVariable(&ws->close_cv);
     InitializeCriticalSection(&ws->send_cs);
     InitializeCriticalSection(&ws->recv_cs);
     wss_init(&ws->st);
@@ -566,7 +566,11 @@ DWORD websocket_set_keepalive(struct object *obj, DWORD interval)
 static void wake_close_waiter(struct websocket *ws)
 {
     AcquireSRWLockShared(&ws->state_lock);
-    if (ws->close_waiter) SetEvent(ws->close_waiter);
+    if (ws->close_waiting)
+    {
+        InterlockedIncrement(&ws->close_wakes);
+        WakeAllConditionVariable(&ws->close_cv);
+    }
     ReleaseSRWLockShared(&ws->state_lock);
 }
 
@@ -704,12 +708,15 @@ static DWORD close_sync(struct websocket *ws)
     ULONGLONG give_up = GetTickCount64() + ws->close_timeout;
     DWORD err;
 
-    AcquireSRWLockExclusive(&ws->state_lock);
-    if (!ws->close_waiter) ws->close_waiter = CreateEventW(NULL, FALSE, FALSE, NULL);
-    ReleaseSRWLockExclusive(&ws->state_lock);
     for (;;)
     {
         ULONGLONG now;
+        LONG wakes;
+
+        AcquireSRWLockExclusive(&ws->state_lock);
+        ws->close_waiting = TRUE;
+        wakes = ws->close_wakes;
+        ReleaseSRWLockExclusive(&ws->state_lock);
         if (TryEnterCriticalSection(&ws->recv_cs))
         {
             err = ws_drain(ws, give_up, give_up);
@@ -719,8 +726,12 @@ static DWORD close_sync(struct websocket *ws)
         /* a receive on another thread reads: it may read the close frame itself */
         if ((err = ws_close_outcome(ws)) != ERROR_IO_PENDING) break;
         if ((now = GetTickCount64()) >= give_up) { err = ERROR_WINHTTP_TIMEOUT; break; }
-        if (!ws->close_waiter) Sleep(10);
-        else WaitForSingleObject(ws->close_waiter, (DWORD)min(give_up - now, 0x7fffffff));
+        /* asleep until a receive ends or the close frame came, unless that
+         * happened since wakes was read */
+        AcquireSRWLockExclusive(&ws->state_lock);
+        if (ws->close_wakes == wakes)
+            SleepConditionVariableSRW(&ws->close_cv, &ws->state_lock, (DWORD)min(give_up - now, 0x7fffffff), 0);
+        ReleaseSRWLockExclusive(&ws->state_lock);
     }
     close_done(ws, err);
     return err;

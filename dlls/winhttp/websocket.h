@@ -86,7 +86,11 @@ struct websocket
     volatile LONG pong_pending;       /* a pong is owed (payload below) */
     BYTE pong[WSF_MAX_CONTROL_PAYLOAD];
     DWORD pong_len;
-    HANDLE close_waiter;              /* a synchronous Close waits for the receive engine */
+    /* a synchronous Close waits for the receive engine (under state_lock;
+     * a condition variable, not an event: no wineserver call per Close) */
+    CONDITION_VARIABLE close_cv;
+    BOOL close_waiting;               /* a Close waits on close_cv */
+    volatile LONG close_wakes;        /* counts wakes, so none is lost */
     volatile LONG finished;           /* the TCP connection was shut down */
 
     CRITICAL_SECTION send_cs;

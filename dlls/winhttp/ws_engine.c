@@ -522,7 +522,11 @@ static DWORD close_received(struct websocket *ws, const BYTE *payload, DWORD len
     if (reason_len) memcpy(ws->close_reason, reason, reason_len);
     wss_event(&ws->st, WSS_EV_CLOSE_RECEIVED);
     done = ws->st.state == WSS_CLOSED;
-    if (ws->close_waiter) SetEvent(ws->close_waiter);
+    if (ws->close_waiting)
+    {
+        InterlockedIncrement(&ws->close_wakes);
+        WakeAllConditionVariable(&ws->close_cv);
+    }
     ReleaseSRWLockExclusive(&ws->state_lock);
     TRACE("%p: close frame received, status %u, reason length %lu\n", ws->hdr.handle, ws->close_status,
           ws->close_reason_len);

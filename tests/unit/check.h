@@ -30,5 +30,6 @@ void test_ws_state(void);
 void test_http_date(void);
 void test_http_auth(void);
 void test_cookie(void);
+void test_readahead(void);
 
 #endif

@@ -44,6 +44,7 @@ int main(void)
     test_url();
     test_http_auth();
     test_cookie();
+    test_readahead();
     printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
     return unit_failed ? 1 : 0;
 }

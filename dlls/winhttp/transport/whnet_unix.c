@@ -41,6 +41,7 @@
 #include "whnet_unixcall.h"
 #include "tls_resume.h"
 #include "resolve.h"
+#include "readahead.h"
 
 #define ERROR_SUCCESS                      0
 #define ERROR_NOT_ENOUGH_MEMORY            8
@@ -72,6 +73,7 @@ struct conn
     int wwatched;             /* wfd is in the poller's epoll set */
     int tls_pending;          /* send_nowait left bytes corked inside GnuTLS */
     gnutls_session_t tls;     /* NULL for plain TCP */
+    struct readahead ra;      /* TLS bytes read from fd that GnuTLS has not pulled yet */
     /* connect_start / tls_handshake_step in progress */
     struct addrinfo *ai_list, *ai_next;
     struct resolve_job *rjob;   /* a name being looked up (resolve.c); fd is its descriptor meanwhile */
@@ -163,13 +165,18 @@ static int waiter_add(struct conn *c, int evfd)
 #define CANCEL_SLICE_MS 50   /* without a waiter slot */
 
 /* Wait until fd is ready for events, the deadline passes or the
- * connection is cancelled. */
+ * connection is cancelled.  Bytes read ahead for TLS make it readable at
+ * once (GnuTLS may stop with GNUTLS_E_AGAIN after a post-handshake message
+ * while the next record is already in the read-ahead). */
 static uint32_t wait_fd(struct conn *c, short events, int64_t deadline)
 {
-    int evfd = thread_evfd(), slot = waiter_add(c, evfd);
+    int evfd, slot;
     struct pollfd p[2];
     uint32_t ret;
 
+    if ((events & POLLIN) && readahead_pending(&c->ra)) return ERROR_SUCCESS;
+    evfd = thread_evfd();
+    slot = waiter_add(c, evfd);
     if (slot < 0) evfd = -1;
     for (;;)
     {
@@ -475,11 +482,40 @@ static void init_creds(void)
 /* GnuTLS writes through this so that a closed peer never raises SIGPIPE. */
 static ssize_t tls_push(gnutls_transport_ptr_t ptr, const giovec_t *iov, int iovcnt)
 {
+    struct conn *c = ptr;
     struct msghdr msg;
     memset(&msg, 0, sizeof(msg));
     msg.msg_iov = (struct iovec *)iov;
     msg.msg_iovlen = iovcnt;
-    return sendmsg((int)(intptr_t)ptr, &msg, MSG_NOSIGNAL);
+    return sendmsg(c->fd, &msg, MSG_NOSIGNAL);
+}
+
+/* and reads through this: one recv() for a record's header and body, or
+ * for several records (readahead.h) */
+static ssize_t tls_pull(gnutls_transport_ptr_t ptr, void *data, size_t size)
+{
+    struct conn *c = ptr;
+    return readahead_pull(c->fd, &c->ra, data, size);
+}
+
+/* GnuTLS asks this whether a pull would find bytes (within ms): those read
+ * ahead count, the socket's readability alone would miss them */
+static int tls_pull_timeout(gnutls_transport_ptr_t ptr, unsigned int ms)
+{
+    struct conn *c = ptr;
+    struct pollfd p = { c->fd, POLLIN, 0 };
+    int n;
+
+    if (readahead_pending(&c->ra)) return 1;
+    do n = poll(&p, 1, ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)ms); while (n < 0 && errno == EINTR);
+    return n;
+}
+
+/* Bytes of the TLS stream are already here (decrypted inside GnuTLS, or
+ * read ahead): the socket's readability says nothing about them. */
+static int tls_buffered(struct conn *c)
+{
+    return c->tls && (gnutls_record_check_pending(c->tls) || readahead_pending(&c->ra));
 }
 
 static int is_ip_literal(const char *name)
@@ -610,8 +646,10 @@ static uint32_t tls_session_new(struct conn *c, const char *name, gnutls_session
     }
     if (*name && !is_ip_literal(name)) gnutls_server_name_set(s, GNUTLS_NAME_DNS, name, strlen(name));
     if (c->resume_len) resume_offer(s, c->resume_key, c->resume_len);
-    gnutls_transport_set_int(s, c->fd);
+    gnutls_transport_set_ptr(s, c);
     gnutls_transport_set_vec_push_function(s, tls_push);
+    gnutls_transport_set_pull_function(s, tls_pull);
+    gnutls_transport_set_pull_timeout_function(s, tls_pull_timeout);
     gnutls_session_set_ptr(s, c);
     c->client_fail = 0;
     c->client_sent = 0;
@@ -1147,6 +1185,7 @@ static unsigned int w_close(void *args)
     if (!c) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
     if (c->tls) gnutls_deinit(c->tls);
     if (c->hs) gnutls_deinit(c->hs);
+    readahead_free(&c->ra);
     free(c->resume_key);
     client_cert_clear(c);
     free_issuers(c);
@@ -1284,7 +1323,7 @@ static unsigned int w_watch(void *args)
     if (!c || !a->token) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
     if (!poller_ready()) { a->ret = ERROR_NOT_ENOUGH_MEMORY; return 0; }
     /* decrypted bytes waiting inside GnuTLS never make the socket readable */
-    if (c->tls && gnutls_record_check_pending(c->tls)) { a->ret = ERROR_MORE_DATA; return 0; }
+    if (tls_buffered(c)) { a->ret = ERROR_MORE_DATA; return 0; }
     /* readable already (a stream of messages, say): the caller reads now,
      * without a trip through the poller thread */
     {

@@ -114,9 +114,9 @@ set -- $(cat "$tmp/ports")
 ws_port=$2
 wss_port=$3
 
-run_client() { # client scheme port workloads
+run_client() { # client scheme port workloads reps
     c=$1; s=$2; p=$3
-    common="--scheme $s --port $p --reps $reps --bulk-mib $mib --idle $idle --workloads $4"
+    common="--scheme $s --port $p --reps $5 --bulk-mib $mib --idle $idle --workloads $4"
     case "$c" in
     native) exec $pin_client timeout -k 5 "$tmo" "$bin/native_client" $common ;;
     ours-*)
@@ -132,15 +132,21 @@ run_client() { # client scheme port workloads
 
 : >"$tmp/results"
 failed=0
+# Repetitions are interleaved: round r runs every client once (one
+# repetition each), then round r+1, so that a change in the machine's load
+# during the run (other builds, other tests) falls on all clients alike
+# rather than on whichever ran then.  idle runs once, in the first round.
+rounds=$reps
+for round in $(seq 1 $rounds); do
 for c in $clients; do
     for s in ws wss; do
         [ $s = ws ] && p=$ws_port || p=$wss_port
-        echo "bench: $c $s ..." >&2
+        echo "bench: round $round/$rounds: $c $s ..." >&2
         # idle on its own, in a fresh process: a client that fails there
         # (or hangs until BENCH_TIMEOUT) still gives its speed figures
-        for part in $(echo "$workloads" | grep -qw idle && echo idle) $speed_workloads; do
+        for part in $([ $round = 1 ] && echo "$workloads" | grep -qw idle && echo idle) $speed_workloads; do
             # in the background, without the fifo, so that a signal stops it
-            (run_client "$c" "$s" "$p" "$part") >"$tmp/out" 2>"$tmp/err" </dev/null 8>&- &
+            (run_client "$c" "$s" "$p" "$part" 1) >"$tmp/out" 2>"$tmp/err" </dev/null 8>&- &
             cpid=$!
             wait $cpid
             rc=$?
@@ -153,6 +159,7 @@ for c in $clients; do
             fi
         done
     done
+done
 done
 [ $failed = 1 ] && echo "bench: some client runs failed; their cells say fail (or carry a * if some repetitions are missing)" >&2
 

@@ -252,6 +252,9 @@ static void CALLBACK callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *in
     }
 }
 
+/* events of a finished set-up, for the next (both auto-reset, unsignalled) */
+static HANDLE spare_step, spare_done;
+
 /* Connection set-up (not timed): request, upgrade, websocket handle. */
 static struct conn *ws_open(void)
 {
@@ -259,8 +262,15 @@ static struct conn *ws_open(void)
     DWORD flags, status = 0, size = sizeof(status);
 
     if (!c) die("calloc", 0);
-    c->step = CreateEventW(NULL, FALSE, FALSE, NULL);
-    c->done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    /* the events are the harness's, not WinHTTP's: only asynchronous mode
+     * waits on them, and set-up reuses them (creating an event is a
+     * wineserver call, which would count against the DLL) */
+    if (async_mode)
+    {
+        c->step = spare_step ? spare_step : CreateEventW(NULL, FALSE, FALSE, NULL);
+        c->done = spare_done ? spare_done : CreateEventW(NULL, FALSE, FALSE, NULL);
+        spare_step = spare_done = NULL;
+    }
     if (!(c->request = WinHttpOpenRequest(connection, L"GET", path, NULL, WINHTTP_NO_REFERER,
                                           WINHTTP_DEFAULT_ACCEPT_TYPES, secure ? WINHTTP_FLAG_SECURE : 0)))
         die("WinHttpOpenRequest", GetLastError());
@@ -391,6 +401,9 @@ static void setup_once(void)
         if ((err = started(WinHttpWebSocketClose(c->ws, WINHTTP_WEB_SOCKET_SUCCESS_CLOSE_STATUS, NULL, 0))))
             die("WinHttpWebSocketClose", err);
         if (WaitForSingleObject(c->step, 30000) || c->error) die("CLOSE_COMPLETE", c->error);
+        /* every signal was waited for: both are unsignalled again */
+        spare_step = c->step;
+        spare_done = c->done;
     }
     else
     {

@@ -28,7 +28,7 @@
 
 #include <stdint.h>
 
-#define WHNET_INTERFACE_VERSION 6
+#define WHNET_INTERFACE_VERSION 7
 #define WHNET_INFINITE 0xffffffffu   /* timeout: wait forever */
 
 /* Certificate problems reported by tls_handshake (same values as the
@@ -143,12 +143,11 @@ struct whnet_ops
     uint32_t (*watch)(whnet_conn conn, uint64_t token);
 
     /* Wait up to timeout_ms (WHNET_INFINITE: no limit) for armed
-     * connections to become readable, or for wake(); stores up to max
-     * tokens in tokens and their number in *count (0: timeout or wake). */
+     * connections to become readable; stores up to max tokens in tokens
+     * and their number in *count (0: timeout, or interrupted).  (Version 7
+     * removed wake(), which nothing used once the pollers were threads of
+     * their own.) */
     uint32_t (*wait_events)(uint64_t *tokens, uint32_t max, uint32_t timeout_ms, uint32_t *count);
-
-    /* Make a current or the next wait_events() return at once. */
-    uint32_t (*wake)(void);
 
     /* ---- writing without waiting, for asynchronous sends (version 3) ----
      * send_nowait hands over as many bytes of the count buffers, in order,

@@ -125,13 +125,6 @@ static uint32_t w_wait_events(uint64_t *tokens, uint32_t max, uint32_t timeout_m
     return st ? st : a.ret;
 }
 
-static uint32_t w_wake(void)
-{
-    struct whnet_wake_args a = { 0, 0 };
-    uint32_t st = call(WHNET_CALL_WAKE, &a);
-    return st ? st : a.ret;
-}
-
 static uint32_t w_send_nowait(whnet_conn conn, const struct whnet_buf *bufs, uint32_t count,
                               uint32_t *taken, uint32_t *pending)
 {
@@ -304,7 +297,7 @@ static const struct whnet_ops ops =
 {
     WHNET_INTERFACE_VERSION,
     w_connect, w_tls_handshake, w_send, w_recv, w_shutdown_send, w_cancel, w_close, w_random,
-    w_watch, w_wait_events, w_wake, w_send_nowait, w_watch_write,
+    w_watch, w_wait_events, w_send_nowait, w_watch_write,
     w_connect_start, w_connect_continue, w_tls_step,
     w_tls_set_protocols, w_peer_certificate, w_tls_info, w_tls_check_revocation,
     w_addresses, w_tls_set_resume_key, w_tls_forget,

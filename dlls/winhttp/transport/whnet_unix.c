@@ -1278,25 +1278,20 @@ static unsigned int w_random(void *args)
     return 0;
 }
 
-/* ---- the poller: one epoll set for the process, plus a wake eventfd ---- */
+/* ---- the poller: one epoll set for the process ---- */
 
-static int poll_epfd = -1, poll_wakefd = -1;
+static int poll_epfd = -1;
 static pthread_once_t poll_once = PTHREAD_ONCE_INIT;
 
 static void init_poller(void)
 {
-    struct epoll_event ev;
-    if ((poll_epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) return;
-    if ((poll_wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) return;
-    ev.events = EPOLLIN;
-    ev.data.u64 = 0;  /* token 0: the wake eventfd */
-    epoll_ctl(poll_epfd, EPOLL_CTL_ADD, poll_wakefd, &ev);
+    poll_epfd = epoll_create1(EPOLL_CLOEXEC);
 }
 
 static int poller_ready(void)
 {
     pthread_once(&poll_once, init_poller);
-    return poll_epfd >= 0 && poll_wakefd >= 0;
+    return poll_epfd >= 0;
 }
 
 /* One-shot interest in events on fd, reported with token. */
@@ -1371,28 +1366,9 @@ static unsigned int w_wait_events(void *args)
     if (!tokens || !max) { a->ret = ERROR_INVALID_PARAMETER; return 0; }
     if (!poller_ready()) { a->ret = ERROR_NOT_ENOUGH_MEMORY; return 0; }
     n = epoll_wait(poll_epfd, ev, max, a->timeout_ms == WHNET_INFINITE ? -1 : (int)(a->timeout_ms & 0x7fffffff));
-    for (i = 0; i < n; i++)
-    {
-        if (!ev[i].data.u64)
-        {
-            uint64_t v;
-            if (read(poll_wakefd, &v, sizeof(v)) < 0) { /* already drained */ }
-            continue;
-        }
-        tokens[count++] = ev[i].data.u64;
-    }
+    for (i = 0; i < n; i++) tokens[count++] = ev[i].data.u64;
     a->count = count;
     a->ret = ERROR_SUCCESS;  /* EINTR: nothing this time */
-    return 0;
-}
-
-static unsigned int w_wake(void *args)
-{
-    struct whnet_wake_args *a = args;
-    uint64_t one = 1;
-    if (!poller_ready()) { a->ret = ERROR_NOT_ENOUGH_MEMORY; return 0; }
-    if (write(poll_wakefd, &one, sizeof(one)) < 0) { /* counter full: still readable */ }
-    a->ret = ERROR_SUCCESS;
     return 0;
 }
 
@@ -1519,7 +1495,6 @@ const whnet_unix_fn __wine_unix_call_funcs[WHNET_CALL_COUNT] =
     w_random,
     w_watch,
     w_wait_events,
-    w_wake,
     w_send_nowait,
     w_watch_write,
     w_connect_start,

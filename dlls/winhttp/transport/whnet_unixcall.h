@@ -19,7 +19,6 @@ enum whnet_call
     WHNET_CALL_RANDOM,
     WHNET_CALL_WATCH,
     WHNET_CALL_WAIT_EVENTS,
-    WHNET_CALL_WAKE,
     WHNET_CALL_SEND_NOWAIT,
     WHNET_CALL_WATCH_WRITE,
     WHNET_CALL_CONNECT_START,
@@ -56,7 +55,6 @@ struct whnet_conn_args { uint64_t conn; uint32_t ret; uint32_t pad; };
 struct whnet_random_args { uint64_t buf; uint32_t len; uint32_t ret; };
 struct whnet_watch_args { uint64_t conn; uint64_t token; uint32_t ret; uint32_t pad; };
 struct whnet_wait_args { uint64_t tokens; uint32_t max; uint32_t timeout_ms; uint32_t count; uint32_t ret; };
-struct whnet_wake_args { uint32_t ret; uint32_t pad; };
 struct whnet_send_nowait_args { uint64_t conn; uint64_t bufs; /* struct whnet_buf64[count] */ uint32_t count;
                                 uint32_t taken; uint32_t pending; uint32_t ret; };
 struct whnet_addresses_args { uint64_t conn; uint64_t local; uint64_t remote; /* struct whnet_addr * */
@@ -91,7 +89,6 @@ WHNET_LAYOUT(whnet_conn_args, 16);
 WHNET_LAYOUT(whnet_random_args, 16);
 WHNET_LAYOUT(whnet_watch_args, 24);
 WHNET_LAYOUT(whnet_wait_args, 24);
-WHNET_LAYOUT(whnet_wake_args, 8);
 WHNET_LAYOUT(whnet_send_nowait_args, 32);
 WHNET_LAYOUT(whnet_tls_step_args, 32);
 WHNET_LAYOUT(whnet_addresses_args, 32);

@@ -141,6 +141,15 @@ DWORD proxy_open_connection(struct request *r, const struct proxy_target *proxy,
         else err = proxy_tunnel(c, request_server(r), port, r->connect->session->agent, &r->req_headers, auth,
                                 &r->timeouts, refused);
         heap_free(auth);
+        if (!err && !*refused && !r->client_cert && (host8 = strdupWA(request_server(r))))
+        {
+            /* the TLS session is the origin server's, whichever way the
+             * bytes go: kept and offered under the same key as a direct
+             * connection's */
+            tls_resume_attach(c->id, r->connect->session, host8, port, r->connect->session->secure_protocols,
+                              r->security_flags);
+            heap_free(host8);
+        }
         if (!err && !*refused)
             err = netconn_secure(c, request_server(r), r->security_flags, r->connect->session->secure_protocols,
                                  r->client_cert,

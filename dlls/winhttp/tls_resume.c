@@ -13,7 +13,9 @@
  * session and is checked again, with this request's security flags, on
  * every resumed handshake.  A session's entries go when it is destroyed
  * (after all its connections).  Connections through a proxy's CONNECT
- * tunnel are not resumed.
+ * tunnel use the same key: the TLS session is the origin server's, and a
+ * ticket the server gave on a direct connection is good through a tunnel
+ * (the proxy sees only ciphertext either way).
  */
 #include <stdio.h>
 #include "private.h"

@@ -111,8 +111,33 @@ done:
     if (b) WinHttpCloseHandle(b);
 }
 
+/* Through a proxy's CONNECT tunnel (the peer's proxy): the second tunnel's
+ * handshake resumes the first's session, and a direct connection of the
+ * same WinHTTP session resumes it too (the key is the origin server's). */
+static void resume_through_proxy(BOOL async)
+{
+    const char *mode = async ? "async" : "sync";
+    WCHAR list[64];
+    HINTERNET ses;
+    int r1, r2;
+
+    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), peer_port("PROXY"));
+    if (async) notes_reset();
+    ses = WinHttpOpen(L"resume-proxy", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS,
+                      async ? WINHTTP_FLAG_ASYNC : 0);
+    ok(ses != NULL, "%s: proxy session: %lu\n", mode, GetLastError());
+    if (!ses) return;
+    if (async) WinHttpSetStatusCallback(ses, note_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
+    r1 = tls_session_resumed(ses, async, peer_host(), "WSS", FALSE);
+    r2 = tls_session_resumed(ses, async, peer_host(), "WSS", TRUE);
+    ok(r1 == 0 && r2 == 1, "%s: through the proxy: first tunnel %d (want 0), second %d (want 1)\n", mode, r1, r2);
+    WinHttpCloseHandle(ses);
+}
+
 void tls_resume_tests(void)
 {
     resume_one_mode(FALSE);
     resume_one_mode(TRUE);
+    resume_through_proxy(FALSE);
+    resume_through_proxy(TRUE);
 }

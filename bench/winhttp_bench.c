@@ -251,7 +251,7 @@ static void on_read(struct conn *c, const WINHTTP_WEB_SOCKET_STATUS *st)
                 job_fail(c, err);
             return;
         }
-        if (st->eBufferType != WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE || c->got != c->len
+        if (st->eBufferType != WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE || !c->msg || c->got != c->len
             || memcmp(c->rbuf, c->msg, c->len))
             job_fail(c, ERROR_INVALID_DATA);
         else
@@ -704,13 +704,15 @@ static void run_scale(LONG n)
             if ((err = started(WinHttpWebSocketSend(conns[i]->ws, WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE,
                                                     conns[i]->msg, conns[i]->len))))
                 scale_die(i, "WinHttpWebSocketSend", err);
-        if (WaitForSingleObject(scale_done, 300000))
+        err = WaitForSingleObject(scale_done, 300000);
+        /* a socket that failed earlier (data while idle) is said first */
+        if (scale_failed >= 0) scale_die(scale_failed, "echo", conns[scale_failed]->error);
+        if (err)
         {
             fprintf(stderr, "winhttp_bench %s-%s %s: scale: echoes timed out, %ld of %ld completions missing\n",
                     client, mode_name, scheme, scale_left, 2 * n);
             ExitProcess(1);
         }
-        if (scale_failed >= 0) scale_die(scale_failed, "echo", conns[scale_failed]->error);
     }
     else
     {
@@ -732,7 +734,7 @@ static void run_scale(LONG n)
                                           || type == WINHTTP_WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE));
             if (type != WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE || c->got != c->len
                 || memcmp(c->rbuf, c->msg, c->len))
-                scale_die(i, "echo (not the 16 bytes sent)", type);
+                scale_die(i, "echo (not the 16 bytes sent; the error is the buffer type)", type);
         }
     }
     report("scale-echo", (now_s() - t0) * 1e3, "ms");

@@ -3,6 +3,7 @@
  *
  *   winhttp_bench.exe --client NAME --mode sync|async --scheme ws|wss --port PORT
  *                     [--reps N] [--workloads LIST] [--bulk-mib M] [--idle N] [--path /PATH]
+ *                     [--scale N] [--wineserver-pid PID]
  *
  * The same .exe runs through ./wine-winhttp (our winhttp.dll) and through
  * Wine's builtin winhttp; bench/run.sh starts the echo server and collects
@@ -21,6 +22,17 @@
  *   idle               N WebSockets open and idle (in async mode each with a
  *                      Receive pending); resident KiB that each of the last
  *                      N/2 adds
+ *   scale              N WebSockets (--scale, default 10,000) opened one after
+ *                      another and kept open, idle (async: each with a Receive
+ *                      pending): scale-open, ms to open all; scale-mem, as
+ *                      idle; scale-srv, the same for the wineserver process
+ *                      (--wineserver-pid; its VmRSS read through Z:\proc);
+ *                      scale-threads, the growth of this process's thread
+ *                      count (Z:\proc\self\status); then a 16-byte echo on
+ *                      each, checked byte for byte (sync: one after another;
+ *                      async: all sent at once, completions counted):
+ *                      scale-echo, ms for all.  Any failure ends the run with
+ *                      the socket's index and the error.
  *
  * Asynchronous mode chains the operations from the status callback, as an
  * asynchronous application does: the next round trip starts from the
@@ -33,6 +45,7 @@
 #include <windows.h>
 #include <winhttp.h>
 #include <psapi.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +104,7 @@ static double cpu_s(void)
 
 /* ---- one WebSocket and its asynchronous state ---- */
 
-enum job { JOB_NONE, JOB_RT, JOB_BULK };
+enum job { JOB_NONE, JOB_RT, JOB_BULK, JOB_SCALE };
 
 struct conn
 {
@@ -115,7 +128,19 @@ struct conn
     /* bulk */
     LONG to_send, sent;
     ULONGLONG total, received;
+    /* scale */
+    LONG index;
 };
+
+/* scale, asynchronous echo: completions left (a write and a read per
+ * socket), the first socket that failed, and the event set when either */
+static volatile LONG scale_left, scale_failed = -1;
+static HANDLE scale_done;
+
+static void scale_completion(void)
+{
+    if (!InterlockedDecrement(&scale_left)) SetEvent(scale_done);
+}
 
 /* An asynchronous Send or Receive may also say it is pending. */
 static DWORD started(DWORD err)
@@ -126,6 +151,12 @@ static DWORD started(DWORD err)
 static void job_fail(struct conn *c, DWORD err)
 {
     if (!c->error) c->error = err ? err : ERROR_GEN_FAILURE;
+    if (c->job == JOB_SCALE)
+    {
+        InterlockedCompareExchange(&scale_failed, c->index, -1);
+        SetEvent(scale_done);
+        return;
+    }
     SetEvent(c->done);
 }
 
@@ -210,6 +241,22 @@ static void on_read(struct conn *c, const WINHTTP_WEB_SOCKET_STATUS *st)
         if ((err = started(WinHttpWebSocketReceive(c->ws, c->rbuf, c->rcap, &c->unused_read, &c->unused_type))))
             job_fail(c, err);
     }
+    else if (c->job == JOB_SCALE)
+    {
+        c->got += st->dwBytesTransferred;
+        if (!whole && c->got < c->rcap)
+        {
+            if ((err = started(WinHttpWebSocketReceive(c->ws, c->rbuf + c->got, c->rcap - c->got, &c->unused_read,
+                                                      &c->unused_type))))
+                job_fail(c, err);
+            return;
+        }
+        if (st->eBufferType != WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE || !c->msg || c->got != c->len
+            || memcmp(c->rbuf, c->msg, c->len))
+            job_fail(c, ERROR_INVALID_DATA);
+        else
+            scale_completion();
+    }
 }
 
 static void CALLBACK callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *info, DWORD len)
@@ -245,6 +292,7 @@ static void CALLBACK callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *in
         if (h != c->ws || !c->ws) break;
         if (c->job == JOB_RT) rt_half_done(c);
         else if (c->job == JOB_BULK) bulk_send_next(c);
+        else if (c->job == JOB_SCALE) scale_completion();
         break;
     case WINHTTP_CALLBACK_STATUS_READ_COMPLETE:
         if (h == c->ws && c->ws && len >= sizeof(WINHTTP_WEB_SOCKET_STATUS)) on_read(c, info);
@@ -254,6 +302,17 @@ static void CALLBACK callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *in
 
 /* events of a finished set-up, for the next (both auto-reset, unsignalled) */
 static HANDLE spare_step, spare_done;
+
+/* c's events are done with (every signal was waited for): the next
+ * ws_open takes them */
+static void recycle_events(struct conn *c)
+{
+    if (c->step && !spare_step) spare_step = c->step;
+    else if (c->step) CloseHandle(c->step);
+    if (c->done && !spare_done) spare_done = c->done;
+    else if (c->done) CloseHandle(c->done);
+    c->step = c->done = NULL;
+}
 
 /* Connection set-up (not timed): request, upgrade, websocket handle. */
 static struct conn *ws_open(void)
@@ -402,8 +461,7 @@ static void setup_once(void)
             die("WinHttpWebSocketClose", err);
         if (WaitForSingleObject(c->step, 30000) || c->error) die("CLOSE_COMPLETE", c->error);
         /* every signal was waited for: both are unsignalled again */
-        spare_step = c->step;
-        spare_done = c->done;
+        recycle_events(c);
     }
     else
     {
@@ -523,6 +581,7 @@ static double run_idle(int n)
             mid = resident();
         }
         conns[i] = ws_open();
+        recycle_events(conns[i]);  /* as in run_scale */
         if (async_mode)
         {
             conns[i]->rcap = 16;
@@ -538,10 +597,177 @@ static double run_idle(int n)
     return (double)(after > mid ? after - mid : 0) / 1024.0 / (n - half);
 }
 
+/* ---- scale ---- */
+
+#define SCALE_FD_SPARE 256  /* descriptors beyond one per socket (Wine's own) */
+
+static DWORD wineserver_pid;  /* --wineserver-pid: 0 if not given */
+
+/* The number after FIELD on its line of a Unix /proc file (through Wine's
+ * drive Z:), or -1 if the file or the line is not there. */
+static LONGLONG proc_number(const char *file, const char *field)
+{
+    FILE *f = fopen(file, "r");
+    size_t fl = strlen(field);
+    char line[256], *p;
+    LONGLONG v = -1;
+
+    if (!f) return -1;
+    while (fgets(line, sizeof(line), f))
+        if (!strncmp(line, field, fl))
+        {
+            for (p = line + fl; *p == ' ' || *p == '\t'; p++);
+            v = !strncmp(p, "unlimited", 9) ? LLONG_MAX : _strtoi64(p, NULL, 10);
+            break;
+        }
+    fclose(f);
+    return v;
+}
+
+static LONGLONG thread_count(void)
+{
+    LONGLONG n = proc_number("Z:\\proc\\self\\status", "Threads:");
+    if (n < 0) die("scale: reading Threads: from Z:\\proc\\self\\status", GetLastError());
+    return n;
+}
+
+/* wineserver's resident KiB, 0 when its pid was not given */
+static LONGLONG wineserver_kib(void)
+{
+    char file[64];
+    LONGLONG kib;
+
+    if (!wineserver_pid) return 0;
+    snprintf(file, sizeof(file), "Z:\\proc\\%lu\\status", wineserver_pid);
+    if ((kib = proc_number(file, "VmRSS:")) < 0) die("scale: reading VmRSS: of the wineserver from Z:\\proc", 0);
+    return kib;
+}
+
+static void scale_die(LONG index, const char *what, DWORD err)
+{
+    char msg[160];
+    snprintf(msg, sizeof(msg), "scale: socket %ld: %s", index, what);
+    die(msg, err);
+}
+
+/* N WebSockets open at once, then an echo on each (see the top of the
+ * file); memory measured as run_idle does. */
+static void run_scale(LONG n)
+{
+    struct conn **conns = calloc(n, sizeof(*conns)), *c;
+    LONGLONG files = proc_number("Z:\\proc\\self\\limits", "Max open files"), threads, srv_mid = 0, srv_after;
+    SIZE_T mid = 0, after;
+    double t0, t, paused = 0, t_open;
+    DWORD err, got;
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
+    LONG i, half = n / 2;
+
+    if (!conns) die("calloc", 0);
+    if (n < 2) die("--scale below 2", 0);
+    /* the descriptor limit Wine runs with (it raises it to the hard limit) */
+    if (files >= 0 && files < (LONGLONG)n + SCALE_FD_SPARE)
+    {
+        fprintf(stderr, "winhttp_bench %s-%s %s: scale: %ld sockets need %ld descriptors, the limit is %lld "
+                        "(ulimit -Hn); no figures\n", client, mode_name, scheme, n, n + SCALE_FD_SPARE, files);
+        ExitProcess(1);
+    }
+    threads = thread_count();
+    t0 = now_s();
+    for (i = 0; i < n; i++)
+    {
+        if (i == half)
+        {
+            t = now_s();
+            Sleep(100);
+            mid = resident();
+            srv_mid = wineserver_kib();
+            paused = now_s() - t;
+        }
+        conns[i] = c = ws_open();
+        c->index = i;
+        c->job = JOB_SCALE;
+        /* the events ws_open waited on (asynchronous mode) go to the next
+         * ws_open: the memory counted is the WebSocket's own, and the time
+         * has no CreateEvent in it */
+        recycle_events(c);
+        if (async_mode)
+        {
+            c->rcap = 32;
+            if (!(c->rbuf = malloc(c->rcap))) die("malloc", 0);
+            if ((err = started(WinHttpWebSocketReceive(c->ws, c->rbuf, c->rcap, &c->unused_read, &c->unused_type))))
+                scale_die(i, "WinHttpWebSocketReceive", err);
+        }
+    }
+    t_open = now_s() - t0 - paused;
+    Sleep(100);
+    after = resident();
+    srv_after = wineserver_kib();
+    threads = thread_count() - threads;
+    report("scale-open", t_open * 1e3, "ms");
+    report("scale-mem", (double)(after > mid ? after - mid : 0) / 1024.0 / (n - half), "KiB");
+    if (wineserver_pid)
+        report("scale-srv", (double)(srv_after > srv_mid ? srv_after - srv_mid : 0) / (n - half), "KiB");
+    report("scale-threads", (double)threads, "threads");
+
+    /* the messages: "echo " and the index in 11 digits, 16 bytes */
+    for (i = 0; i < n; i++)
+    {
+        char text[32];
+        c = conns[i];
+        c->len = 16;
+        if (!(c->msg = malloc(c->len))) die("malloc", 0);
+        snprintf(text, sizeof(text), "echo %011ld", i);
+        memcpy(c->msg, text, c->len);
+    }
+    t0 = now_s();
+    if (async_mode)
+    {
+        scale_left = 2 * n;
+        for (i = 0; i < n; i++)
+            if ((err = started(WinHttpWebSocketSend(conns[i]->ws, WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE,
+                                                    conns[i]->msg, conns[i]->len))))
+                scale_die(i, "WinHttpWebSocketSend", err);
+        err = WaitForSingleObject(scale_done, 300000);
+        /* a socket that failed earlier (data while idle) is said first */
+        if (scale_failed >= 0) scale_die(scale_failed, "echo", conns[scale_failed]->error);
+        if (err)
+        {
+            fprintf(stderr, "winhttp_bench %s-%s %s: scale: echoes timed out, %ld of %ld completions missing\n",
+                    client, mode_name, scheme, scale_left, 2 * n);
+            ExitProcess(1);
+        }
+    }
+    else
+    {
+        for (i = 0; i < n; i++)
+        {
+            c = conns[i];
+            c->rcap = 32;
+            c->rbuf = c->rbuf ? c->rbuf : malloc(c->rcap);
+            if (!c->rbuf) die("malloc", 0);
+            if ((err = WinHttpWebSocketSend(c->ws, WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE, c->msg, c->len)))
+                scale_die(i, "WinHttpWebSocketSend", err);
+            c->got = 0;
+            do
+            {
+                if ((err = WinHttpWebSocketReceive(c->ws, c->rbuf + c->got, c->rcap - c->got, &got, &type)))
+                    scale_die(i, "WinHttpWebSocketReceive", err);
+                c->got += got;
+            } while (c->got < c->rcap && (type == WINHTTP_WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE
+                                          || type == WINHTTP_WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE));
+            if (type != WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE || c->got != c->len
+                || memcmp(c->rbuf, c->msg, c->len))
+                scale_die(i, "echo (not the 16 bytes sent; the error is the buffer type)", type);
+        }
+    }
+    report("scale-echo", (now_s() - t0) * 1e3, "ms");
+    for (i = 0; i < n; i++) ws_drop(conns[i]);
+}
+
 int main(int argc, char **argv)
 {
     const char *workloads = "rt16,rt1k,rt64k,bulk64k,bulk1m,idle";
-    int i, r, reps = 3, idle = 1000;
+    int i, r, reps = 3, idle = 1000, scale = 10000;
     DWORD mib = 128;
     char list[256], *w;
 
@@ -555,19 +781,23 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--workloads")) workloads = argv[i + 1];
         else if (!strcmp(argv[i], "--bulk-mib")) mib = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--idle")) idle = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--scale")) scale = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--wineserver-pid")) wineserver_pid = strtoul(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--path")) MultiByteToWideChar(CP_UTF8, 0, argv[i + 1], -1, path, ARRAYSIZE(path));
         else break;
     }
-    if (i < argc || !port || reps < 1 || !mib || idle < 1
+    if (i < argc || !port || reps < 1 || !mib || idle < 1 || scale < 1
         || (strcmp(mode_name, "sync") && strcmp(mode_name, "async")) || (strcmp(scheme, "ws") && strcmp(scheme, "wss")))
     {
         fprintf(stderr, "usage: winhttp_bench --client NAME --mode sync|async --scheme ws|wss --port PORT "
-                        "[--reps N] [--workloads LIST] [--bulk-mib M] [--idle N] [--path /PATH]\n");
+                        "[--reps N] [--workloads LIST] [--bulk-mib M] [--idle N] [--path /PATH] "
+                        "[--scale N] [--wineserver-pid PID]\n");
         return 2;
     }
     async_mode = !strcmp(mode_name, "async");
     secure = !strcmp(scheme, "wss");
     QueryPerformanceFrequency(&freq);
+    if (!(scale_done = CreateEventW(NULL, FALSE, FALSE, NULL))) die("CreateEvent", GetLastError());
 
     if (!(session = WinHttpOpen(L"winhttp-bench/1.0", WINHTTP_ACCESS_TYPE_NO_PROXY, WINHTTP_NO_PROXY_NAME,
                                 WINHTTP_NO_PROXY_BYPASS, async_mode ? WINHTTP_FLAG_ASYNC : 0)))
@@ -583,6 +813,7 @@ int main(int argc, char **argv)
     for (w = strtok(list, ","); w; w = strtok(NULL, ","))
     {
         if (!strcmp(w, "idle")) { report(w, run_idle(idle), "KiB"); continue; }
+        if (!strcmp(w, "scale")) { run_scale(scale); continue; }
         /* one untimed transfer first: connection slow start, thread set-up */
         if (!strcmp(w, "bulk64k")) run_bulk(65536, BULK_WARMUP_MIB);
         if (!strcmp(w, "bulk1m")) run_bulk(1048576, BULK_WARMUP_MIB);

@@ -9,7 +9,12 @@
  * After the opening handshake every data frame is echoed with the same FIN bit,
  * opcode and payload (unmasked); big frames are streamed through a 64 KiB
  * buffer.  Ping -> pong, close -> close echoing the status code, pong ignored.
- * A protocol error closes that connection only. */
+ * A protocol error closes that connection only.
+ *
+ * It holds 10,000 connections and more (bench/run.sh's scale workload): a
+ * connection starts with small buffers inside its struct (about 12 KiB) and
+ * takes the big ones on its first data frame above SMALL_FRAME bytes; the
+ * descriptor limit is raised to the hard limit (ulimit -Hn). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
@@ -35,6 +40,9 @@
 #define IBUF_SIZE (128 * 1024)       /* receive buffer */
 #define OBUF_SIZE (64 * 1024 + 64)   /* send buffer: header + 64 KiB chunk */
 #define MAX_REQUEST 8192             /* opening handshake request */
+#define SMALL_FRAME 4096             /* larger data frames switch to the big buffers */
+#define SMALL_IN MAX_REQUEST         /* the first buffers, inside struct conn */
+#define SMALL_OUT (SMALL_FRAME + 64)
 #define THREAD_STACK (256 * 1024)
 #define TLS_RECORD 16384
 
@@ -44,8 +52,10 @@ struct conn
     gnutls_session_t tls;            /* NULL for plain ws */
     size_t ipos, iend;               /* unread bytes are in[ipos..iend) */
     size_t olen;                     /* pending bytes in out */
-    uint8_t in[IBUF_SIZE];
-    uint8_t out[OBUF_SIZE];
+    size_t icap, ocap;               /* sizes of in and out */
+    uint8_t *in, *out;               /* small_in/small_out, or the big buffers */
+    uint8_t small_in[SMALL_IN];
+    uint8_t small_out[SMALL_OUT];
 };
 
 static gnutls_certificate_credentials_t server_cred;
@@ -98,15 +108,15 @@ static int conn_fill(struct conn *c)
 
     if (flush_out(c)) return -1;
     if (c->ipos == c->iend) c->ipos = c->iend = 0;
-    else if (c->ipos && IBUF_SIZE - c->iend < TLS_RECORD)
+    else if (c->ipos && c->icap - c->iend < TLS_RECORD)
     {
         memmove(c->in, c->in + c->ipos, c->iend - c->ipos);
         c->iend -= c->ipos;
         c->ipos = 0;
     }
-    if (c->iend == IBUF_SIZE) return -1;  /* cannot happen: frames are streamed */
+    if (c->iend == c->icap) return -1;  /* cannot happen: frames are streamed */
 
-    n = sock_read_some(c->fd, c->tls, c->in + c->iend, IBUF_SIZE - c->iend);
+    n = sock_read_some(c->fd, c->tls, c->in + c->iend, c->icap - c->iend);
     if (n <= 0) return -1;
     c->iend += (size_t)n;
     if (!c->tls) return 0;
@@ -115,9 +125,9 @@ static int conn_fill(struct conn *c)
     if (n == TLS_RECORD)
     {
         tls_nonblock = 1;
-        while (IBUF_SIZE - c->iend >= TLS_RECORD)
+        while (c->icap - c->iend >= TLS_RECORD)
         {
-            n = gnutls_record_recv(c->tls, c->in + c->iend, IBUF_SIZE - c->iend);
+            n = gnutls_record_recv(c->tls, c->in + c->iend, c->icap - c->iend);
             if (n == GNUTLS_E_INTERRUPTED) continue;
             if (n == GNUTLS_E_AGAIN) break;
             if (n <= 0)
@@ -235,6 +245,33 @@ static int do_handshake(struct conn *c)
 
 /* ---- frame echo loop ---- */
 
+/* Move to the big buffers (once, for the connection's life), keeping what
+ * is unread and unsent.  -1 if there is no memory. */
+static int use_big_buffers(struct conn *c)
+{
+    uint8_t *in, *out;
+
+    if (c->in != c->small_in) return 0;
+    in = malloc(IBUF_SIZE);
+    out = malloc(OBUF_SIZE);
+    if (!in || !out)
+    {
+        free(in);
+        free(out);
+        fprintf(stderr, "echo_server: out of memory for a connection's buffers\n");
+        return -1;
+    }
+    memcpy(in, c->in + c->ipos, c->iend - c->ipos);
+    c->iend -= c->ipos;
+    c->ipos = 0;
+    memcpy(out, c->out, c->olen);
+    c->in = in;
+    c->out = out;
+    c->icap = IBUF_SIZE;
+    c->ocap = OBUF_SIZE;
+    return 0;
+}
+
 static void echo_loop(struct conn *c)
 {
     wsf_msgstate ms;
@@ -266,7 +303,7 @@ static void echo_loop(struct conn *c)
                 if (len == 1) return;
                 len = len >= 2 ? 2 : 0;  /* echo the status code only */
             }
-            if (OBUF_SIZE - c->olen < 2 + len && flush_out(c)) return;
+            if (c->ocap - c->olen < 2 + len && flush_out(c)) return;
             c->olen += wsf_encode_header(c->out + c->olen, 1,
                                          h.opcode == WSF_OP_PING ? WSF_OP_PONG : WSF_OP_CLOSE, len, NULL);
             memcpy(c->out + c->olen, payload, len);
@@ -280,14 +317,15 @@ static void echo_loop(struct conn *c)
         }
 
         if (wsf_msgstate_frame(&ms, &h, NULL)) return;
+        if (h.payload_len > SMALL_FRAME && use_big_buffers(c)) return;
         /* Header and (the start of) the payload go out in one write. */
         left = h.payload_len;
-        if (c->olen + WSF_MAX_HEADER + (left < 65536 ? left : 65536) > OBUF_SIZE && flush_out(c)) return;
+        if (c->olen + WSF_MAX_HEADER + (left < 65536 ? left : 65536) > c->ocap && flush_out(c)) return;
         c->olen += wsf_encode_header(c->out + c->olen, h.fin, h.opcode, left, NULL);
         off = 0;
         while (left)
         {
-            size_t n = c->iend - c->ipos, room = OBUF_SIZE - c->olen;
+            size_t n = c->iend - c->ipos, room = c->ocap - c->olen;
             if (!n)
             {
                 if (conn_fill(c)) return;
@@ -329,6 +367,11 @@ static void *conn_thread(void *arg)
 done:
     if (c->tls) gnutls_deinit(c->tls);
     close(c->fd);
+    if (c->in != c->small_in)
+    {
+        free(c->in);
+        free(c->out);
+    }
     free(c);
     return NULL;
 }
@@ -337,7 +380,10 @@ struct listener
 {
     int fd;
     int tls;
+    int said_full;                   /* accept ran out of descriptors (said once) */
 };
+
+static long nofile_limit;            /* RLIMIT_NOFILE after raising it */
 
 static void *accept_thread(void *arg)
 {
@@ -349,13 +395,19 @@ static void *accept_thread(void *arg)
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     for (;;)
     {
-        int fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC), one = 1;
+        int fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC), one = 1, r;
         struct conn *c;
         pthread_t t;
 
         if (fd < 0)
         {
-            if (errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS) usleep(10000);
+            if (errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS)
+            {
+                /* said once: the clients then wait for their upgrade */
+                if (!l->said_full++) fprintf(stderr, "echo_server: accept: %s (the descriptor limit is %ld)\n",
+                                             strerror(errno), nofile_limit);
+                usleep(10000);
+            }
             continue;
         }
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -368,6 +420,10 @@ static void *accept_thread(void *arg)
         c->fd = fd;
         c->tls = NULL;
         c->ipos = c->iend = c->olen = 0;
+        c->in = c->small_in;
+        c->out = c->small_out;
+        c->icap = SMALL_IN;
+        c->ocap = SMALL_OUT;
         if (l->tls)
         {
             if (gnutls_init(&c->tls, GNUTLS_SERVER) < 0
@@ -382,8 +438,9 @@ static void *accept_thread(void *arg)
             gnutls_certificate_server_set_request(c->tls, GNUTLS_CERT_IGNORE);
             if (ticket_key.size) gnutls_session_ticket_enable_server(c->tls, &ticket_key);
         }
-        if (pthread_create(&t, &attr, conn_thread, c))
+        if ((r = pthread_create(&t, &attr, conn_thread, c)))
         {
+            fprintf(stderr, "echo_server: cannot start a connection's thread: %s\n", strerror(r));
             if (c->tls) gnutls_deinit(c->tls);
             close(fd);
             free(c);
@@ -448,11 +505,13 @@ int main(int argc, char **argv)
 
     signal(SIGPIPE, SIG_IGN);
     signal(SIGTERM, on_sigterm);
+    /* one descriptor per connection: as many as the hard limit allows */
     if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max)
     {
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
+    if (!getrlimit(RLIMIT_NOFILE, &rl)) nofile_limit = rl.rlim_cur == RLIM_INFINITY ? -1 : (long)rl.rlim_cur;
 
     if ((r = gnutls_global_init()) < 0
         || (r = gnutls_session_ticket_key_generate(&ticket_key)) < 0

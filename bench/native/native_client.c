@@ -3,7 +3,7 @@
  * on 127.0.0.1.
  *
  *   native_client --scheme ws|wss --port PORT [--reps N] [--workloads LIST]
- *                 [--bulk-mib M] [--idle N]
+ *                 [--bulk-mib M] [--idle N] [--scale N]
  *
  * Workloads (comma-separated LIST, default rt16,rt1k,rt64k,bulk64k,bulk1m,idle):
  *   rt16, rt1k, rt64k  sequential round trips of 16 B text / 1 KiB / 64 KiB
@@ -13,6 +13,13 @@
  *                      payload in one direction (after one untimed 8 MiB run)
  *   idle               N open idle connections; resident KiB that each of the
  *                      last N/2 adds
+ *   scale              N connections (default 10,000) opened one after another
+ *                      and kept open: scale-open, ms to open all; scale-mem,
+ *                      resident KiB that each of the last N/2 adds;
+ *                      scale-threads, the growth of the thread count; then a
+ *                      16-byte echo on each, one after another, checked byte
+ *                      for byte: scale-echo, ms for all.  (No scale-srv: there
+ *                      is no wineserver.)  Needs N + SCALE_FD_SPARE descriptors.
  * Echoes are copied into a buffer, as a WinHTTP client receives them.
  * Each repetition uses a fresh connection (set-up not timed) and prints
  *   result native SCHEME WORKLOAD VALUE UNIT
@@ -50,6 +57,7 @@
 #define BIG_MSG ((16u << 20) + 4097u)
 #define SETUP_MIN 20
 #define RT_SECONDS 0.5
+#define SCALE_FD_SPARE 64  /* descriptors beyond one per connection */
 
 typedef struct wsconn
 {
@@ -466,18 +474,29 @@ static void run_bulk(const char *name, size_t msg, unsigned mib, int timed)
     if (timed) report_cpu(name, c0 * 1073741824.0 / (double)want, "s/GiB");
 }
 
-static long vmrss_kib(void)
+/* A number field of /proc/self/status (VmRSS: in KiB, Threads:). */
+static long self_status(const char *field)
 {
     FILE *f = fopen("/proc/self/status", "r");
+    size_t fl = strlen(field);
     char line[256];
-    long kib = -1;
+    long v = -1;
 
     if (!f) die("cannot open /proc/self/status");
     while (fgets(line, sizeof(line), f))
-        if (!strncmp(line, "VmRSS:", 6)) kib = strtol(line + 6, NULL, 10);
+        if (!strncmp(line, field, fl)) v = strtol(line + fl, NULL, 10);
     fclose(f);
-    if (kib < 0) die("no VmRSS in /proc/self/status");
-    return kib;
+    if (v < 0)
+    {
+        fprintf(stderr, "native_client: no %s in /proc/self/status\n", field);
+        exit(1);
+    }
+    return v;
+}
+
+static long vmrss_kib(void)
+{
+    return self_status("VmRSS:");
 }
 
 /* The cost of one more idle connection: n/2 are opened first (they absorb
@@ -500,10 +519,71 @@ static void run_idle(long n)
     report("idle", (double)(after - mid) / (double)(n - half), "KiB");
 }
 
+/* N connections open at once, then an echo on each (see the top of the
+ * file); memory measured as run_idle does. */
+static void run_scale(long n)
+{
+    wsconn **conns = calloc((size_t)n, sizeof(*conns));
+    long mid = 0, after, threads, i, half = n / 2;
+    double t0, paused = 0, t_open, t;
+    struct rlimit rl;
+    uint8_t msg[32], echo[16];  /* "echo " and the index in 11 digits: 16 bytes */
+    uint64_t got;
+    int op;
+
+    if (!conns) die("out of memory");
+    if (n < 2) die("--scale must be at least 2");
+    if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY
+        && rl.rlim_cur < (rlim_t)(n + SCALE_FD_SPARE))
+    {
+        fprintf(stderr, "native_client: scale: %ld connections need %ld descriptors, the limit is %ld "
+                "(ulimit -Hn); no figures\n", n, n + SCALE_FD_SPARE, (long)rl.rlim_cur);
+        exit(1);
+    }
+    threads = self_status("Threads:");
+    t0 = now_s();
+    for (i = 0; i < n; i++)
+    {
+        if (i == half)
+        {
+            t = now_s();
+            mid = vmrss_kib();
+            paused = now_s() - t;
+        }
+        conns[i] = ws_connect();
+    }
+    t_open = now_s() - t0 - paused;
+    after = vmrss_kib();
+    threads = self_status("Threads:") - threads;
+    report("scale-open", t_open * 1e3, "ms");
+    report("scale-mem", (double)(after - mid) / (double)(n - half), "KiB");
+    report("scale-threads", (double)threads, "threads");
+
+    t0 = now_s();
+    for (i = 0; i < n; i++)
+    {
+        snprintf((char *)msg, sizeof(msg), "echo %011ld", i);
+        if (ws_send(conns[i], WSF_OP_TEXT, msg, 16) || ws_recv(conns[i], echo, sizeof(echo), &got, &op))
+        {
+            fprintf(stderr, "native_client: scale: socket %ld: the echo failed (send or receive)\n", i);
+            exit(1);
+        }
+        if (got != 16 || op != WSF_OP_TEXT || memcmp(echo, msg, 16))
+        {
+            fprintf(stderr, "native_client: scale: socket %ld: the echo differs (%llu bytes, opcode %d)\n", i,
+                    (unsigned long long)got, op);
+            exit(1);
+        }
+    }
+    report("scale-echo", (now_s() - t0) * 1e3, "ms");
+    for (i = 0; i < n; i++) ws_free(conns[i]);
+    free(conns);
+}
+
 int main(int argc, char **argv)
 {
     const char *workloads = "rt16,rt1k,rt64k,bulk64k,bulk1m,idle";
-    long reps = 3, idle = 1000, bulk_mib = 128, i;
+    long reps = 3, idle = 1000, scale = 10000, bulk_mib = 128, i;
     char *list, *w, *save;
     struct rlimit rl;
     int r;
@@ -519,14 +599,16 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--workloads")) workloads = v;
         else if (!strcmp(a, "--bulk-mib")) bulk_mib = atol(v);
         else if (!strcmp(a, "--idle")) idle = atol(v);
+        else if (!strcmp(a, "--scale")) scale = atol(v);
         else die("usage: native_client --scheme ws|wss --port PORT [--reps N] [--workloads LIST] "
-                 "[--bulk-mib M] [--idle N]");
+                 "[--bulk-mib M] [--idle N] [--scale N]");
     }
     if (strcmp(scheme, "ws") && strcmp(scheme, "wss")) die("--scheme must be ws or wss");
-    if (!port || reps < 1 || bulk_mib < 1 || idle < 1) die("bad --port, --reps, --bulk-mib or --idle");
+    if (!port || reps < 1 || bulk_mib < 1 || idle < 1 || scale < 1) die("bad --port, --reps, --bulk-mib, --idle or --scale");
     use_tls = !strcmp(scheme, "wss");
 
     signal(SIGPIPE, SIG_IGN);
+    /* one descriptor per connection (scale): as many as the hard limit allows */
     if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max)
     {
         rl.rlim_cur = rl.rlim_max;
@@ -549,6 +631,11 @@ int main(int argc, char **argv)
         if (!strcmp(w, "idle"))
         {
             run_idle(idle);
+            continue;
+        }
+        if (!strcmp(w, "scale"))
+        {
+            run_scale(scale);
             continue;
         }
         /* one untimed transfer first: connection slow start, thread set-up */

@@ -164,7 +164,7 @@ run_client() { # client scheme port workloads reps
     c=$1; s=$2; p=$3
     common="--scheme $s --port $p --reps $5 --bulk-mib $mib --idle $idle --scale $scale --workloads $4"
     case "$c" in
-    native) exec $pin_client timeout -k 5 "$tmo" "$bin/native_client" $common ;;
+    native) exec $pin_client timeout -k 5 "$tmo" "$bin/native_client" $common --ca "$tmp/certs/ca.pem" ;;
     ours-*)
         export WINEDEBUG=-all
         exec $pin_client timeout -k 5 "$tmo" sh "$top/wine-winhttp" "$bin/winhttp_bench.exe" --client ours \

@@ -106,11 +106,48 @@ static double cpu_s(void)
 
 enum job { JOB_NONE, JOB_RT, JOB_BULK, JOB_SCALE };
 
+/* What the main thread waits on in asynchronous mode: an auto-reset flag
+ * on a condition variable.  Not an event: under Wine each SetEvent and each
+ * wait on an event is a wineserver request (two context switches), which
+ * the benchmark would count against the DLL; a condition variable stays in
+ * the process. */
+struct signal
+{
+    SRWLOCK lock;
+    CONDITION_VARIABLE cv;
+    BOOL set;
+};
+
+static void signal_set(struct signal *g)
+{
+    AcquireSRWLockExclusive(&g->lock);
+    g->set = TRUE;
+    ReleaseSRWLockExclusive(&g->lock);
+    WakeAllConditionVariable(&g->cv);
+}
+
+/* 0 when set (and now reset), else WAIT_TIMEOUT after ms */
+static DWORD signal_wait(struct signal *g, DWORD ms)
+{
+    ULONGLONG end = GetTickCount64() + ms, now;
+    DWORD ret = 0;
+
+    AcquireSRWLockExclusive(&g->lock);
+    while (!g->set)
+    {
+        if ((now = GetTickCount64()) >= end) { ret = WAIT_TIMEOUT; break; }
+        SleepConditionVariableSRW(&g->cv, &g->lock, (DWORD)(end - now), 0);
+    }
+    g->set = FALSE;
+    ReleaseSRWLockExclusive(&g->lock);
+    return ret;
+}
+
 struct conn
 {
     HINTERNET request, ws;
-    HANDLE step;                 /* upgrade steps in async mode */
-    HANDLE done;                 /* the timed job ended */
+    struct signal step;          /* upgrade steps in async mode */
+    struct signal done;          /* the timed job ended */
     volatile DWORD error;        /* first error of the job */
     enum job job;
     /* the message sent and the buffer it comes back into */
@@ -135,11 +172,11 @@ struct conn
 /* scale, asynchronous echo: completions left (a write and a read per
  * socket), the first socket that failed, and the event set when either */
 static volatile LONG scale_left, scale_failed = -1;
-static HANDLE scale_done;
+static struct signal scale_done;
 
 static void scale_completion(void)
 {
-    if (!InterlockedDecrement(&scale_left)) SetEvent(scale_done);
+    if (!InterlockedDecrement(&scale_left)) signal_set(&scale_done);
 }
 
 /* An asynchronous Send or Receive may also say it is pending. */
@@ -154,10 +191,10 @@ static void job_fail(struct conn *c, DWORD err)
     if (c->job == JOB_SCALE)
     {
         InterlockedCompareExchange(&scale_failed, c->index, -1);
-        SetEvent(scale_done);
+        signal_set(&scale_done);
         return;
     }
-    SetEvent(c->done);
+    signal_set(&c->done);
 }
 
 static void rt_round(struct conn *c);
@@ -169,7 +206,7 @@ static void rt_half_done(struct conn *c)
     c->count++;
     if (c->limit)
     {
-        if (c->count >= c->limit) SetEvent(c->done);
+        if (c->count >= c->limit) signal_set(&c->done);
         else rt_round(c);
         return;
     }
@@ -182,7 +219,7 @@ static void rt_half_done(struct conn *c)
     if (c->count > RT_WARMUP && (c->end = now_s()) >= c->deadline)
     {
         c->cpu_end = cpu_s();
-        SetEvent(c->done);
+        signal_set(&c->done);
         return;
     }
     rt_round(c);
@@ -235,7 +272,7 @@ static void on_read(struct conn *c, const WINHTTP_WEB_SOCKET_STATUS *st)
         if (c->received >= c->total)
         {
             c->end = now_s();
-            SetEvent(c->done);
+            signal_set(&c->done);
             return;
         }
         if ((err = started(WinHttpWebSocketReceive(c->ws, c->rbuf, c->rcap, &c->unused_read, &c->unused_type))))
@@ -269,7 +306,7 @@ static void CALLBACK callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *in
     case WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE:
     case WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE:
     case WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE:
-        SetEvent(c->step);
+        signal_set(&c->step);
         break;
     case WINHTTP_CALLBACK_STATUS_REQUEST_ERROR:
         if (h == c->ws && c->ws)
@@ -285,7 +322,7 @@ static void CALLBACK callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *in
         {
             const WINHTTP_ASYNC_RESULT *r = info;
             c->error = r->dwError ? r->dwError : ERROR_GEN_FAILURE;
-            SetEvent(c->step);
+            signal_set(&c->step);
         }
         break;
     case WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE:
@@ -300,20 +337,6 @@ static void CALLBACK callback(HINTERNET h, DWORD_PTR ctx, DWORD status, void *in
     }
 }
 
-/* events of a finished set-up, for the next (both auto-reset, unsignalled) */
-static HANDLE spare_step, spare_done;
-
-/* c's events are done with (every signal was waited for): the next
- * ws_open takes them */
-static void recycle_events(struct conn *c)
-{
-    if (c->step && !spare_step) spare_step = c->step;
-    else if (c->step) CloseHandle(c->step);
-    if (c->done && !spare_done) spare_done = c->done;
-    else if (c->done) CloseHandle(c->done);
-    c->step = c->done = NULL;
-}
-
 /* Connection set-up (not timed): request, upgrade, websocket handle. */
 static struct conn *ws_open(void)
 {
@@ -321,15 +344,10 @@ static struct conn *ws_open(void)
     DWORD flags, status = 0, size = sizeof(status);
 
     if (!c) die("calloc", 0);
-    /* the events are the harness's, not WinHTTP's: only asynchronous mode
-     * waits on them, and set-up reuses them (creating an event is a
-     * wineserver call, which would count against the DLL) */
-    if (async_mode)
-    {
-        c->step = spare_step ? spare_step : CreateEventW(NULL, FALSE, FALSE, NULL);
-        c->done = spare_done ? spare_done : CreateEventW(NULL, FALSE, FALSE, NULL);
-        spare_step = spare_done = NULL;
-    }
+    InitializeSRWLock(&c->step.lock);
+    InitializeConditionVariable(&c->step.cv);
+    InitializeSRWLock(&c->done.lock);
+    InitializeConditionVariable(&c->done.cv);
     if (!(c->request = WinHttpOpenRequest(connection, L"GET", path, NULL, WINHTTP_NO_REFERER,
                                           WINHTTP_DEFAULT_ACCEPT_TYPES, secure ? WINHTTP_FLAG_SECURE : 0)))
         die("WinHttpOpenRequest", GetLastError());
@@ -344,9 +362,9 @@ static struct conn *ws_open(void)
         die("WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET", GetLastError());
     if (!WinHttpSendRequest(c->request, WINHTTP_NO_ADDITIONAL_HEADERS, 0, NULL, 0, 0, (DWORD_PTR)c))
         die("WinHttpSendRequest", GetLastError());
-    if (async_mode && (WaitForSingleObject(c->step, 30000) || c->error)) die("SENDREQUEST_COMPLETE", c->error);
+    if (async_mode && (signal_wait(&c->step, 30000) || c->error)) die("SENDREQUEST_COMPLETE", c->error);
     if (!WinHttpReceiveResponse(c->request, NULL)) die("WinHttpReceiveResponse", GetLastError());
-    if (async_mode && (WaitForSingleObject(c->step, 30000) || c->error)) die("HEADERS_AVAILABLE", c->error);
+    if (async_mode && (signal_wait(&c->step, 30000) || c->error)) die("HEADERS_AVAILABLE", c->error);
     if (!WinHttpQueryHeaders(c->request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER,
                              WINHTTP_HEADER_NAME_BY_INDEX, &status, &size, WINHTTP_NO_HEADER_INDEX))
         die("WinHttpQueryHeaders", GetLastError());
@@ -411,7 +429,7 @@ static double run_rt(DWORD len)
     {
         c->job = JOB_RT;
         rt_round(c);
-        if (WaitForSingleObject(c->done, 120000)) die("round trips (timed out)", 0);
+        if (signal_wait(&c->done, 120000)) die("round trips (timed out)", 0);
         if (c->error) die("round trips", c->error);
         elapsed = c->end - c->start;
         c->count -= RT_WARMUP;
@@ -455,13 +473,11 @@ static void setup_once(void)
         c->job = JOB_RT;
         c->limit = 1;
         rt_round(c);
-        if (WaitForSingleObject(c->done, 30000) || c->error) die("setup round trip", c->error);
+        if (signal_wait(&c->done, 30000) || c->error) die("setup round trip", c->error);
         c->job = JOB_NONE;
         if ((err = started(WinHttpWebSocketClose(c->ws, WINHTTP_WEB_SOCKET_SUCCESS_CLOSE_STATUS, NULL, 0))))
             die("WinHttpWebSocketClose", err);
-        if (WaitForSingleObject(c->step, 30000) || c->error) die("CLOSE_COMPLETE", c->error);
-        /* every signal was waited for: both are unsignalled again */
-        recycle_events(c);
+        if (signal_wait(&c->step, 30000) || c->error) die("CLOSE_COMPLETE", c->error);
     }
     else
     {
@@ -527,7 +543,7 @@ static double run_bulk(DWORD len, DWORD mib)
         c->start = now_s();
         c->cpu_start = cpu_s();
         bulk_send_next(c);
-        if (WaitForSingleObject(c->done, 300000)) die("bulk (timed out)", 0);
+        if (signal_wait(&c->done, 300000)) die("bulk (timed out)", 0);
         if (c->error) die("bulk", c->error);
     }
     else
@@ -581,7 +597,6 @@ static double run_idle(int n)
             mid = resident();
         }
         conns[i] = ws_open();
-        recycle_events(conns[i]);  /* as in run_scale */
         if (async_mode)
         {
             conns[i]->rcap = 16;
@@ -686,10 +701,6 @@ static void run_scale(LONG n)
         conns[i] = c = ws_open();
         c->index = i;
         c->job = JOB_SCALE;
-        /* the events ws_open waited on (asynchronous mode) go to the next
-         * ws_open: the memory counted is the WebSocket's own, and the time
-         * has no CreateEvent in it */
-        recycle_events(c);
         if (async_mode)
         {
             c->rcap = 32;
@@ -727,7 +738,7 @@ static void run_scale(LONG n)
             if ((err = started(WinHttpWebSocketSend(conns[i]->ws, WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE,
                                                     conns[i]->msg, conns[i]->len))))
                 scale_die(i, "WinHttpWebSocketSend", err);
-        err = WaitForSingleObject(scale_done, 300000);
+        err = signal_wait(&scale_done, 300000);
         /* a socket that failed earlier (data while idle) is said first */
         if (scale_failed >= 0) scale_die(scale_failed, "echo", conns[scale_failed]->error);
         if (err)
@@ -797,7 +808,6 @@ int main(int argc, char **argv)
     async_mode = !strcmp(mode_name, "async");
     secure = !strcmp(scheme, "wss");
     QueryPerformanceFrequency(&freq);
-    if (!(scale_done = CreateEventW(NULL, FALSE, FALSE, NULL))) die("CreateEvent", GetLastError());
 
     if (!(session = WinHttpOpen(L"winhttp-bench/1.0", WINHTTP_ACCESS_TYPE_NO_PROXY, WINHTTP_NO_PROXY_NAME,
                                 WINHTTP_NO_PROXY_BYPASS, async_mode ? WINHTTP_FLAG_ASYNC : 0)))

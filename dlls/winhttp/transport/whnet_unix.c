@@ -515,7 +515,8 @@ static int tls_pull_timeout(gnutls_transport_ptr_t ptr, unsigned int ms)
  * read ahead): the socket's readability says nothing about them. */
 static int tls_buffered(struct conn *c)
 {
-    return c->tls && (gnutls_record_check_pending(c->tls) || readahead_pending(&c->ra));
+    /* (read-ahead bytes count during a handshake too) */
+    return readahead_pending(&c->ra) || (c->tls && gnutls_record_check_pending(c->tls));
 }
 
 static int is_ip_literal(const char *name)

@@ -102,12 +102,8 @@ struct pa_handles { HINTERNET ses, con, req; struct async_ctx a; };
 
 static BOOL pa_open(struct pa_handles *h, const struct pa_case *c, INTERNET_PORT port, const WCHAR *path)
 {
-    WCHAR list[64];
-
     memset(h, 0, sizeof(*h));
-    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), peer_port(c->proxy));
-    h->ses = WinHttpOpen(L"proxy-auth-test", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS,
-                         c->async ? WINHTTP_FLAG_ASYNC : 0);
+    h->ses = open_proxy_session(L"proxy-auth-test", peer_port(c->proxy), c->async ? WINHTTP_FLAG_ASYNC : 0);
     if (!h->ses) return FALSE;
     if (c->async)
     {

@@ -2,6 +2,14 @@
 #include <stdlib.h>
 #include "proxy_util.h"
 
+HINTERNET open_proxy_session(const WCHAR *agent, INTERNET_PORT proxy, DWORD flags)
+{
+    WCHAR list[64];
+
+    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), proxy);
+    return WinHttpOpen(agent, WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS, flags);
+}
+
 DWORD do_request(HINTERNET ses, const WCHAR *server, INTERNET_PORT port, const WCHAR *path, DWORD flags,
                  const WCHAR *headers, struct result *res)
 {

@@ -17,6 +17,9 @@ struct result
  * extra headers added with WinHttpAddRequestHeaders; returns res->error. */
 DWORD do_request(HINTERNET ses, const WCHAR *server, INTERNET_PORT port, const WCHAR *path, DWORD flags,
                  const WCHAR *headers, struct result *res);
+/* A session (flags: WINHTTP_FLAG_ASYNC or 0) whose named proxy is the peer's
+ * proxy on 127.0.0.1 (peer_host()) at port proxy, with no bypass list. */
+HINTERNET open_proxy_session(const WCHAR *agent, INTERNET_PORT proxy, DWORD flags);
 /* A number from the proxy's GET /stats, -1 if unavailable. */
 int proxy_stat(INTERNET_PORT proxy, const char *key);
 /* A string from /stats ("" for null or unavailable). */

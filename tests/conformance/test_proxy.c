@@ -103,13 +103,11 @@ static void test_bypass(void)
 static void test_https_tunnel(void)
 {
     INTERNET_PORT wss = peer_port("WSS"), wrong = peer_port("WSS_WRONGHOST"), proxy = peer_port("PROXY");
-    WCHAR list[64];
     struct result res;
     HINTERNET ses;
     int before;
 
-    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), proxy);
-    ses = WinHttpOpen(L"proxy-test", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS, 0);
+    ses = open_proxy_session(L"proxy-test", proxy, 0);
     ok(ses != NULL, "WinHttpOpen failed: %lu\n", GetLastError());
     if (!ses) return;
     before = proxy_stat(proxy, "connects");
@@ -135,11 +133,9 @@ static void check_ws_proxied(BOOL secure)
     WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
     char buf[64];
     DWORD len = 0, err;
-    WCHAR list[64];
     int before;
 
-    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), proxy);
-    ses = WinHttpOpen(L"proxy-test", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS, 0);
+    ses = open_proxy_session(L"proxy-test", proxy, 0);
     if (!ses) { ok(0, "WinHttpOpen failed: %lu\n", GetLastError()); return; }
     before = proxy_stat(proxy, counter);
     if ((con = WinHttpConnect(ses, peer_name(), port, 0)) &&
@@ -175,12 +171,10 @@ static void test_connect_credentials(void)
 {
     INTERNET_PORT wss = peer_port("WSS"), proxy = peer_port("PROXY");
     char last[128];
-    WCHAR list[64];
     struct result res;
     HINTERNET ses;
 
-    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), proxy);
-    ses = WinHttpOpen(L"proxy-test", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS, 0);
+    ses = open_proxy_session(L"proxy-test", proxy, 0);
     if (!ses) { ok(0, "WinHttpOpen failed: %lu\n", GetLastError()); return; }
     ok(do_request(ses, peer_name(), wss, L"/echo-request", WINHTTP_FLAG_SECURE,
                   L"Proxy-Authorization: Basic dGVzdDp0dW5uZWw=", &res) == 0 && res.status == 200,
@@ -197,12 +191,10 @@ static void check_407(BOOL secure)
     INTERNET_PORT port = peer_port(secure ? "WSS" : "WS"), proxy = peer_port("PROXY_AUTH");
     DWORD flags = secure ? WINHTTP_FLAG_SECURE : 0;
     struct result res;
-    WCHAR list[64];
     HINTERNET ses;
     int refused;
 
-    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), proxy);
-    ses = WinHttpOpen(L"proxy-test", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS, 0);
+    ses = open_proxy_session(L"proxy-test", proxy, 0);
     if (!ses) { ok(0, "WinHttpOpen failed: %lu\n", GetLastError()); return; }
     refused = proxy_stat(proxy, "refused");
     ok(do_request(ses, peer_name(), port, L"/status/200", flags, NULL, &res) == 0,
@@ -354,11 +346,9 @@ static void check_async(const char *which, DWORD want_status)
     INTERNET_PORT wss = peer_port("WSS"), proxy = peer_port(which);
     HINTERNET ses, con, req;
     DWORD status = 0, size = sizeof(status);
-    WCHAR list[64];
     int before;
 
-    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), proxy);
-    ses = WinHttpOpen(L"proxy-test", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS, WINHTTP_FLAG_ASYNC);
+    ses = open_proxy_session(L"proxy-test", proxy, WINHTTP_FLAG_ASYNC);
     if (!ses) { ok(0, "WinHttpOpen(ASYNC) failed: %lu\n", GetLastError()); return; }
     async_event = CreateEventW(NULL, TRUE, FALSE, NULL);
     async_connected_to[0] = 0;

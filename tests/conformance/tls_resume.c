@@ -7,6 +7,7 @@
  * makes a new one.  Synchronous and asynchronous, TLS 1.3 (tickets come
  * after the handshake) and TLS 1.2.  Part of the tls group. */
 #include "notes.h"
+#include "proxy_util.h"
 
 #define RESUME_WAIT_MS 15000
 
@@ -117,14 +118,11 @@ done:
 static void resume_through_proxy(BOOL async)
 {
     const char *mode = async ? "async" : "sync";
-    WCHAR list[64];
     HINTERNET ses;
     int r1, r2;
 
-    swprintf(list, ARRAYSIZE(list), L"%ls:%u", peer_host(), peer_port("PROXY"));
     if (async) notes_reset();
-    ses = WinHttpOpen(L"resume-proxy", WINHTTP_ACCESS_TYPE_NAMED_PROXY, list, WINHTTP_NO_PROXY_BYPASS,
-                      async ? WINHTTP_FLAG_ASYNC : 0);
+    ses = open_proxy_session(L"resume-proxy", peer_port("PROXY"), async ? WINHTTP_FLAG_ASYNC : 0);
     ok(ses != NULL, "%s: proxy session: %lu\n", mode, GetLastError());
     if (!ses) return;
     if (async) WinHttpSetStatusCallback(ses, note_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);

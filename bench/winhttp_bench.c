@@ -170,7 +170,7 @@ struct conn
 };
 
 /* scale, asynchronous echo: completions left (a write and a read per
- * socket), the first socket that failed, and the event set when either */
+ * socket), the first socket that failed, and what is signalled when either */
 static volatile LONG scale_left, scale_failed = -1;
 static struct signal scale_done;
 

@@ -172,7 +172,7 @@ static DWORD WINAPI poller_thread(void *arg)
         else
         {
             InterlockedIncrement(&pollers_waiting);
-            if (!queue_task(readable_task, NULL, token)) readable_task(NULL, token);
+            queue_readable(token);
         }
     }
     return 0;
@@ -223,6 +223,13 @@ BOOL queue_task(task_fn fn, void *ctx, ULONGLONG arg)
         return FALSE;
     }
     return TRUE;
+}
+
+/* The object behind a poll token goes on (vtbl->readable) on the pool, or
+ * here when the pool cannot take it. */
+void queue_readable(ULONGLONG token)
+{
+    if (!queue_task(readable_task, NULL, token)) readable_task(NULL, token);
 }
 
 BOOL timers_add(HINTERNET h)

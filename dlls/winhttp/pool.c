@@ -189,14 +189,6 @@ static struct pool_entry **find_idle(struct conn_pool *p, const char *key)
     return NULL;
 }
 
-static void wake_task(void *ctx, ULONGLONG token)
-{
-    struct object *obj = grab_object((HINTERNET)(ULONG_PTR)(token >> 32));
-    if (!obj) return;  /* closed meanwhile */
-    if (obj->vtbl->readable) obj->vtbl->readable(obj, (DWORD)token);
-    release_object(obj);
-}
-
 /* A connection to key was released (idle or closed): every waiter for it
  * tries again (caller holds the lock; the woken are returned to run after). */
 static struct pool_waiter *take_waiters(struct conn_pool *p, const char *key)
@@ -214,15 +206,20 @@ static struct pool_waiter *take_waiters(struct conn_pool *p, const char *key)
     return out;
 }
 
+static void waiter_free(struct pool_waiter *w)
+{
+    heap_free(w->key);
+    heap_free(w);
+}
+
 static void run_waiters(struct pool_waiter *w)
 {
     struct pool_waiter *next;
     for (; w; w = next)
     {
         next = w->next;
-        if (!queue_task(wake_task, NULL, w->token)) wake_task(NULL, w->token);
-        heap_free(w->key);
-        heap_free(w);
+        queue_readable(w->token);
+        waiter_free(w);
     }
 }
 
@@ -331,8 +328,7 @@ DWORD pool_wait(struct request *r, ULONGLONG token)
             {
                 struct pool_waiter *old = *pw;
                 *pw = old->next;
-                heap_free(old->key);
-                heap_free(old);
+                waiter_free(old);
                 break;
             }
         w->next = p->waiters;
@@ -340,7 +336,7 @@ DWORD pool_wait(struct request *r, ULONGLONG token)
         w = NULL;
     }
     ReleaseSRWLockExclusive(&p->lock);
-    if (w) { heap_free(w->key); heap_free(w); }
+    if (w) waiter_free(w);
     return ret;
 }
 
@@ -366,8 +362,7 @@ void pool_request_closed(struct request *r)
     for (; gone; gone = x)
     {
         x = gone->next;
-        heap_free(gone->key);
-        heap_free(gone);
+        waiter_free(gone);
     }
 }
 
@@ -379,36 +374,36 @@ void pool_attach(struct request *r, struct netconn *c)
     r->slot = NULL;
 }
 
-/* a reserved slot not used (the connection could not be opened) */
-void pool_unreserve(struct request *r)
+/* One connection fewer counts against slot's limit: its waiters try again. */
+static void slot_release(struct conn_slot *slot)
 {
-    struct conn_slot *slot = r->slot;
-    struct conn_pool *p;
+    struct conn_pool *p = slot->pool;
     struct pool_waiter *woken;
 
-    if (!slot) return;
-    r->slot = NULL;
-    p = slot->pool;
     AcquireSRWLockExclusive(&p->lock);
     slot->count--;
     woken = take_waiters(p, slot->key);
     ReleaseSRWLockExclusive(&p->lock);
+    TRACE("%s: %lu open\n", slot->key, slot->count);
     run_waiters(woken);
+}
+
+/* a reserved slot not used (the connection could not be opened) */
+void pool_unreserve(struct request *r)
+{
+    struct conn_slot *slot = r->slot;
+
+    if (!slot) return;
+    r->slot = NULL;
+    slot_release(slot);
 }
 
 void pool_conn_closed(struct netconn *c)
 {
     struct conn_slot *slot = c->slot;
-    struct conn_pool *p = slot->pool;
-    struct pool_waiter *woken;
 
     c->slot = NULL;
-    AcquireSRWLockExclusive(&p->lock);
-    slot->count--;
-    woken = take_waiters(p, slot->key);
-    ReleaseSRWLockExclusive(&p->lock);
-    TRACE("connection to %s closed, %lu left\n", slot->key, slot->count);
-    run_waiters(woken);
+    slot_release(slot);
 }
 
 /* RFC 9110 2.5: the version a server answers with is the one it speaks */
@@ -477,8 +472,7 @@ void pool_free(struct session *s)
     {
         struct pool_waiter *w = p->waiters;
         p->waiters = w->next;
-        heap_free(w->key);
-        heap_free(w);
+        waiter_free(w);
     }
     while (p->slots)
     {

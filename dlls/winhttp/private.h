@@ -44,6 +44,7 @@ DWORD transport_random(void *buf, DWORD len);  /* CSPRNG, batched */
 typedef void (*task_fn)(void *ctx, ULONGLONG arg);
 BOOL async_start(void);                          /* thread pool + dispatcher; FALSE if unavailable */
 BOOL queue_task(task_fn fn, void *ctx, ULONGLONG arg);
+void queue_readable(ULONGLONG token);            /* vtbl->readable of poll_token's object, on the pool */
 BOOL timers_add(HINTERNET h);                    /* vtbl->timer every tick from now on */
 void timers_remove(HINTERNET h);
 BOOL inline_enter(void);                         /* FALSE: too deeply nested, complete on the pool */
